@@ -1,0 +1,168 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { StoreServices } from '../app/services.ts';
+import { API_PREFIX, createApiHandler } from './handler.ts';
+import { healthOf } from './health.ts';
+
+const MAX_BODY = 1_048_576;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+// No CORS headers at all: other origins cannot call the API from a browser.
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+export interface HttpServerOptions {
+  services: StoreServices;
+  host: string;
+  port: number;
+  /** Folder with the built renderer (index.html + assets), or null to serve only the API. */
+  rendererDir: string | null;
+}
+
+export interface RunningHttpServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const isLoopback = (host: string) => host === '127.0.0.1' || host === '::1' || host === 'localhost';
+
+export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttpServer> {
+  const api = createApiHandler(o.services);
+  const rendererDir = o.rendererDir ? path.resolve(o.rendererDir) : null;
+  const sockets = new Set<import('node:net').Socket>();
+
+  const server = http.createServer((req, res) => {
+    void route(req, res).catch((error: unknown) => {
+      o.services.log.error('HTTP request failed', { url: req.url, error: error instanceof Error ? error.stack : String(error) });
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('The store server hit an error. It was logged.');
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // A loopback-only server answers only to loopback host names (DNS-rebinding guard).
+    const hostHeader = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    if (isLoopback(o.host) && !isLoopback(hostHeader)) {
+      res.writeHead(421, { 'content-type': 'text/plain' }).end('Wrong host name for this store server.');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://store.local');
+    if (url.pathname === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(healthOf(o.services)));
+      return;
+    }
+    if (url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)) {
+      await serveApi(req, res, url);
+      return;
+    }
+    serveStatic(url.pathname, res);
+  }
+
+  async function serveApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    const method = req.method ?? 'GET';
+    let body: Buffer | undefined;
+    if (method === 'POST') {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > MAX_BODY) {
+          res.writeHead(413, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { message: 'The request is too large (over 1 MB).' } }));
+          req.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      }
+      body = Buffer.concat(chunks);
+    }
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+    const init: RequestInit = { method, headers, signal: abort.signal };
+    if (body) init.body = new Uint8Array(body);
+    const response = await api(new Request(url, init), { transport: 'http', address: req.socket.remoteAddress ?? 'unknown' });
+    const out: Record<string, string> = { ...SECURITY_HEADERS, 'cache-control': 'no-store' };
+    response.headers.forEach((v, k) => {
+      out[k] = v;
+    });
+    res.writeHead(response.status, out);
+    if (!response.body) {
+      res.end();
+      return;
+    }
+    const stream = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream);
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
+  }
+
+  function serveStatic(pathname: string, res: http.ServerResponse): void {
+    if (!rendererDir) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('This store server has no screens built. Run: npm run build:renderer');
+      return;
+    }
+    const wanted = path.normalize(path.join(rendererDir, decodeURIComponent(pathname)));
+    const inside = wanted.startsWith(rendererDir + path.sep);
+    const file = inside && fs.existsSync(wanted) && fs.statSync(wanted).isFile() ? wanted : path.join(rendererDir, 'index.html');
+    if (!fs.existsSync(file)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('The store screens are not built. Run: npm run build:renderer');
+      return;
+    }
+    const isAsset = file.includes(`${path.sep}assets${path.sep}`);
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'cache-control': isAsset ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+    fs.createReadStream(file).pipe(res);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`Port ${o.port} on ${o.host} is already in use. Is Backroom already running? Choose another with --port.`)
+          : error,
+      );
+    });
+    server.listen(o.port, o.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = o.host.includes(':') ? `[${o.host}]` : o.host === '0.0.0.0' ? '127.0.0.1' : o.host;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Open event streams would keep close() waiting; end them.
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}

@@ -1,0 +1,176 @@
+import { on } from 'node:events';
+import { z } from 'zod';
+import { auditQuerySchema } from '../audit/model.ts';
+import {
+  displayNameSchema,
+  passwordSchema,
+  pinSchema,
+  roleSchema,
+  usernameSchema,
+} from '../auth/model.ts';
+import { backupSettingsSchema } from '../backup/model.ts';
+import type { ChangeTopic } from '../app/change-feed.ts';
+import { healthOf } from './health.ts';
+import { noInput, procedure, router, signedIn } from './trpc.ts';
+
+const userId = z.number().int().positive();
+
+const system = router({
+  health: procedure.meta({ access: 'public' }).input(noInput).query(({ ctx }) => healthOf(ctx.services)),
+  setupStatus: procedure
+    .meta({ access: 'public' })
+    .input(noInput)
+    .query(({ ctx }) => ({ needsSetup: ctx.services.auth.needsSetup() })),
+});
+
+const setup = router({
+  createOwner: procedure
+    .meta({ access: 'public' })
+    .input(
+      z
+        .object({ username: usernameSchema, displayName: displayNameSchema, password: passwordSchema, pin: pinSchema.optional() })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) => ctx.services.auth.setupOwner(input)),
+});
+
+const auth = router({
+  login: procedure
+    .meta({ access: 'public' })
+    // Sign-in accepts any name the right length: a wrong one is just a failed attempt.
+    .input(z.object({ username: z.string().trim().toLowerCase().min(1).max(64), password: z.string().min(1).max(200) }).strict())
+    .mutation(({ ctx, input }) => ctx.services.auth.login(input, ctx.address)),
+  me: procedure
+    .meta({ access: 'signed_in_even_locked' })
+    .input(noInput)
+    .query(({ ctx }) => ctx.services.auth.view(signedIn(ctx).session)),
+  /** Activity in the window without any other request still counts as activity. */
+  stillHere: procedure.meta({ access: 'signed_in' }).input(noInput).mutation(() => ({ ok: true as const })),
+  lock: procedure
+    .meta({ access: 'signed_in_even_locked' })
+    .input(noInput)
+    .mutation(({ ctx }) => {
+      const s = signedIn(ctx);
+      ctx.services.auth.lock(s.session, s.user.username);
+      return ctx.services.auth.view(s.session);
+    }),
+  unlock: procedure
+    .meta({ access: 'signed_in_even_locked' })
+    .input(
+      z.union([
+        z.object({ pin: z.string().min(1).max(8) }).strict(),
+        z.object({ password: z.string().min(1).max(200) }).strict(),
+      ]),
+    )
+    .mutation(({ ctx, input }) => ctx.services.auth.unlock(signedIn(ctx).session, input)),
+  logout: procedure
+    .meta({ access: 'signed_in_even_locked' })
+    .input(noInput)
+    .mutation(({ ctx }) => {
+      const s = signedIn(ctx);
+      ctx.services.auth.logout(s.session, s.user.username);
+      return { ok: true as const };
+    }),
+  setPin: procedure
+    .meta({ access: 'signed_in' })
+    .input(z.object({ pin: pinSchema, currentPassword: z.string().min(1).max(200) }).strict())
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.auth.setPin(signedIn(ctx).session, input);
+      return { ok: true as const };
+    }),
+  changePassword: procedure
+    .meta({ access: 'signed_in' })
+    .input(z.object({ currentPassword: z.string().min(1).max(200), newPassword: passwordSchema }).strict())
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.auth.changePassword(signedIn(ctx).session, input);
+      return { ok: true as const };
+    }),
+});
+
+const actorOf = (ctx: Parameters<typeof signedIn>[0]) => {
+  const { user } = signedIn(ctx);
+  return { userId: user.id, username: user.username };
+};
+
+const users = router({
+  list: procedure.meta({ access: 'users:manage' }).input(noInput).query(({ ctx }) => ctx.services.auth.listUsers()),
+  create: procedure
+    .meta({ access: 'users:manage' })
+    .input(
+      z
+        .object({ username: usernameSchema, displayName: displayNameSchema, role: roleSchema, password: passwordSchema })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) => ctx.services.auth.createUser(actorOf(ctx), input)),
+  setDisabled: procedure
+    .meta({ access: 'users:manage' })
+    .input(z.object({ userId, disabled: z.boolean() }).strict())
+    .mutation(({ ctx, input }) => ctx.services.auth.setDisabled(actorOf(ctx), input.userId, input.disabled)),
+  resetPassword: procedure
+    .meta({ access: 'users:manage' })
+    .input(z.object({ userId, newPassword: passwordSchema }).strict())
+    .mutation(({ ctx, input }) => ctx.services.auth.resetPassword(actorOf(ctx), input.userId, input.newPassword)),
+  changeRole: procedure
+    .meta({ access: 'users:manage' })
+    .input(z.object({ userId, role: roleSchema }).strict())
+    .mutation(({ ctx, input }) => ctx.services.auth.changeRole(actorOf(ctx), input.userId, input.role)),
+});
+
+const audit = router({
+  query: procedure
+    .meta({ access: 'audit:view' })
+    .input(auditQuerySchema)
+    .query(({ ctx, input }) => ctx.services.audit.query(input)),
+  facets: procedure.meta({ access: 'audit:view' }).input(noInput).query(({ ctx }) => ctx.services.audit.facets()),
+  verify: procedure
+    .meta({ access: 'audit:view' })
+    .input(noInput)
+    .mutation(({ ctx }) => ctx.services.chain.verify()),
+});
+
+const backup = router({
+  history: procedure
+    .meta({ access: 'backup:manage' })
+    .input(noInput)
+    .query(({ ctx }) => ctx.services.backups.history()),
+  settings: procedure.meta({ access: 'backup:manage' }).input(noInput).query(({ ctx }) => ({
+    ...ctx.services.backups.settings(),
+    effectiveFolder: ctx.services.backups.folder(),
+    nextRun: ctx.services.backups.nextScheduledRun(),
+  })),
+  updateSettings: procedure
+    .meta({ access: 'backup:manage' })
+    .input(backupSettingsSchema)
+    .mutation(({ ctx, input }) => ctx.services.backups.updateSettings(signedIn(ctx).user.username, input)),
+  runNow: procedure
+    .meta({ access: 'backup:manage' })
+    .input(noInput)
+    .mutation(({ ctx }) => ctx.services.backups.run('manual', signedIn(ctx).user.username)),
+});
+
+const dashboard = router({
+  summary: procedure.meta({ access: 'store:view' }).input(noInput).query(({ ctx }) => {
+    const s = ctx.services;
+    const [lastBackup] = s.backups.history(1);
+    return {
+      databaseBytes: s.store.sizeBytes(),
+      schemaVersion: s.store.schemaVersion,
+      lastBackup: lastBackup ?? null,
+      nextBackup: s.backups.nextScheduledRun(),
+      auditChain: s.chain.status(),
+      activeUsers: s.auth.activeUsers(),
+    };
+  }),
+  /** Live updates: a topic each time something changes; screens refetch what they show. */
+  changes: procedure
+    .meta({ access: 'store:view' })
+    .input(noInput)
+    .subscription(async function* ({ ctx, signal }) {
+      for await (const [topic] of on(ctx.services.changes.emitter, 'change', { signal })) {
+        yield { topic: topic as ChangeTopic };
+      }
+    }),
+});
+
+export const appRouter = router({ system, setup, auth, users, audit, backup, dashboard });
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,76 @@
+import path from 'node:path';
+import pkg from '../../package.json' with { type: 'json' };
+import { AuditLog } from '../audit/repo.ts';
+import { securityPolicy } from '../auth/policy.ts';
+import { AuthService } from '../auth/service.ts';
+import { BackupService } from '../backup/service.ts';
+import { systemClock, type Clock } from '../clock.ts';
+import { openStoreDatabase, type StoreDatabase } from '../db/open.ts';
+import type { Logger } from '../log/logger.ts';
+import type { SecretStore } from '../secrets/port.ts';
+import { ChainMonitor } from './chain-monitor.ts';
+import { ChangeFeed } from './change-feed.ts';
+
+export interface StoreServices {
+  readonly version: string;
+  readonly dataDir: string;
+  readonly store: StoreDatabase;
+  readonly audit: AuditLog;
+  readonly auth: AuthService;
+  readonly backups: BackupService;
+  readonly chain: ChainMonitor;
+  readonly changes: ChangeFeed;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly secrets: SecretStore;
+  close(): void;
+}
+
+export interface ServicesOptions {
+  dataDir: string;
+  secrets: SecretStore;
+  log: Logger;
+  clock?: Clock;
+  idleTimeoutMs?: number;
+  /** Daily backups on the configured schedule (off in most tests). */
+  scheduleBackups?: boolean;
+}
+
+export const DATABASE_FILE = 'backroom.db';
+
+/** The store server's composition root, shared by the headless server and the desktop app. */
+export async function createStoreServices(o: ServicesOptions): Promise<StoreServices> {
+  const clock = o.clock ?? systemClock;
+  const dataDir = path.resolve(o.dataDir);
+  const store = await openStoreDatabase({
+    file: path.join(dataDir, DATABASE_FILE),
+    secrets: o.secrets,
+    now: () => new Date(clock.now()).toISOString(),
+  });
+  const changes = new ChangeFeed();
+  const audit = new AuditLog(store.db, clock, () => changes.raise('audit'));
+  const auth = new AuthService({ db: store.db, audit, clock, policy: securityPolicy, ...(o.idleTimeoutMs ? { idleTimeoutMs: o.idleTimeoutMs } : {}) });
+  const backups = new BackupService({ store, audit, clock, defaultFolder: path.join(dataDir, 'backups') });
+  const chain = new ChainMonitor(audit, clock);
+  if (o.scheduleBackups) backups.schedule();
+  void chain.verify().then((s) => {
+    if (s.state === 'broken') o.log.error(`Audit chain broken at entry ${s.brokenAt}: ${s.reason}`);
+  });
+  return {
+    version: pkg.version,
+    dataDir,
+    store,
+    audit,
+    auth,
+    backups,
+    chain,
+    changes,
+    clock,
+    log: o.log,
+    secrets: o.secrets,
+    close: () => {
+      backups.stop();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { startHttpServer, type RunningHttpServer } from '../api/http.ts';
+import type { Clock } from '../clock.ts';
+import { createLogger, type Logger } from '../log/logger.ts';
+import { openSecretStore, type SecretStore } from '../secrets/index.ts';
+import { createStoreServices, type StoreServices } from './services.ts';
+
+export interface StoreServerOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  rendererDir: string | null;
+  env?: NodeJS.ProcessEnv;
+  secrets?: SecretStore;
+  clock?: Clock;
+  idleTimeoutMs?: number;
+  scheduleBackups?: boolean;
+  log?: Logger;
+}
+
+export interface RunningStoreServer {
+  url: string;
+  services: StoreServices;
+  http: RunningHttpServer;
+  close(): Promise<void>;
+}
+
+/** The headless store server: services + HTTP (API, /healthz, the built screens). */
+export async function startStoreServer(o: StoreServerOptions): Promise<RunningStoreServer> {
+  const log = o.log ?? createLogger(o.dataDir);
+  const secrets = o.secrets ?? openSecretStore(o.env ?? process.env, (m) => log.warn(m));
+  const services = await createStoreServices({
+    dataDir: o.dataDir,
+    secrets,
+    log,
+    ...(o.clock ? { clock: o.clock } : {}),
+    ...(o.idleTimeoutMs ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
+    scheduleBackups: o.scheduleBackups ?? true,
+  });
+  let httpServer: RunningHttpServer;
+  try {
+    httpServer = await startHttpServer({ services, host: o.host, port: o.port, rendererDir: o.rendererDir });
+  } catch (error) {
+    services.close();
+    throw error;
+  }
+  if (o.host !== '127.0.0.1' && o.host !== '::1' && o.host !== 'localhost') {
+    log.warn(`The store server is listening on ${o.host}: other computers on the network can reach the sign-in page. Make sure this network is the store's private LAN.`);
+  }
+  let closed = false;
+  return {
+    url: httpServer.url,
+    services,
+    http: httpServer,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await httpServer.close();
+      services.close();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// Users, roles and the input rules for them. Pure: the renderer validates forms with these
+// same schemas before the server checks them again.
+import { z } from 'zod';
+
+export const roles = [
+  'owner',
+  'store_manager',
+  'compliance_clerk',
+  'pharmacy_staff',
+  'cashier',
+  'auditor',
+] as const;
+export type Role = (typeof roles)[number];
+export const roleSchema = z.enum(roles);
+
+export const permissions = [
+  'store:view',
+  'users:manage',
+  'audit:view',
+  'backup:manage',
+  'firearms:ledger:write',
+  'firearms:sensitive:view',
+  'checks:override',
+  'pharmacy:pickup',
+  'integration:manage',
+  'integration:logs:view',
+] as const;
+export type Permission = (typeof permissions)[number];
+export const permissionSchema = z.enum(permissions);
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(3, 'A username needs at least 3 characters.')
+  .max(32, 'A username can have at most 32 characters.')
+  .regex(/^[a-z0-9._-]+$/, 'Use only letters, digits, dots, dashes and underscores in a username.');
+
+export const passwordSchema = z
+  .string()
+  .min(10, 'A password needs at least 10 characters.')
+  .max(200, 'A password can have at most 200 characters.');
+
+export const pinSchema = z
+  .string()
+  .regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits.');
+
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter the person’s name.')
+  .max(80, 'A name can have at most 80 characters.');
+
+export interface UserSummary {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  disabled: boolean;
+  hasPin: boolean;
+  mustChangePassword: boolean;
+  lockedUntil: string | null;
+  createdAt: string;
+}
+
+export interface SessionView {
+  user: UserSummary;
+  permissions: Permission[];
+  locked: boolean;
+  idleTimeoutMs: number;
+}

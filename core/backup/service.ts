@@ -1,0 +1,154 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Cron } from 'croner';
+import type { AuditLog } from '../audit/repo.ts';
+import type { Clock } from '../clock.ts';
+import type { StoreDatabase } from '../db/open.ts';
+import { backupSettingsSchema, defaultBackupSettings, type BackupRecord, type BackupSettings } from './model.ts';
+
+const NAME = /^backroom-\d{8}T\d{6}(\d{3})?Z\.db$/;
+
+interface Row {
+  id: number;
+  started_at: string;
+  finished_at: string;
+  trigger: 'schedule' | 'manual';
+  file: string | null;
+  bytes: number | null;
+  ok: 0 | 1;
+  message: string;
+}
+
+/**
+ * Online backups: VACUUM INTO writes a consistent copy while the store keeps working (it keeps
+ * the database's encryption and key), then the copy is opened and integrity-checked before it
+ * counts. Keeps the newest N.
+ */
+export class BackupService {
+  private readonly store: StoreDatabase;
+  private readonly audit: AuditLog;
+  private readonly clock: Clock;
+  private readonly defaultFolder: string;
+  private cron: Cron | null = null;
+  private running = false;
+
+  constructor(o: { store: StoreDatabase; audit: AuditLog; clock: Clock; defaultFolder: string }) {
+    this.store = o.store;
+    this.audit = o.audit;
+    this.clock = o.clock;
+    this.defaultFolder = o.defaultFolder;
+  }
+
+  settings(): BackupSettings {
+    const raw = this.store.db.prepare("SELECT value FROM settings WHERE key = 'backup'").pluck().get() as string | undefined;
+    const parsed = raw ? backupSettingsSchema.safeParse(JSON.parse(raw)) : null;
+    return parsed?.success ? parsed.data : defaultBackupSettings;
+  }
+
+  folder(settings = this.settings()): string {
+    return settings.folder ? path.resolve(settings.folder) : this.defaultFolder;
+  }
+
+  updateSettings(actor: string, next: BackupSettings): BackupSettings {
+    const settings = backupSettingsSchema.parse(next);
+    this.store.db.transaction(() => {
+      this.store.db
+        .prepare("INSERT INTO settings (key, value) VALUES ('backup', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .run(JSON.stringify(settings));
+      this.audit.record({ actor, action: 'backup.settings', entity: 'settings', entityId: 'backup', payload: settings });
+    }).immediate();
+    if (this.cron) this.schedule();
+    return settings;
+  }
+
+  /** Daily at the configured time; rescheduled when settings change. */
+  schedule(): void {
+    this.cron?.stop();
+    const [hh, mm] = this.settings().dailyAt.split(':');
+    this.cron = new Cron(`${Number(mm)} ${Number(hh)} * * *`, { protect: true }, () => {
+      this.run('schedule', 'system');
+    });
+  }
+
+  nextScheduledRun(): string | null {
+    return this.cron?.nextRun()?.toISOString() ?? null;
+  }
+
+  stop(): void {
+    this.cron?.stop();
+    this.cron = null;
+  }
+
+  run(trigger: 'schedule' | 'manual', actor: string): BackupRecord {
+    if (this.running) throw new Error('A backup is already running.');
+    this.running = true;
+    const startedAt = new Date(this.clock.now()).toISOString();
+    let file: string | null = null;
+    let bytes: number | null = null;
+    let ok = false;
+    let message: string;
+    const settings = this.settings();
+    const folder = this.folder(settings);
+    try {
+      fs.mkdirSync(folder, { recursive: true });
+      const stamp = startedAt.replace(/[-:]/g, '').replace('.', '');
+      const target = path.join(folder, `backroom-${stamp}.db`);
+      const partial = `${target}.partial`;
+      fs.rmSync(partial, { force: true });
+      this.store.db.prepare('VACUUM INTO ?').run(partial);
+      const copy = this.store.openCopy(partial, { readonly: true });
+      try {
+        const check = copy.pragma('integrity_check', { simple: true });
+        if (check !== 'ok') throw new Error(`the copy failed its integrity check (${String(check)})`);
+      } finally {
+        copy.close();
+      }
+      fs.renameSync(partial, target);
+      // The key-info file says which keychain entry opens the copy; it is not a secret.
+      fs.copyFileSync(`${this.store.file}.key.json`, `${target}.key.json`);
+      file = target;
+      bytes = fs.statSync(target).size;
+      ok = true;
+      const removed = this.prune(folder, settings.keep);
+      message = `Backup verified (${(bytes / 1024 / 1024).toFixed(1)} MB)${removed ? `; removed ${removed} older backup(s)` : ''}.`;
+    } catch (error) {
+      message = `Backup failed: ${error instanceof Error ? error.message : String(error)}. Check that ${folder} exists, is writable and has free space.`;
+    } finally {
+      this.running = false;
+    }
+    const finishedAt = new Date(this.clock.now()).toISOString();
+    const id = this.store.db.transaction(() => {
+      const id = Number(
+        this.store.db
+          .prepare('INSERT INTO backups (started_at, finished_at, trigger, file, bytes, ok, message) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(startedAt, finishedAt, trigger, file, bytes, ok ? 1 : 0, message).lastInsertRowid,
+      );
+      this.audit.record({ actor, action: 'backup.run', entity: 'backup', entityId: id, outcome: ok ? 'success' : 'failed', payload: { trigger, file } });
+      return id;
+    }).immediate();
+    return { id, startedAt, finishedAt, trigger, file, bytes, ok, message };
+  }
+
+  private prune(folder: string, keep: number): number {
+    const ours = fs.readdirSync(folder).filter((f) => NAME.test(f)).sort();
+    const old = ours.slice(0, Math.max(0, ours.length - keep));
+    for (const f of old) {
+      fs.rmSync(path.join(folder, f), { force: true });
+      fs.rmSync(path.join(folder, `${f}.key.json`), { force: true });
+    }
+    return old.length;
+  }
+
+  history(limit = 20): BackupRecord[] {
+    return (this.store.db.prepare('SELECT * FROM backups ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map((r) => ({
+      id: r.id,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      trigger: r.trigger,
+      file: r.file,
+      bytes: r.bytes,
+      ok: r.ok === 1,
+      message: r.message,
+    }));
+  }
+}

@@ -1,0 +1,23 @@
+// Rules take a clock; nothing in a rule calls Date.now() directly, so tests can move time.
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** A clock tests can set and advance. */
+export class ManualClock implements Clock {
+  private t: number;
+  constructor(start = Date.UTC(2026, 0, 5, 9, 0, 0)) {
+    this.t = start;
+  }
+  now(): number {
+    return this.t;
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+  set(t: number): void {
+    this.t = t;
+  }
+}

@@ -1,0 +1,65 @@
+// Foundation: store settings, users, the hash-chained audit log, backup history.
+// Regulated tables refuse UPDATE and DELETE in SQLite itself, not just in our code.
+export default {
+  version: 1,
+  name: 'foundation',
+  sql: /* sql */ `
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE users (
+  id                    INTEGER PRIMARY KEY,
+  username              TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  display_name          TEXT NOT NULL,
+  role                  TEXT NOT NULL,
+  password_hash         TEXT NOT NULL,
+  pin_hash              TEXT,
+  disabled              INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  must_change_password  INTEGER NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1)),
+  failed_logins         INTEGER NOT NULL DEFAULT 0,
+  locked_until          INTEGER,
+  created_at            TEXT NOT NULL,
+  updated_at            TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE audit_log (
+  seq           INTEGER PRIMARY KEY,
+  time          TEXT NOT NULL,
+  actor         TEXT NOT NULL,
+  action        TEXT NOT NULL,
+  entity        TEXT NOT NULL,
+  entity_id     TEXT,
+  payload_hash  TEXT NOT NULL,
+  external_ref  TEXT,
+  outcome       TEXT NOT NULL,
+  prev_hash     TEXT NOT NULL,
+  hash          TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_log_actor  ON audit_log (actor, seq);
+CREATE INDEX audit_log_entity ON audit_log (entity, entity_id, seq);
+CREATE INDEX audit_log_action ON audit_log (action, seq);
+CREATE INDEX audit_log_time   ON audit_log (time);
+
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be changed'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be deleted'); END;
+-- Gapless sequence: the chain is verified seq by seq.
+CREATE TRIGGER audit_log_next_seq BEFORE INSERT ON audit_log
+WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM audit_log)
+BEGIN SELECT RAISE(ABORT, 'audit_log seq must follow the last entry'); END;
+
+CREATE TABLE backups (
+  id           INTEGER PRIMARY KEY,
+  started_at   TEXT NOT NULL,
+  finished_at  TEXT NOT NULL,
+  trigger      TEXT NOT NULL CHECK (trigger IN ('schedule', 'manual')),
+  file         TEXT,
+  bytes        INTEGER,
+  ok           INTEGER NOT NULL CHECK (ok IN (0, 1)),
+  message      TEXT NOT NULL
+) STRICT;
+`,
+};

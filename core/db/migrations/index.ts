@@ -1,0 +1,10 @@
+import foundation from './001_foundation.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Every migration, in order. Append only: a shipped migration is never edited. */
+export const migrations: readonly Migration[] = [foundation];

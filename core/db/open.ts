@@ -1,0 +1,139 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { z } from 'zod';
+import type { SecretStore } from '../secrets/port.ts';
+import { DatabaseOpenError } from './errors.ts';
+import { migrate } from './migrate.ts';
+import { migrations } from './migrations/index.ts';
+
+export type Db = Database.Database;
+
+export interface StoreDatabase {
+  readonly db: Db;
+  readonly file: string;
+  readonly schemaVersion: number;
+  /** Opens another connection to the same file with the same key (backups, verification). */
+  openCopy(file: string, options?: { readonly?: boolean }): Db;
+  /** Size on disk of the database and its write-ahead log. */
+  sizeBytes(): number;
+  close(): void;
+}
+
+/**
+ * Beside the database file we keep which keychain entry holds its key and a fingerprint of
+ * that key. Neither is secret; the fingerprint lets us tell "wrong key" from "damaged file".
+ */
+const keyInfoShape = z.object({ keyRef: z.string().min(1), fingerprint: z.string().length(16) });
+type KeyInfo = z.infer<typeof keyInfoShape>;
+
+const fingerprintOf = (hexKey: string) =>
+  createHash('sha256').update(`backroom-key-check:${hexKey}`).digest('hex').slice(0, 16);
+
+const SQLITE_PLAIN_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/** Applies the key; must be the first statement on a new connection. */
+export function applyKey(db: Db, hexKey: string): void {
+  db.pragma(`cipher = 'chacha20'`);
+  db.pragma(`key = "x'${hexKey}'"`);
+}
+
+export interface OpenOptions {
+  file: string;
+  secrets: SecretStore;
+  now?: () => string;
+}
+
+export async function openStoreDatabase(options: OpenOptions): Promise<StoreDatabase> {
+  const file = path.resolve(options.file);
+  const now = options.now ?? (() => new Date().toISOString());
+  const infoFile = `${file}.key.json`;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+
+  const exists = fs.existsSync(file) && fs.statSync(file).size > 0;
+  let info: KeyInfo;
+  let hexKey: string;
+  if (!exists) {
+    // First run: a random 256-bit key, straight into the keychain; never on disk in clear.
+    hexKey = randomBytes(32).toString('hex');
+    info = { keyRef: `database-key/${randomUUID()}`, fingerprint: fingerprintOf(hexKey) };
+    await options.secrets.set(info.keyRef, hexKey);
+    fs.writeFileSync(infoFile, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+  } else {
+    if (fs.readFileSync(file).subarray(0, 16).equals(SQLITE_PLAIN_HEADER)) {
+      throw new DatabaseOpenError(
+        'not_encrypted',
+        `${file} is a plain, unencrypted SQLite file, not a Backroom store database. Move it away and restore the store database from a backup.`,
+      );
+    }
+    const parsed = fs.existsSync(infoFile)
+      ? keyInfoShape.safeParse(JSON.parse(fs.readFileSync(infoFile, 'utf8')))
+      : null;
+    if (!parsed?.success) {
+      throw new DatabaseOpenError(
+        'key_missing',
+        `${infoFile} is missing or damaged, so Backroom does not know which keychain entry unlocks ${file}. Restore it from the backup folder (it is copied beside every backup).`,
+      );
+    }
+    info = parsed.data;
+    const stored = await options.secrets.get(info.keyRef);
+    if (!stored) {
+      throw new DatabaseOpenError(
+        'key_missing',
+        `The key for the store database (${info.keyRef}) is not in the ${options.secrets.description}. ` +
+          'Sign in to this PC as the user who set Backroom up, or restore the keychain entry.',
+      );
+    }
+    if (fingerprintOf(stored) !== info.fingerprint) {
+      throw new DatabaseOpenError(
+        'wrong_key',
+        `The key found in the ${options.secrets.description} does not belong to ${file}. ` +
+          'The keychain entry was replaced; restore it, or restore the database from a backup made with this key.',
+      );
+    }
+    hexKey = stored;
+  }
+
+  const open = (target: string, readonly = false): Db => {
+    const conn = new Database(target, { readonly, fileMustExist: readonly });
+    try {
+      applyKey(conn, hexKey);
+      conn.prepare('SELECT count(*) FROM sqlite_master').get();
+    } catch (error) {
+      conn.close();
+      const why = error instanceof Error ? error.message : String(error);
+      throw new DatabaseOpenError(
+        'corrupt',
+        `The store database ${target} is damaged and cannot be read (${why}). Restore it from the latest backup.`,
+      );
+    }
+    return conn;
+  };
+
+  const db = open(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    const schemaVersion = migrate(db, migrations, now);
+    return {
+      db,
+      file,
+      schemaVersion,
+      openCopy: (target, o) => open(target, o?.readonly ?? false),
+      sizeBytes: () =>
+        [file, `${file}-wal`].reduce((n, f) => n + (fs.existsSync(f) ? fs.statSync(f).size : 0), 0),
+      close: () => {
+        if (db.open) {
+          db.pragma('wal_checkpoint(TRUNCATE)');
+          db.close();
+        }
+      },
+    };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,17 @@
+import { FileSecretStore } from './file.ts';
+import { KeyringSecretStore } from './keyring.ts';
+import type { SecretStore } from './port.ts';
+
+export type { SecretStore } from './port.ts';
+export { SecretStoreUnavailableError } from './port.ts';
+
+/** The keychain, unless BACKROOM_SECRETS_FILE asks for the file fallback explicitly. */
+export function openSecretStore(
+  env: NodeJS.ProcessEnv,
+  warn: (message: string) => void,
+  keyringService = 'backroom',
+): SecretStore {
+  const file = env['BACKROOM_SECRETS_FILE'];
+  if (file) return new FileSecretStore(file, warn);
+  return new KeyringSecretStore(keyringService);
+}
