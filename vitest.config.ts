@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['{core,drivers,sync,electron,simulators,scripts,renderer}/**/*.test.{ts,tsx}'],
     exclude: ['**/*.e2e.test.ts', 'node_modules/**'],
     pool: 'forks',
+    globalSetup: ['scripts/vitest-global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['e2e/**/*.e2e.test.ts'],
     pool: 'forks',
+    globalSetup: ['scripts/vitest-global-setup.ts'],
     fileParallelism: false,
     testTimeout: 180_000,
     hookTimeout: 300_000,

@@ -20,6 +20,9 @@ export function createApiHandler(services: StoreServices) {
       endpoint: API_PREFIX,
       req: request,
       router: appRouter,
+      // Clients send queries as POST too, so large inputs meet the 1 MB body limit and a
+      // clear validation error, not a URL-length failure.
+      allowMethodOverride: true,
       createContext: ({ req, info }) => {
         const header = req.headers.get('authorization');
         const bearer = header?.startsWith('Bearer ') ? header.slice(7) : null;

@@ -58,6 +58,13 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
       res.end('The store server hit an error. It was logged.');
     });
   });
+  // Oversized URLs or headers never reach route(): answer them in the API's own shape.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return;
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const body = JSON.stringify({ error: { message: 'The request is too large or malformed. Send large input in the request body.' } });
+    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

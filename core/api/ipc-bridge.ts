@@ -43,7 +43,9 @@ export interface SenderFrame {
 export function isTrustedSender(frame: SenderFrame, appOrigin: string): boolean {
   if (!frame.fromOurWindow || !frame.isMainFrame || !frame.url) return false;
   try {
-    return new URL(frame.url).origin === appOrigin;
+    // Custom schemes (app://) have an opaque URL.origin, so compare scheme and host.
+    const u = new URL(frame.url);
+    return `${u.protocol}//${u.host}` === appOrigin;
   } catch {
     return false;
   }

@@ -1,0 +1,155 @@
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeServices } from '../testing/fixtures.ts';
+import type { StoreServices } from '../app/services.ts';
+import { canonicalJson, entryHashOf, payloadHashOf } from './chain.ts';
+import { GENESIS_HASH } from './model.ts';
+
+let open: StoreServices[] = [];
+afterEach(() => {
+  for (const s of open) s.close();
+  open = [];
+});
+async function services() {
+  const s = await makeServices();
+  open.push(s);
+  return s;
+}
+
+const dropTriggers = (s: StoreServices) =>
+  s.store.db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_log_next_seq;');
+
+describe('canonical JSON', () => {
+  it('hashes equal payloads the same whatever their key order', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (obj) => {
+        const shuffled = Object.fromEntries(Object.entries(obj).reverse());
+        expect(canonicalJson(shuffled)).toBe(canonicalJson(obj));
+        expect(payloadHashOf(shuffled)).toBe(payloadHashOf(obj));
+      }),
+    );
+  });
+
+  it('round-trips JSON values', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        expect(JSON.parse(canonicalJson(v))).toEqual(JSON.parse(JSON.stringify(v)));
+      }),
+    );
+  });
+
+  it('refuses values JSON cannot hold', () => {
+    expect(() => canonicalJson({ n: Number.NaN })).toThrow(/finite/);
+    expect(() => canonicalJson({ f: () => 1 })).toThrow(/function/);
+  });
+});
+
+describe('the audit chain', () => {
+  it('chains each entry to the one before and verifies', async () => {
+    const s = await services();
+    const a = s.audit.record({ actor: 'owner', action: 'user.create', entity: 'user', entityId: 7, payload: { role: 'cashier' } });
+    const b = s.audit.record({ actor: 'owner', action: 'user.disable', entity: 'user', entityId: 7, externalRef: 'ticket-9' });
+    expect(a.seq).toBe(1);
+    expect(a.prevHash).toBe(GENESIS_HASH);
+    expect(b.prevHash).toBe(a.hash);
+    expect(b.hash).toBe(entryHashOf({ ...b }));
+    expect(s.audit.verify()).toEqual({ ok: true, length: 2, headHash: b.hash });
+  });
+
+  it('refuses a raw UPDATE or DELETE of an entry', async () => {
+    const s = await services();
+    s.audit.record({ actor: 'owner', action: 'auth.login', entity: 'user', entityId: 1 });
+    expect(() => s.store.db.prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1").run()).toThrow(/append-only/);
+    expect(() => s.store.db.prepare('DELETE FROM audit_log WHERE seq = 1').run()).toThrow(/append-only/);
+    expect(() =>
+      s.store.db
+        .prepare("INSERT INTO audit_log VALUES (5, 't', 'a', 'b', 'c', NULL, 'p', NULL, 'success', 'x', 'y')")
+        .run(),
+    ).toThrow(/seq must follow/);
+    expect(s.audit.verify().ok).toBe(true);
+  });
+
+  it('reports the first altered entry by seq once the triggers are dropped (property)', async () => {
+    const s = await services();
+    const fields = ['time', 'actor', 'action', 'entity', 'entity_id', 'payload_hash', 'external_ref', 'outcome', 'prev_hash', 'hash'] as const;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 30 }),
+        fc.nat(),
+        fc.constantFrom(...fields),
+        async (count, pick, field) => {
+          const base = s.audit.head().seq;
+          for (let i = 0; i < count; i++) s.audit.record({ actor: `u${i}`, action: 'test.write', entity: 'thing', entityId: i, payload: { i } });
+          expect(s.audit.verify().ok).toBe(true);
+          const target = base + 1 + (pick % count);
+          dropTriggers(s);
+          const before = s.store.db.prepare(`SELECT ${field} FROM audit_log WHERE seq = ?`).pluck().get(target);
+          s.store.db.prepare(`UPDATE audit_log SET ${field} = ? WHERE seq = ?`).run(`tampered-${String(before)}`, target);
+          try {
+            expect(s.audit.verify()).toMatchObject({ ok: false, brokenAt: target });
+          } finally {
+            // Put it back so the next run starts from a sound chain.
+            s.store.db.prepare(`UPDATE audit_log SET ${field} = ? WHERE seq = ?`).run(before, target);
+          }
+          s.store.db.exec(`
+            CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be changed'); END;
+            CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be deleted'); END;
+            CREATE TRIGGER audit_log_next_seq BEFORE INSERT ON audit_log WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM audit_log)
+            BEGIN SELECT RAISE(ABORT, 'audit_log seq must follow the last entry'); END;`);
+          expect(s.audit.verify().ok).toBe(true);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('reports a deleted entry as missing', async () => {
+    const s = await services();
+    for (let i = 0; i < 5; i++) s.audit.record({ actor: 'a', action: 'x', entity: 'e', entityId: i });
+    dropTriggers(s);
+    s.store.db.prepare('DELETE FROM audit_log WHERE seq = 3').run();
+    expect(s.audit.verify()).toMatchObject({ ok: false, brokenAt: 3, reason: 'entry 3 is missing' });
+  });
+
+  it('verifies in slices with the same verdict', async () => {
+    const s = await services();
+    for (let i = 0; i < 120; i++) s.audit.record({ actor: 'a', action: 'x', entity: 'e', entityId: i });
+    expect(await s.audit.verifyInSlices(7)).toEqual(s.audit.verify());
+    dropTriggers(s);
+    s.store.db.prepare("UPDATE audit_log SET outcome = 'denied' WHERE seq = 77").run();
+    expect(await s.audit.verifyInSlices(7)).toMatchObject({ ok: false, brokenAt: 77 });
+  });
+
+  it('rolls the entry back with the change it records', async () => {
+    const s = await services();
+    s.store.db.exec('CREATE TABLE thing (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+    const write = s.store.db.transaction(() => {
+      s.store.db.prepare('INSERT INTO thing (v) VALUES (?)').run('x');
+      s.audit.record({ actor: 'a', action: 'thing.create', entity: 'thing' });
+      throw new Error('business rule failed');
+    });
+    expect(() => write()).toThrow(/business rule/);
+    expect(s.audit.head().seq).toBe(0);
+    expect(s.store.db.prepare('SELECT count(*) FROM thing').pluck().get()).toBe(0);
+  });
+
+  it('queries by actor, entity, action and time, newest first, a page at a time', async () => {
+    const s = await services();
+    for (let i = 0; i < 25; i++) {
+      s.audit.record({ actor: i % 2 ? 'clerk' : 'owner', action: i % 5 ? 'auth.login' : 'user.create', entity: 'user', entityId: i });
+      s.clock.advance(60_000);
+    }
+    const page1 = s.audit.query({ actor: 'owner', limit: 5 });
+    expect(page1.entries.map((e) => e.seq)).toEqual([25, 23, 21, 19, 17]);
+    const page2 = s.audit.query({ actor: 'owner', limit: 5, beforeSeq: page1.nextBeforeSeq ?? 0 });
+    expect(page2.entries[0]?.seq).toBe(15);
+    expect(s.audit.query({ action: 'user.create' }).entries).toHaveLength(5);
+    const first = s.audit.query({ limit: 200 }).entries.at(-1);
+    const from = new Date(new Date(first?.time ?? 0).getTime() + 10 * 60_000).toISOString();
+    const to = new Date(new Date(first?.time ?? 0).getTime() + 14 * 60_000).toISOString();
+    expect(s.audit.query({ from, to }).entries.map((e) => e.seq)).toEqual([15, 14, 13, 12, 11]);
+    expect(s.audit.query({ entity: 'user', entityId: '3' }).entries).toHaveLength(1);
+    expect(s.audit.query({ actor: 'owner', limit: 200 }).nextBeforeSeq).toBeNull();
+    expect(() => s.audit.query({ from: to, to: from })).toThrow(/before/);
+  });
+});

@@ -1,0 +1,37 @@
+// Test fixtures: real temp folders, real encrypted SQLite files, the real keychain session
+// that vitest's global setup starts (scripts/vitest-global-setup.ts).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createStoreServices, type StoreServices } from '../app/services.ts';
+import { ManualClock } from '../clock.ts';
+import type { Logger } from '../log/logger.ts';
+import { KeyringSecretStore } from '../secrets/keyring.ts';
+import type { SecretStore } from '../secrets/port.ts';
+
+export function tempDir(prefix = 'backroom-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export const quietLog: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** A keychain namespace of its own per test file, so parallel files never collide. */
+export function testKeychain(): SecretStore {
+  return new KeyringSecretStore(`backroom-test-${process.pid}-${Math.random().toString(36).slice(2)}`);
+}
+
+export async function makeServices(
+  o: { dataDir?: string; clock?: ManualClock; idleTimeoutMs?: number; secrets?: SecretStore } = {},
+): Promise<StoreServices & { clock: ManualClock }> {
+  const clock = o.clock ?? new ManualClock();
+  const services = await createStoreServices({
+    dataDir: o.dataDir ?? tempDir(),
+    secrets: o.secrets ?? testKeychain(),
+    log: quietLog,
+    clock,
+    ...(o.idleTimeoutMs ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
+  });
+  return Object.assign(services, { clock });
+}
+
+export const OWNER = { username: 'owner', displayName: 'Olivia Owner', password: 'correct horse battery', pin: '2468' };
