@@ -30,9 +30,11 @@ export async function runServer(argv: string[]): Promise<void> {
     strict: true,
   });
   const port = Number(values.port ?? process.env['BACKROOM_PORT'] ?? DEFAULT_PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a number from 0 to 65535 (got ${values.port}).`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`--port must be a number from 0 to 65535 (got ${values.port}).`);
   const idle = values['idle-timeout'] ? Number(values['idle-timeout']) * 1000 : undefined;
-  if (idle !== undefined && !(idle > 0)) throw new Error('--idle-timeout is a number of seconds above 0.');
+  if (idle !== undefined && !(idle > 0))
+    throw new Error('--idle-timeout is a number of seconds above 0.');
   const host = values.host ?? (values.lan ? '0.0.0.0' : '127.0.0.1');
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
 
@@ -44,10 +46,6 @@ export async function runServer(argv: string[]): Promise<void> {
     scheduleBackups: !values['no-backup-schedule'],
     ...(idle ? { idleTimeoutMs: idle } : {}),
   });
-  server.services.log.info(`Backroom store server ready at ${server.url} (data: ${dataDir})`);
-  // A line tests and launch scripts can wait for.
-  process.stdout.write(`Backroom store server listening on ${server.url}\n`);
-
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -57,12 +55,18 @@ export async function runServer(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  server.services.log.info(`Backroom store server ready at ${server.url} (data: ${dataDir})`);
+  // A line tests and launch scripts can wait for (after the signal handlers are in place).
+  process.stdout.write(`Backroom store server listening on ${server.url}\n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   runServer(process.argv.slice(2)).catch((error: unknown) => {
-    const known = error instanceof DatabaseOpenError || error instanceof SecretStoreUnavailableError;
-    process.stderr.write(`\nBackroom could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    const known =
+      error instanceof DatabaseOpenError || error instanceof SecretStoreUnavailableError;
+    process.stderr.write(
+      `\nBackroom could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     if (!known && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exit(1);
   });

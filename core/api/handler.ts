@@ -37,7 +37,9 @@ export function createApiHandler(services: StoreServices) {
       },
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
-          services.log.error(`API ${path ?? '?'} failed`, { error: error.cause?.stack ?? error.message });
+          services.log.error(`API ${path ?? '?'} failed`, {
+            error: error.cause?.stack ?? error.message,
+          });
         }
       },
     });

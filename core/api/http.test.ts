@@ -16,7 +16,12 @@ describe('the HTTP transport', () => {
     fs.writeFileSync(path.join(renderer, 'index.html'), '<!doctype html><title>Backroom</title>');
     fs.writeFileSync(path.join(renderer, 'assets', 'app.js'), 'console.log(1)');
     s = await makeServices();
-    server = await startHttpServer({ services: s, host: '127.0.0.1', port: 0, rendererDir: renderer });
+    server = await startHttpServer({
+      services: s,
+      host: '127.0.0.1',
+      port: 0,
+      rendererDir: renderer,
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -27,7 +32,12 @@ describe('the HTTP transport', () => {
     await s.chain.verify();
     const res = await fetch(`${server.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', version: expect.any(String), schemaVersion: 1, auditChain: { state: 'ok', length: 0 } });
+    expect(await res.json()).toMatchObject({
+      status: 'ok',
+      version: expect.any(String),
+      schemaVersion: 1,
+      auditChain: { state: 'ok', length: 0 },
+    });
   });
 
   it('serves the screens with a strict CSP, and index.html for app routes', async () => {
@@ -42,26 +52,38 @@ describe('the HTTP transport', () => {
   });
 
   it('sends no CORS headers, so other sites cannot call the API from a browser', async () => {
-    const res = await fetch(`${server.url}/api/system.health`, { headers: { origin: 'https://evil.example' } });
+    const res = await fetch(`${server.url}/api/system.health`, {
+      headers: { origin: 'https://evil.example' },
+    });
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('refuses other host names on a loopback server (DNS rebinding)', async () => {
     const status = await new Promise<number | undefined>((resolve, reject) => {
-      http.get(`${server.url}/healthz`, { headers: { host: 'evil.example' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode);
-      }).on('error', reject);
+      http
+        .get(`${server.url}/healthz`, { headers: { host: 'evil.example' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        })
+        .on('error', reject);
     });
     expect(status).toBe(421);
   });
 
   it('refuses bodies over 1 MB and URLs too long, with a message', async () => {
-    const big = await fetch(`${server.url}/api/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(1_100_000) });
+    const big = await fetch(`${server.url}/api/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(1_100_000),
+    });
     expect(big.status).toBe(413);
-    expect(await big.json()).toMatchObject({ error: { message: expect.stringMatching(/too large/) } });
+    expect(await big.json()).toMatchObject({
+      error: { message: expect.stringMatching(/too large/) },
+    });
     const long = await fetch(`${server.url}/api/system.health?input=${'x'.repeat(40_000)}`);
     expect(long.status).toBe(431);
-    expect(await long.json()).toMatchObject({ error: { message: expect.stringMatching(/too large/) } });
+    expect(await long.json()).toMatchObject({
+      error: { message: expect.stringMatching(/too large/) },
+    });
   });
 });

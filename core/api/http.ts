@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { StoreServices } from '../app/services.ts';
 import { API_PREFIX, createApiHandler } from './handler.ts';
 import { healthOf } from './health.ts';
@@ -49,11 +50,14 @@ const isLoopback = (host: string) => host === '127.0.0.1' || host === '::1' || h
 export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttpServer> {
   const api = createApiHandler(o.services);
   const rendererDir = o.rendererDir ? path.resolve(o.rendererDir) : null;
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
 
   const server = http.createServer((req, res) => {
     void route(req, res).catch((error: unknown) => {
-      o.services.log.error('HTTP request failed', { url: req.url, error: error instanceof Error ? error.stack : String(error) });
+      o.services.log.error('HTTP request failed', {
+        url: req.url,
+        error: error instanceof Error ? error.stack : String(error),
+      });
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('The store server hit an error. It was logged.');
     });
@@ -61,9 +65,18 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
   // Oversized URLs or headers never reach route(): answer them in the API's own shape.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return;
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    const body = JSON.stringify({ error: { message: 'The request is too large or malformed. Send large input in the request body.' } });
-    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    const status =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : '400 Bad Request';
+    const body = JSON.stringify({
+      error: {
+        message: 'The request is too large or malformed. Send large input in the request body.',
+      },
+    });
+    socket.end(
+      `HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   server.on('connection', (s) => {
     sockets.add(s);
@@ -74,7 +87,9 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     // A loopback-only server answers only to loopback host names (DNS-rebinding guard).
     const hostHeader = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
     if (isLoopback(o.host) && !isLoopback(hostHeader)) {
-      res.writeHead(421, { 'content-type': 'text/plain' }).end('Wrong host name for this store server.');
+      res
+        .writeHead(421, { 'content-type': 'text/plain' })
+        .end('Wrong host name for this store server.');
       return;
     }
     const url = new URL(req.url ?? '/', 'http://store.local');
@@ -90,7 +105,11 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     serveStatic(url.pathname, res);
   }
 
-  async function serveApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+  async function serveApi(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+  ): Promise<void> {
     const method = req.method ?? 'GET';
     let body: Buffer | undefined;
     if (method === 'POST') {
@@ -114,7 +133,10 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
     const init: RequestInit = { method, headers, signal: abort.signal };
     if (body) init.body = new Uint8Array(body);
-    const response = await api(new Request(url, init), { transport: 'http', address: req.socket.remoteAddress ?? 'unknown' });
+    const response = await api(new Request(url, init), {
+      transport: 'http',
+      address: req.socket.remoteAddress ?? 'unknown',
+    });
     const out: Record<string, string> = { ...SECURITY_HEADERS, 'cache-control': 'no-store' };
     response.headers.forEach((v, k) => {
       out[k] = v;
@@ -124,21 +146,28 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
       res.end();
       return;
     }
-    const stream = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream);
+    const stream = Readable.fromWeb(response.body as NodeReadableStream);
     stream.on('error', () => res.destroy());
     stream.pipe(res);
   }
 
   function serveStatic(pathname: string, res: http.ServerResponse): void {
     if (!rendererDir) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('This store server has no screens built. Run: npm run build:renderer');
+      res
+        .writeHead(404, { 'content-type': 'text/plain' })
+        .end('This store server has no screens built. Run: npm run build:renderer');
       return;
     }
     const wanted = path.normalize(path.join(rendererDir, decodeURIComponent(pathname)));
     const inside = wanted.startsWith(rendererDir + path.sep);
-    const file = inside && fs.existsSync(wanted) && fs.statSync(wanted).isFile() ? wanted : path.join(rendererDir, 'index.html');
+    const file =
+      inside && fs.existsSync(wanted) && fs.statSync(wanted).isFile()
+        ? wanted
+        : path.join(rendererDir, 'index.html');
     if (!fs.existsSync(file)) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('The store screens are not built. Run: npm run build:renderer');
+      res
+        .writeHead(404, { 'content-type': 'text/plain' })
+        .end('The store screens are not built. Run: npm run build:renderer');
       return;
     }
     const isAsset = file.includes(`${path.sep}assets${path.sep}`);
@@ -154,14 +183,20 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
-          ? new Error(`Port ${o.port} on ${o.host} is already in use. Is Backroom already running? Choose another with --port.`)
+          ? new Error(
+              `Port ${o.port} on ${o.host} is already in use. Is Backroom already running? Choose another with --port.`,
+            )
           : error,
       );
     });
     server.listen(o.port, o.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const shownHost = o.host.includes(':') ? `[${o.host}]` : o.host === '0.0.0.0' ? '127.0.0.1' : o.host;
+  const shownHost = o.host.includes(':')
+    ? `[${o.host}]`
+    : o.host === '0.0.0.0'
+      ? '127.0.0.1'
+      : o.host;
   return {
     url: `http://${shownHost}:${port}`,
     port,

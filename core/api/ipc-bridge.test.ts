@@ -43,16 +43,29 @@ describe('the IPC transport', () => {
     expect(isTrustedSender(TRUSTED_FRAME, APP_ORIGIN)).toBe(true);
   });
 
-  it.each(UNTRUSTED)('refuses a message from %s, even with a valid session', async (_what, frame) => {
-    const before = refusals.length;
-    await expect(api.bridge.call(frame, message(token), () => {})).rejects.toBeInstanceOf(IpcRefusedError);
-    expect(refusals.length).toBe(before + 1);
-    expect(refusals.at(-1)).toBe('unexpected sender frame');
-  });
+  it.each(UNTRUSTED)(
+    'refuses a message from %s, even with a valid session',
+    async (_what, frame) => {
+      const before = refusals.length;
+      await expect(api.bridge.call(frame, message(token), () => {})).rejects.toBeInstanceOf(
+        IpcRefusedError,
+      );
+      expect(refusals.length).toBe(before + 1);
+      expect(refusals.at(-1)).toBe('unexpected sender frame');
+    },
+  );
 
   it('refuses a message that is not an API request', async () => {
-    for (const bad of [null, 'users.list', { ...message(token), path: '/etc/passwd' }, { ...message(token), method: 'DELETE' }, { ...message(token), extra: 1 }]) {
-      await expect(api.bridge.call(TRUSTED_FRAME, bad, () => {})).rejects.toThrow(/not a Backroom API request/);
+    for (const bad of [
+      null,
+      'users.list',
+      { ...message(token), path: '/etc/passwd' },
+      { ...message(token), method: 'DELETE' },
+      { ...message(token), extra: 1 },
+    ]) {
+      await expect(api.bridge.call(TRUSTED_FRAME, bad, () => {})).rejects.toThrow(
+        /not a Backroom API request/,
+      );
     }
   });
 
@@ -60,7 +73,13 @@ describe('the IPC transport', () => {
     const chunks: string[] = [];
     const r = await api.bridge.call(
       TRUSTED_FRAME,
-      { id: 'sub1', path: '/api/dashboard.changes', method: 'GET', headers: { authorization: `Bearer ${token}` }, body: null },
+      {
+        id: 'sub1',
+        path: '/api/dashboard.changes',
+        method: 'GET',
+        headers: { authorization: `Bearer ${token}` },
+        body: null,
+      },
       (m) => {
         if ('chunk' in m) chunks.push(m.chunk);
       },

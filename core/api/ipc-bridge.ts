@@ -13,7 +13,9 @@ export const ipcRequestSchema = z
     id: z.string().min(1).max(64),
     path: z.string().startsWith(`${API_PREFIX}/`).max(16_384),
     method: z.enum(['GET', 'POST']),
-    headers: z.record(z.string().max(100), z.string().max(8_192)).refine((h) => Object.keys(h).length <= 32, 'too many headers'),
+    headers: z
+      .record(z.string().max(100), z.string().max(8_192))
+      .refine((h) => Object.keys(h).length <= 32, 'too many headers'),
     body: z.string().max(1_048_576).nullable(),
   })
   .strict();
@@ -27,9 +29,7 @@ export interface IpcResponse {
 }
 
 export type IpcStreamMessage =
-  | { id: string; chunk: string }
-  | { id: string; end: true }
-  | { id: string; error: string };
+  { id: string; chunk: string } | { id: string; end: true } | { id: string; error: string };
 
 /** What Electron tells us about the frame that sent a message. */
 export interface SenderFrame {
@@ -65,7 +65,11 @@ export function createIpcBridge(o: {
 }) {
   const streams = new Map<string, AbortController>();
   return {
-    async call(frame: SenderFrame, message: unknown, send: (m: IpcStreamMessage) => void): Promise<IpcResponse> {
+    async call(
+      frame: SenderFrame,
+      message: unknown,
+      send: (m: IpcStreamMessage) => void,
+    ): Promise<IpcResponse> {
       if (!isTrustedSender(frame, o.appOrigin)) {
         o.onRefused(frame, 'unexpected sender frame');
         throw new IpcRefusedError('Refused: this message did not come from the Backroom window.');
@@ -79,14 +83,18 @@ export function createIpcBridge(o: {
       const abort = new AbortController();
       const init: RequestInit = { method: m.method, headers: m.headers, signal: abort.signal };
       if (m.method === 'POST' && m.body !== null) init.body = m.body;
-      const response = await o.handle(new Request(`${o.appOrigin}${m.path}`, init), { transport: 'ipc', address: 'ipc' });
+      const response = await o.handle(new Request(`${o.appOrigin}${m.path}`, init), {
+        transport: 'ipc',
+        address: 'ipc',
+      });
       const headers = Object.fromEntries(response.headers.entries());
-      if (!response.headers.get('content-type')?.includes('text/event-stream') || !response.body) {
+      const body = response.body;
+      if (!response.headers.get('content-type')?.includes('text/event-stream') || !body) {
         return { status: response.status, headers, body: await response.text() };
       }
       streams.set(m.id, abort);
       void (async () => {
-        const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+        const reader = body.pipeThrough(new TextDecoderStream()).getReader();
         try {
           for (;;) {
             const { done, value } = await reader.read();
@@ -95,7 +103,8 @@ export function createIpcBridge(o: {
           }
           send({ id: m.id, end: true });
         } catch (error) {
-          if (!abort.signal.aborted) send({ id: m.id, error: error instanceof Error ? error.message : String(error) });
+          if (!abort.signal.aborted)
+            send({ id: m.id, error: error instanceof Error ? error.message : String(error) });
         } finally {
           streams.delete(m.id);
         }

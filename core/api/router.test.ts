@@ -9,16 +9,36 @@ const PUBLIC = ['system.health', 'system.setupStatus', 'setup.createOwner', 'aut
 
 /** A valid input for every procedure that takes one; the test fails if one is missing. */
 const EXAMPLES: Record<string, Record<string, unknown>> = {
-  'setup.createOwner': { username: 'newowner', displayName: 'New Owner', password: 'a long password', pin: '1234' },
+  'setup.createOwner': {
+    username: 'newowner',
+    displayName: 'New Owner',
+    password: 'a long password',
+    pin: '1234',
+  },
   'auth.login': { username: 'owner', password: 'correct horse battery' },
   'auth.unlock': { pin: '2468' },
   'auth.setPin': { pin: '1357', currentPassword: 'correct horse battery' },
-  'auth.changePassword': { currentPassword: 'correct horse battery', newPassword: 'another long password' },
-  'users.create': { username: 'newclerk', displayName: 'New Clerk', role: 'cashier', password: 'a long password' },
+  'auth.changePassword': {
+    currentPassword: 'correct horse battery',
+    newPassword: 'another long password',
+  },
+  'users.create': {
+    username: 'newclerk',
+    displayName: 'New Clerk',
+    role: 'cashier',
+    password: 'a long password',
+  },
   'users.setDisabled': { userId: 2, disabled: true },
   'users.resetPassword': { userId: 2, newPassword: 'a long password' },
   'users.changeRole': { userId: 2, role: 'auditor' },
-  'audit.query': { actor: 'owner', entity: 'user', action: 'user.create', from: '2026-01-01T00:00:00Z', to: '2026-12-31T00:00:00Z', limit: 10 },
+  'audit.query': {
+    actor: 'owner',
+    entity: 'user',
+    action: 'user.create',
+    from: '2026-01-01T00:00:00Z',
+    to: '2026-12-31T00:00:00Z',
+    limit: 10,
+  },
   'backup.updateSettings': { folder: '/tmp/backroom-backups', keep: 7, dailyAt: '03:30' },
 };
 
@@ -30,11 +50,18 @@ describe('the API router', () => {
     expect(missing).toEqual([]);
     const known = new Set<string>([...permissions, 'public', 'signed_in', 'signed_in_even_locked']);
     for (const p of procedures) expect(known.has(p.meta?.access ?? ''), p.path).toBe(true);
-    expect(procedures.filter((p) => p.meta?.access === 'public').map((p) => p.path).sort()).toEqual([...PUBLIC].sort());
+    expect(
+      procedures
+        .filter((p) => p.meta?.access === 'public')
+        .map((p) => p.path)
+        .sort(),
+    ).toEqual([...PUBLIC].sort());
   });
 
   it('has an example input for every procedure that takes an object', () => {
-    const withObjectInput = procedures.filter((p) => p.hasInput && !isNoInput(p.path)).map((p) => p.path);
+    const withObjectInput = procedures
+      .filter((p) => p.hasInput && !isNoInput(p.path))
+      .map((p) => p.path);
     expect(withObjectInput.sort()).toEqual(Object.keys(EXAMPLES).sort());
   });
 });
@@ -68,8 +95,21 @@ for (const make of [httpTransport, ipcTransport] as const) {
       const owner = await s.auth.login(OWNER, 'setup');
       const actor = { userId: owner.session.user.id, username: OWNER.username };
       for (const role of roles.filter((r) => r !== 'owner')) {
-        await s.auth.createUser(actor, { username: `as-${role.replace('_', '-')}`, displayName: role, role, password: 'role password 1' });
-        tokens.set(role, (await s.auth.login({ username: `as-${role.replace('_', '-')}`, password: 'role password 1' }, 'setup')).token);
+        await s.auth.createUser(actor, {
+          username: `as-${role.replace('_', '-')}`,
+          displayName: role,
+          role,
+          password: 'role password 1',
+        });
+        tokens.set(
+          role,
+          (
+            await s.auth.login(
+              { username: `as-${role.replace('_', '-')}`, password: 'role password 1' },
+              'setup',
+            )
+          ).token,
+        );
       }
       tokens.set('owner', owner.token);
     });
@@ -80,28 +120,41 @@ for (const make of [httpTransport, ipcTransport] as const) {
 
     const guarded = procedures.filter((p) => p.meta?.access !== 'public');
 
-    it.each(guarded.map((p) => [p.path, p] as const))('refuses %s without a session', async (_path, p) => {
-      const before = snapshot(s);
-      const r = await api.call(p, EXAMPLES[p.path], null);
-      expect(r.error?.data.code).toBe('UNAUTHORIZED');
-      expect(r.error?.data.reason).toBe('not_signed_in');
-      expect(snapshot(s)).toBe(before);
-    });
+    it.each(guarded.map((p) => [p.path, p] as const))(
+      'refuses %s without a session',
+      async (_path, p) => {
+        const before = snapshot(s);
+        const r = await api.call(p, EXAMPLES[p.path], null);
+        expect(r.error?.data.code).toBe('UNAUTHORIZED');
+        expect(r.error?.data.reason).toBe('not_signed_in');
+        expect(snapshot(s)).toBe(before);
+      },
+    );
 
-    const needsPermission = guarded.filter((p) => (permissions as readonly string[]).includes(p.meta?.access ?? ''));
-    it.each(needsPermission.map((p) => [p.path, p] as const))('refuses %s to every role without its permission', async (_path, p) => {
-      const permission = p.meta?.access as Permission;
-      const without = roles.filter((r) => !permissionsOf(r).includes(permission));
-      for (const role of without) {
-        const users = JSON.stringify(s.store.db.prepare('SELECT * FROM users ORDER BY id').all());
-        const r = await api.call(p, EXAMPLES[p.path], tokens.get(role));
-        expect(r.error?.data.code, `${role} → ${p.path}`).toBe('FORBIDDEN');
-        expect(r.error?.message).toMatch(/does not allow this/);
-        expect(JSON.stringify(s.store.db.prepare('SELECT * FROM users ORDER BY id').all())).toBe(users);
-        // The refusal itself is on record.
-        expect(s.audit.query({ action: 'access.denied', limit: 1 }).entries[0]).toMatchObject({ entityId: p.path, outcome: 'denied' });
-      }
-    });
+    const needsPermission = guarded.filter((p) =>
+      (permissions as readonly string[]).includes(p.meta?.access ?? ''),
+    );
+    it.each(needsPermission.map((p) => [p.path, p] as const))(
+      'refuses %s to every role without its permission',
+      async (_path, p) => {
+        const permission = p.meta?.access as Permission;
+        const without = roles.filter((r) => !permissionsOf(r).includes(permission));
+        for (const role of without) {
+          const users = JSON.stringify(s.store.db.prepare('SELECT * FROM users ORDER BY id').all());
+          const r = await api.call(p, EXAMPLES[p.path], tokens.get(role));
+          expect(r.error?.data.code, `${role} → ${p.path}`).toBe('FORBIDDEN');
+          expect(r.error?.message).toMatch(/does not allow this/);
+          expect(JSON.stringify(s.store.db.prepare('SELECT * FROM users ORDER BY id').all())).toBe(
+            users,
+          );
+          // The refusal itself is on record.
+          expect(s.audit.query({ action: 'access.denied', limit: 1 }).entries[0]).toMatchObject({
+            entityId: p.path,
+            outcome: 'denied',
+          });
+        }
+      },
+    );
 
     it.each(procedures.filter((p) => p.hasInput).map((p) => [p.path, p] as const))(
       'answers bad input to %s with a clear validation error and changes nothing',
@@ -123,7 +176,9 @@ for (const make of [httpTransport, ipcTransport] as const) {
         for (const input of bad) {
           const before = snapshot(s);
           const r = await api.call(p, input, token);
-          expect(r.error?.data.code, `${p.path} ← ${JSON.stringify(input).slice(0, 80)}`).toBe('BAD_REQUEST');
+          expect(r.error?.data.code, `${p.path} ← ${JSON.stringify(input).slice(0, 80)}`).toBe(
+            'BAD_REQUEST',
+          );
           expect(r.error?.data.reason).toBe('invalid_input');
           expect(r.error?.message).toMatch(/^Please correct: .+/);
           expect(snapshot(s)).toBe(before);
@@ -132,14 +187,25 @@ for (const make of [httpTransport, ipcTransport] as const) {
     );
 
     it('lets a signed-in owner through (the guard is not refusing everyone)', async () => {
-      const r = await api.call({ path: 'users.list', type: 'query' }, undefined, tokens.get('owner'));
+      const r = await api.call(
+        { path: 'users.list', type: 'query' },
+        undefined,
+        tokens.get('owner'),
+      );
       expect(r.error).toBeNull();
-      const me = await api.call({ path: 'auth.me', type: 'query' }, undefined, tokens.get('compliance_clerk'));
+      const me = await api.call(
+        { path: 'auth.me', type: 'query' },
+        undefined,
+        tokens.get('compliance_clerk'),
+      );
       expect(me.body).toMatchObject({ result: { data: { user: { role: 'compliance_clerk' } } } });
     });
 
     it('refuses a locked session everything but unlock, sign-out and who-am-I', async () => {
-      const { token } = await s.auth.login({ username: 'as-cashier', password: 'role password 1' }, 'lock-test');
+      const { token } = await s.auth.login(
+        { username: 'as-cashier', password: 'role password 1' },
+        'lock-test',
+      );
       const locked = await api.call({ path: 'auth.lock', type: 'mutation' }, undefined, token);
       expect(locked.error).toBeNull();
       const r = await api.call({ path: 'dashboard.summary', type: 'query' }, undefined, token);

@@ -16,7 +16,10 @@ import { noInput, procedure, router, signedIn } from './trpc.ts';
 const userId = z.number().int().positive();
 
 const system = router({
-  health: procedure.meta({ access: 'public' }).input(noInput).query(({ ctx }) => healthOf(ctx.services)),
+  health: procedure
+    .meta({ access: 'public' })
+    .input(noInput)
+    .query(({ ctx }) => healthOf(ctx.services)),
   setupStatus: procedure
     .meta({ access: 'public' })
     .input(noInput)
@@ -28,7 +31,12 @@ const setup = router({
     .meta({ access: 'public' })
     .input(
       z
-        .object({ username: usernameSchema, displayName: displayNameSchema, password: passwordSchema, pin: pinSchema.optional() })
+        .object({
+          username: usernameSchema,
+          displayName: displayNameSchema,
+          password: passwordSchema,
+          pin: pinSchema.optional(),
+        })
         .strict(),
     )
     .mutation(({ ctx, input }) => ctx.services.auth.setupOwner(input)),
@@ -38,14 +46,24 @@ const auth = router({
   login: procedure
     .meta({ access: 'public' })
     // Sign-in accepts any name the right length: a wrong one is just a failed attempt.
-    .input(z.object({ username: z.string().trim().toLowerCase().min(1).max(64), password: z.string().min(1).max(200) }).strict())
+    .input(
+      z
+        .object({
+          username: z.string().trim().toLowerCase().min(1).max(64),
+          password: z.string().min(1).max(200),
+        })
+        .strict(),
+    )
     .mutation(({ ctx, input }) => ctx.services.auth.login(input, ctx.address)),
   me: procedure
     .meta({ access: 'signed_in_even_locked' })
     .input(noInput)
     .query(({ ctx }) => ctx.services.auth.view(signedIn(ctx).session)),
   /** Activity in the window without any other request still counts as activity. */
-  stillHere: procedure.meta({ access: 'signed_in' }).input(noInput).mutation(() => ({ ok: true as const })),
+  stillHere: procedure
+    .meta({ access: 'signed_in' })
+    .input(noInput)
+    .mutation(() => ({ ok: true as const })),
   lock: procedure
     .meta({ access: 'signed_in_even_locked' })
     .input(noInput)
@@ -80,7 +98,11 @@ const auth = router({
     }),
   changePassword: procedure
     .meta({ access: 'signed_in' })
-    .input(z.object({ currentPassword: z.string().min(1).max(200), newPassword: passwordSchema }).strict())
+    .input(
+      z
+        .object({ currentPassword: z.string().min(1).max(200), newPassword: passwordSchema })
+        .strict(),
+    )
     .mutation(async ({ ctx, input }) => {
       await ctx.services.auth.changePassword(signedIn(ctx).session, input);
       return { ok: true as const };
@@ -93,27 +115,41 @@ const actorOf = (ctx: Parameters<typeof signedIn>[0]) => {
 };
 
 const users = router({
-  list: procedure.meta({ access: 'users:manage' }).input(noInput).query(({ ctx }) => ctx.services.auth.listUsers()),
+  list: procedure
+    .meta({ access: 'users:manage' })
+    .input(noInput)
+    .query(({ ctx }) => ctx.services.auth.listUsers()),
   create: procedure
     .meta({ access: 'users:manage' })
     .input(
       z
-        .object({ username: usernameSchema, displayName: displayNameSchema, role: roleSchema, password: passwordSchema })
+        .object({
+          username: usernameSchema,
+          displayName: displayNameSchema,
+          role: roleSchema,
+          password: passwordSchema,
+        })
         .strict(),
     )
     .mutation(({ ctx, input }) => ctx.services.auth.createUser(actorOf(ctx), input)),
   setDisabled: procedure
     .meta({ access: 'users:manage' })
     .input(z.object({ userId, disabled: z.boolean() }).strict())
-    .mutation(({ ctx, input }) => ctx.services.auth.setDisabled(actorOf(ctx), input.userId, input.disabled)),
+    .mutation(({ ctx, input }) =>
+      ctx.services.auth.setDisabled(actorOf(ctx), input.userId, input.disabled),
+    ),
   resetPassword: procedure
     .meta({ access: 'users:manage' })
     .input(z.object({ userId, newPassword: passwordSchema }).strict())
-    .mutation(({ ctx, input }) => ctx.services.auth.resetPassword(actorOf(ctx), input.userId, input.newPassword)),
+    .mutation(({ ctx, input }) =>
+      ctx.services.auth.resetPassword(actorOf(ctx), input.userId, input.newPassword),
+    ),
   changeRole: procedure
     .meta({ access: 'users:manage' })
     .input(z.object({ userId, role: roleSchema }).strict())
-    .mutation(({ ctx, input }) => ctx.services.auth.changeRole(actorOf(ctx), input.userId, input.role)),
+    .mutation(({ ctx, input }) =>
+      ctx.services.auth.changeRole(actorOf(ctx), input.userId, input.role),
+    ),
 });
 
 const audit = router({
@@ -121,7 +157,10 @@ const audit = router({
     .meta({ access: 'audit:view' })
     .input(auditQuerySchema)
     .query(({ ctx, input }) => ctx.services.audit.query(input)),
-  facets: procedure.meta({ access: 'audit:view' }).input(noInput).query(({ ctx }) => ctx.services.audit.facets()),
+  facets: procedure
+    .meta({ access: 'audit:view' })
+    .input(noInput)
+    .query(({ ctx }) => ctx.services.audit.facets()),
   verify: procedure
     .meta({ access: 'audit:view' })
     .input(noInput)
@@ -133,15 +172,20 @@ const backup = router({
     .meta({ access: 'backup:manage' })
     .input(noInput)
     .query(({ ctx }) => ctx.services.backups.history()),
-  settings: procedure.meta({ access: 'backup:manage' }).input(noInput).query(({ ctx }) => ({
-    ...ctx.services.backups.settings(),
-    effectiveFolder: ctx.services.backups.folder(),
-    nextRun: ctx.services.backups.nextScheduledRun(),
-  })),
+  settings: procedure
+    .meta({ access: 'backup:manage' })
+    .input(noInput)
+    .query(({ ctx }) => ({
+      ...ctx.services.backups.settings(),
+      effectiveFolder: ctx.services.backups.folder(),
+      nextRun: ctx.services.backups.nextScheduledRun(),
+    })),
   updateSettings: procedure
     .meta({ access: 'backup:manage' })
     .input(backupSettingsSchema)
-    .mutation(({ ctx, input }) => ctx.services.backups.updateSettings(signedIn(ctx).user.username, input)),
+    .mutation(({ ctx, input }) =>
+      ctx.services.backups.updateSettings(signedIn(ctx).user.username, input),
+    ),
   runNow: procedure
     .meta({ access: 'backup:manage' })
     .input(noInput)
@@ -149,18 +193,21 @@ const backup = router({
 });
 
 const dashboard = router({
-  summary: procedure.meta({ access: 'store:view' }).input(noInput).query(({ ctx }) => {
-    const s = ctx.services;
-    const [lastBackup] = s.backups.history(1);
-    return {
-      databaseBytes: s.store.sizeBytes(),
-      schemaVersion: s.store.schemaVersion,
-      lastBackup: lastBackup ?? null,
-      nextBackup: s.backups.nextScheduledRun(),
-      auditChain: s.chain.status(),
-      activeUsers: s.auth.activeUsers(),
-    };
-  }),
+  summary: procedure
+    .meta({ access: 'store:view' })
+    .input(noInput)
+    .query(({ ctx }) => {
+      const s = ctx.services;
+      const [lastBackup] = s.backups.history(1);
+      return {
+        databaseBytes: s.store.sizeBytes(),
+        schemaVersion: s.store.schemaVersion,
+        lastBackup: lastBackup ?? null,
+        nextBackup: s.backups.nextScheduledRun(),
+        auditChain: s.chain.status(),
+        activeUsers: s.auth.activeUsers(),
+      };
+    }),
   /** Live updates: a topic each time something changes; screens refetch what they show. */
   changes: procedure
     .meta({ access: 'store:view' })

@@ -8,7 +8,11 @@ import type { Meta } from './trpc.ts';
 import type { StoreServices } from '../app/services.ts';
 
 export const APP_ORIGIN = 'app://backroom';
-export const TRUSTED_FRAME: SenderFrame = { url: `${APP_ORIGIN}/index.html`, isMainFrame: true, fromOurWindow: true };
+export const TRUSTED_FRAME: SenderFrame = {
+  url: `${APP_ORIGIN}/index.html`,
+  isMainFrame: true,
+  fromOurWindow: true,
+};
 
 export interface ProcedureInfo {
   path: string;
@@ -18,7 +22,7 @@ export interface ProcedureInfo {
 }
 
 export function listProcedures(): ProcedureInfo[] {
-  const procs = appRouter._def.procedures as Record<string, AnyProcedure>;
+  const procs = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
   return Object.entries(procs).map(([path, p]) => ({
     path,
     type: p._def.type,
@@ -36,16 +40,25 @@ export interface ApiAnswer {
 
 export interface Transport {
   name: 'http' | 'ipc';
-  call(p: Pick<ProcedureInfo, 'path' | 'type'>, input: unknown, token?: string | null): Promise<ApiAnswer>;
+  call(
+    p: Pick<ProcedureInfo, 'path' | 'type'>,
+    input: unknown,
+    token?: string | null,
+  ): Promise<ApiAnswer>;
   close(): Promise<void>;
 }
 
-function requestFor(p: Pick<ProcedureInfo, 'path' | 'type'>, input: unknown, token?: string | null) {
+function requestFor(
+  p: Pick<ProcedureInfo, 'path' | 'type'>,
+  input: unknown,
+  token?: string | null,
+) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token) headers['authorization'] = `Bearer ${token}`;
   // Like the renderer: queries go as POST (method override), subscriptions as GET (SSE).
   const isGet = p.type === 'subscription';
-  const query = isGet && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : '';
+  const query =
+    isGet && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : '';
   return {
     path: `/api/${p.path}${query}`,
     method: isGet ? ('GET' as const) : ('POST' as const),
@@ -70,7 +83,11 @@ async function readAnswer(status: number, contentType: string, text: string): Pr
   if (contentType.includes('text/event-stream')) {
     const e = firstEvent(text);
     const isError = e?.event === 'serialized-error';
-    return { status, body: e?.data ?? null, error: isError ? (e?.data as ApiAnswer['error']) : null };
+    return {
+      status,
+      body: e?.data ?? null,
+      error: isError ? (e?.data as ApiAnswer['error']) : null,
+    };
   }
   const body = JSON.parse(text) as { error?: ApiAnswer['error'] };
   return { status, body, error: body.error ?? null };
@@ -89,7 +106,9 @@ async function firstChunkOf(stream: ReadableStream<Uint8Array>): Promise<string>
   return text;
 }
 
-export async function httpTransport(services: StoreServices): Promise<Transport & { server: RunningHttpServer }> {
+export async function httpTransport(
+  services: StoreServices,
+): Promise<Transport & { server: RunningHttpServer }> {
   const server = await startHttpServer({ services, host: '127.0.0.1', port: 0, rendererDir: null });
   return {
     name: 'http',
@@ -100,15 +119,23 @@ export async function httpTransport(services: StoreServices): Promise<Transport 
       if (r.body !== null) init.body = r.body;
       const res = await fetch(`${server.url}${r.path}`, init);
       const ct = res.headers.get('content-type') ?? '';
-      const text = ct.includes('event-stream') && res.body ? await firstChunkOf(res.body) : await res.text();
+      const text =
+        ct.includes('event-stream') && res.body ? await firstChunkOf(res.body) : await res.text();
       return readAnswer(res.status, ct, text);
     },
     close: () => server.close(),
   };
 }
 
-export function ipcTransport(services: StoreServices, onRefused: (why: string) => void = () => {}): Transport & { bridge: ReturnType<typeof createIpcBridge> } {
-  const bridge = createIpcBridge({ handle: createApiHandler(services), appOrigin: APP_ORIGIN, onRefused: (_f, why) => onRefused(why) });
+export function ipcTransport(
+  services: StoreServices,
+  onRefused: (why: string) => void = () => {},
+): Transport & { bridge: ReturnType<typeof createIpcBridge> } {
+  const bridge = createIpcBridge({
+    handle: createApiHandler(services),
+    appOrigin: APP_ORIGIN,
+    onRefused: (_f, why) => onRefused(why),
+  });
   let n = 0;
   return {
     name: 'ipc',

@@ -61,10 +61,20 @@ const t = initTRPC
         message = `Please correct: ${fields.map((f) => (f.path ? `${f.path}: ${f.message}` : f.message)).join('; ')}`;
       }
       if (error.code === 'INTERNAL_SERVER_ERROR' && !(cause instanceof DomainError)) {
-        message = 'Something went wrong on the store server. The error was logged; try again, and call support if it repeats.';
+        message =
+          'Something went wrong on the store server. The error was logged; try again, and call support if it repeats.';
       }
       const data: ApiErrorData = { reason, fields };
-      return { message, code: shape.code, data: { ...data, code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path } };
+      return {
+        message,
+        code: shape.code,
+        data: {
+          ...data,
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+        },
+      };
     },
   });
 
@@ -84,14 +94,30 @@ const mapErrors = t.middleware(async ({ next }) => {
 const guard = mapErrors.unstable_pipe(async ({ ctx, meta, path, next }) => {
   const access = meta?.access;
   if (!access) {
-    throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `The procedure ${path} declares no permission, so it is refused.` });
+    throw new TRPCError({
+      code: 'INTERNAL_SERVER_ERROR',
+      message: `The procedure ${path} declares no permission, so it is refused.`,
+    });
   }
   if (access === 'public') return next({ ctx: { ...ctx, session: null, user: null } });
   const auth = ctx.services.auth;
-  const { session, user } = auth.authenticate(ctx.token, { allowLocked: access === 'signed_in_even_locked' });
+  const { session, user } = auth.authenticate(ctx.token, {
+    allowLocked: access === 'signed_in_even_locked',
+  });
   if (access !== 'signed_in' && access !== 'signed_in_even_locked' && !auth.can(user, access)) {
-    ctx.services.audit.record({ actor: user.username, action: 'access.denied', entity: 'procedure', entityId: path, outcome: 'denied', payload: { permission: access } });
-    throw new DomainError('forbidden', 'missing_permission', `Your role (${user.role}) does not allow this. Ask a store manager if you need it.`);
+    ctx.services.audit.record({
+      actor: user.username,
+      action: 'access.denied',
+      entity: 'procedure',
+      entityId: path,
+      outcome: 'denied',
+      payload: { permission: access },
+    });
+    throw new DomainError(
+      'forbidden',
+      'missing_permission',
+      `Your role (${user.role}) does not allow this. Ask a store manager if you need it.`,
+    );
   }
   return next({ ctx: { ...ctx, session, user } });
 });
@@ -108,7 +134,10 @@ export const procedure = t.procedure.use(guard);
 export const noInput = z.undefined({ error: 'This request takes no input.' });
 
 /** Narrows ctx for procedures whose access requires a signed-in user. */
-export function signedIn(ctx: Context & { session: Session | null; user: UserSummary | null }): SignedInContext {
-  if (!ctx.session || !ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
+export function signedIn(
+  ctx: Context & { session: Session | null; user: UserSummary | null },
+): SignedInContext {
+  if (!ctx.session || !ctx.user)
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
   return { ...ctx, session: ctx.session, user: ctx.user };
 }

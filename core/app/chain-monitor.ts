@@ -34,7 +34,13 @@ export class ChainMonitor {
         const checkedAt = new Date(this.clock.now()).toISOString();
         this.verdict = r.ok
           ? { state: 'ok', length: r.length, checkedAt }
-          : { state: 'broken', length: r.length, checkedAt, brokenAt: r.brokenAt, reason: r.reason };
+          : {
+              state: 'broken',
+              length: r.length,
+              checkedAt,
+              brokenAt: r.brokenAt,
+              reason: r.reason,
+            };
         return this.verdict;
       })
       .finally(() => {

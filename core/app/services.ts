@@ -49,8 +49,19 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
   });
   const changes = new ChangeFeed();
   const audit = new AuditLog(store.db, clock, () => changes.raise('audit'));
-  const auth = new AuthService({ db: store.db, audit, clock, policy: securityPolicy, ...(o.idleTimeoutMs ? { idleTimeoutMs: o.idleTimeoutMs } : {}) });
-  const backups = new BackupService({ store, audit, clock, defaultFolder: path.join(dataDir, 'backups') });
+  const auth = new AuthService({
+    db: store.db,
+    audit,
+    clock,
+    policy: securityPolicy,
+    ...(o.idleTimeoutMs ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
+  });
+  const backups = new BackupService({
+    store,
+    audit,
+    clock,
+    defaultFolder: path.join(dataDir, 'backups'),
+  });
   const chain = new ChainMonitor(audit, clock);
   if (o.scheduleBackups) backups.schedule();
   void chain.verify().then((s) => {

@@ -38,13 +38,20 @@ export async function startStoreServer(o: StoreServerOptions): Promise<RunningSt
   });
   let httpServer: RunningHttpServer;
   try {
-    httpServer = await startHttpServer({ services, host: o.host, port: o.port, rendererDir: o.rendererDir });
+    httpServer = await startHttpServer({
+      services,
+      host: o.host,
+      port: o.port,
+      rendererDir: o.rendererDir,
+    });
   } catch (error) {
     services.close();
     throw error;
   }
   if (o.host !== '127.0.0.1' && o.host !== '::1' && o.host !== 'localhost') {
-    log.warn(`The store server is listening on ${o.host}: other computers on the network can reach the sign-in page. Make sure this network is the store's private LAN.`);
+    log.warn(
+      `The store server is listening on ${o.host}: other computers on the network can reach the sign-in page. Make sure this network is the store's private LAN.`,
+    );
   }
   let closed = false;
   return {

@@ -17,7 +17,9 @@ async function services() {
 }
 
 const dropTriggers = (s: StoreServices) =>
-  s.store.db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_log_next_seq;');
+  s.store.db.exec(
+    'DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_log_next_seq;',
+  );
 
 describe('canonical JSON', () => {
   it('hashes equal payloads the same whatever their key order', () => {
@@ -47,8 +49,20 @@ describe('canonical JSON', () => {
 describe('the audit chain', () => {
   it('chains each entry to the one before and verifies', async () => {
     const s = await services();
-    const a = s.audit.record({ actor: 'owner', action: 'user.create', entity: 'user', entityId: 7, payload: { role: 'cashier' } });
-    const b = s.audit.record({ actor: 'owner', action: 'user.disable', entity: 'user', entityId: 7, externalRef: 'ticket-9' });
+    const a = s.audit.record({
+      actor: 'owner',
+      action: 'user.create',
+      entity: 'user',
+      entityId: 7,
+      payload: { role: 'cashier' },
+    });
+    const b = s.audit.record({
+      actor: 'owner',
+      action: 'user.disable',
+      entity: 'user',
+      entityId: 7,
+      externalRef: 'ticket-9',
+    });
     expect(a.seq).toBe(1);
     expect(a.prevHash).toBe(GENESIS_HASH);
     expect(b.prevHash).toBe(a.hash);
@@ -59,11 +73,17 @@ describe('the audit chain', () => {
   it('refuses a raw UPDATE or DELETE of an entry', async () => {
     const s = await services();
     s.audit.record({ actor: 'owner', action: 'auth.login', entity: 'user', entityId: 1 });
-    expect(() => s.store.db.prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1").run()).toThrow(/append-only/);
-    expect(() => s.store.db.prepare('DELETE FROM audit_log WHERE seq = 1').run()).toThrow(/append-only/);
+    expect(() =>
+      s.store.db.prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1").run(),
+    ).toThrow(/append-only/);
+    expect(() => s.store.db.prepare('DELETE FROM audit_log WHERE seq = 1').run()).toThrow(
+      /append-only/,
+    );
     expect(() =>
       s.store.db
-        .prepare("INSERT INTO audit_log VALUES (5, 't', 'a', 'b', 'c', NULL, 'p', NULL, 'success', 'x', 'y')")
+        .prepare(
+          "INSERT INTO audit_log VALUES (5, 't', 'a', 'b', 'c', NULL, 'p', NULL, 'success', 'x', 'y')",
+        )
         .run(),
     ).toThrow(/seq must follow/);
     expect(s.audit.verify().ok).toBe(true);
@@ -71,7 +91,18 @@ describe('the audit chain', () => {
 
   it('reports the first altered entry by seq once the triggers are dropped (property)', async () => {
     const s = await services();
-    const fields = ['time', 'actor', 'action', 'entity', 'entity_id', 'payload_hash', 'external_ref', 'outcome', 'prev_hash', 'hash'] as const;
+    const fields = [
+      'time',
+      'actor',
+      'action',
+      'entity',
+      'entity_id',
+      'payload_hash',
+      'external_ref',
+      'outcome',
+      'prev_hash',
+      'hash',
+    ] as const;
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 30 }),
@@ -79,17 +110,31 @@ describe('the audit chain', () => {
         fc.constantFrom(...fields),
         async (count, pick, field) => {
           const base = s.audit.head().seq;
-          for (let i = 0; i < count; i++) s.audit.record({ actor: `u${i}`, action: 'test.write', entity: 'thing', entityId: i, payload: { i } });
+          for (let i = 0; i < count; i++)
+            s.audit.record({
+              actor: `u${i}`,
+              action: 'test.write',
+              entity: 'thing',
+              entityId: i,
+              payload: { i },
+            });
           expect(s.audit.verify().ok).toBe(true);
           const target = base + 1 + (pick % count);
           dropTriggers(s);
-          const before = s.store.db.prepare(`SELECT ${field} FROM audit_log WHERE seq = ?`).pluck().get(target);
-          s.store.db.prepare(`UPDATE audit_log SET ${field} = ? WHERE seq = ?`).run(`tampered-${String(before)}`, target);
+          const before = s.store.db
+            .prepare(`SELECT ${field} FROM audit_log WHERE seq = ?`)
+            .pluck()
+            .get(target);
+          s.store.db
+            .prepare(`UPDATE audit_log SET ${field} = ? WHERE seq = ?`)
+            .run(`tampered-${String(before)}`, target);
           try {
             expect(s.audit.verify()).toMatchObject({ ok: false, brokenAt: target });
           } finally {
             // Put it back so the next run starts from a sound chain.
-            s.store.db.prepare(`UPDATE audit_log SET ${field} = ? WHERE seq = ?`).run(before, target);
+            s.store.db
+              .prepare(`UPDATE audit_log SET ${field} = ? WHERE seq = ?`)
+              .run(before, target);
           }
           s.store.db.exec(`
             CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be changed'); END;
@@ -105,15 +150,21 @@ describe('the audit chain', () => {
 
   it('reports a deleted entry as missing', async () => {
     const s = await services();
-    for (let i = 0; i < 5; i++) s.audit.record({ actor: 'a', action: 'x', entity: 'e', entityId: i });
+    for (let i = 0; i < 5; i++)
+      s.audit.record({ actor: 'a', action: 'x', entity: 'e', entityId: i });
     dropTriggers(s);
     s.store.db.prepare('DELETE FROM audit_log WHERE seq = 3').run();
-    expect(s.audit.verify()).toMatchObject({ ok: false, brokenAt: 3, reason: 'entry 3 is missing' });
+    expect(s.audit.verify()).toMatchObject({
+      ok: false,
+      brokenAt: 3,
+      reason: 'entry 3 is missing',
+    });
   });
 
   it('verifies in slices with the same verdict', async () => {
     const s = await services();
-    for (let i = 0; i < 120; i++) s.audit.record({ actor: 'a', action: 'x', entity: 'e', entityId: i });
+    for (let i = 0; i < 120; i++)
+      s.audit.record({ actor: 'a', action: 'x', entity: 'e', entityId: i });
     expect(await s.audit.verifyInSlices(7)).toEqual(s.audit.verify());
     dropTriggers(s);
     s.store.db.prepare("UPDATE audit_log SET outcome = 'denied' WHERE seq = 77").run();
@@ -136,7 +187,12 @@ describe('the audit chain', () => {
   it('queries by actor, entity, action and time, newest first, a page at a time', async () => {
     const s = await services();
     for (let i = 0; i < 25; i++) {
-      s.audit.record({ actor: i % 2 ? 'clerk' : 'owner', action: i % 5 ? 'auth.login' : 'user.create', entity: 'user', entityId: i });
+      s.audit.record({
+        actor: i % 2 ? 'clerk' : 'owner',
+        action: i % 5 ? 'auth.login' : 'user.create',
+        entity: 'user',
+        entityId: i,
+      });
       s.clock.advance(60_000);
     }
     const page1 = s.audit.query({ actor: 'owner', limit: 5 });

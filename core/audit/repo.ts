@@ -21,7 +21,19 @@ export interface AuditInput {
   outcome?: AuditOutcome;
 }
 
-type Row = [number, string, string, string, string, string | null, string, string | null, string, string, string];
+type Row = [
+  number,
+  string,
+  string,
+  string,
+  string,
+  string | null,
+  string,
+  string | null,
+  string,
+  string,
+  string,
+];
 
 const COLUMNS =
   'seq, time, actor, action, entity, entity_id, payload_hash, external_ref, outcome, prev_hash, hash';
@@ -46,7 +58,9 @@ export class ChainWalker {
   private prevHash = GENESIS_HASH;
   private readonly stmt;
   constructor(db: Db) {
-    this.stmt = db.prepare(`SELECT ${COLUMNS} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`).raw();
+    this.stmt = db
+      .prepare(`SELECT ${COLUMNS} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`)
+      .raw();
   }
   /** Checks up to `limit` entries; returns a verdict when the end or a broken link is reached. */
   step(limit: number): VerifyResult | null {
@@ -61,9 +75,15 @@ export class ChainWalker {
         reason,
       });
       if (e.seq !== this.prevSeq + 1) {
-        return { ok: false, length: this.prevSeq, brokenAt: this.prevSeq + 1, reason: `entry ${this.prevSeq + 1} is missing` };
+        return {
+          ok: false,
+          length: this.prevSeq,
+          brokenAt: this.prevSeq + 1,
+          reason: `entry ${this.prevSeq + 1} is missing`,
+        };
       }
-      if (e.prevHash !== this.prevHash) return broken('its previous-hash does not match the entry before it');
+      if (e.prevHash !== this.prevHash)
+        return broken('its previous-hash does not match the entry before it');
       if (entryHashOf(e) !== e.hash) return broken('its contents do not match its hash');
       this.prevSeq = e.seq;
       this.prevHash = e.hash;
@@ -130,7 +150,6 @@ export class AuditLog {
     return this.db.inTransaction ? write() : this.db.transaction(write).immediate();
   }
 
-
   head(): { seq: number; hash: string } {
     const head = this.headStmt.get() as [number, string] | undefined;
     return { seq: head?.[0] ?? 0, hash: head?.[1] ?? GENESIS_HASH };
@@ -173,7 +192,10 @@ export class AuditLog {
     add('time <= ?', q.to && new Date(q.to).toISOString());
     add('seq < ?', q.beforeSeq);
     const sql = `SELECT ${COLUMNS} FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
-    const rows = this.db.prepare(sql).raw().all(...args, q.limit + 1) as Row[];
+    const rows = this.db
+      .prepare(sql)
+      .raw()
+      .all(...args, q.limit + 1) as Row[];
     const entries = rows.slice(0, q.limit).map(fromRow);
     return {
       entries,
@@ -184,7 +206,10 @@ export class AuditLog {
   /** Distinct actions and entities, for the viewer's filter menus. */
   facets(): { actions: string[]; entities: string[]; actors: string[] } {
     const col = (c: string) =>
-      (this.db.prepare(`SELECT DISTINCT ${c} FROM audit_log ORDER BY ${c}`).pluck().all() as string[]);
+      this.db
+        .prepare(`SELECT DISTINCT ${c} FROM audit_log ORDER BY ${c}`)
+        .pluck()
+        .all() as string[];
     return { actions: col('action'), entities: col('entity'), actors: col('actor') };
   }
 }

@@ -29,7 +29,11 @@ async function rejection(p: Promise<unknown> | (() => unknown)): Promise<DomainE
   throw new Error('expected a DomainError');
 }
 
-const actions = (s: StoreServices) => s.audit.query({ limit: 200 }).entries.map((e) => `${e.action}:${e.outcome}`).reverse();
+const actions = (s: StoreServices) =>
+  s.audit
+    .query({ limit: 200 })
+    .entries.map((e) => `${e.action}:${e.outcome}`)
+    .reverse();
 
 describe('first-run setup', () => {
   it('creates the owner once, with an argon2id hash, and audits it', async () => {
@@ -50,25 +54,47 @@ describe('signing in', () => {
     const { token, session } = await s.auth.login(OWNER, '10.0.0.5');
     expect(token).toMatch(/^[\w-]{43}$/);
     expect(session.permissions).toEqual(permissionsOf('owner'));
-    expect((await rejection(s.auth.login({ ...OWNER, password: 'wrong password!' }, 'a'))).message).toBe('Wrong username or password.');
-    expect((await rejection(s.auth.login({ username: 'nobody', password: 'x' }, 'a'))).message).toBe('Wrong username or password.');
-    expect(actions(s)).toEqual(['auth.setup_owner:success', 'auth.login:success', 'auth.login:denied', 'auth.login:denied']);
+    expect(
+      (await rejection(s.auth.login({ ...OWNER, password: 'wrong password!' }, 'a'))).message,
+    ).toBe('Wrong username or password.');
+    expect(
+      (await rejection(s.auth.login({ username: 'nobody', password: 'x' }, 'a'))).message,
+    ).toBe('Wrong username or password.');
+    expect(actions(s)).toEqual([
+      'auth.setup_owner:success',
+      'auth.login:success',
+      'auth.login:denied',
+      'auth.login:denied',
+    ]);
   });
 
   it('locks an account after too many wrong passwords until the lockout passes or a manager resets it', async () => {
     const s = await storeWithOwner();
     const owner = await s.auth.login(OWNER, 'a');
     const ownerActor = { userId: owner.session.user.id, username: 'owner' };
-    const clerk = await s.auth.createUser(ownerActor, { username: 'clerk', displayName: 'Carl', role: 'compliance_clerk', password: 'clerk password 1' });
+    const clerk = await s.auth.createUser(ownerActor, {
+      username: 'clerk',
+      displayName: 'Carl',
+      role: 'compliance_clerk',
+      password: 'clerk password 1',
+    });
     for (let i = 1; i < securityPolicy.maxFailedLogins; i++) {
-      expect((await rejection(s.auth.login({ username: 'clerk', password: 'nope' }, `a${i}`))).reason).toBe('wrong_credentials');
+      expect(
+        (await rejection(s.auth.login({ username: 'clerk', password: 'nope' }, `a${i}`))).reason,
+      ).toBe('wrong_credentials');
     }
-    expect((await rejection(s.auth.login({ username: 'clerk', password: 'nope' }, 'b'))).reason).toBe('account_locked');
+    expect(
+      (await rejection(s.auth.login({ username: 'clerk', password: 'nope' }, 'b'))).reason,
+    ).toBe('account_locked');
     // Even the right password is refused while locked.
-    expect((await rejection(s.auth.login({ username: 'clerk', password: 'clerk password 1' }, 'c'))).reason).toBe('account_locked');
+    expect(
+      (await rejection(s.auth.login({ username: 'clerk', password: 'clerk password 1' }, 'c')))
+        .reason,
+    ).toBe('account_locked');
     s.clock.advance(securityPolicy.lockoutMinutes * 60_000 + 1);
     await s.auth.login({ username: 'clerk', password: 'clerk password 1' }, 'd');
-    for (let i = 0; i < securityPolicy.maxFailedLogins; i++) await rejection(s.auth.login({ username: 'clerk', password: 'nope' }, `e${i}`));
+    for (let i = 0; i < securityPolicy.maxFailedLogins; i++)
+      await rejection(s.auth.login({ username: 'clerk', password: 'nope' }, `e${i}`));
     await s.auth.resetPassword(ownerActor, clerk.id, 'a new password 2');
     const after = await s.auth.login({ username: 'clerk', password: 'a new password 2' }, 'f');
     expect(after.session.user.mustChangePassword).toBe(true);
@@ -102,7 +128,11 @@ describe('idle lock and PIN unlock', () => {
     const view = await s.auth.unlock(session, { pin: OWNER.pin });
     expect(view.locked).toBe(false);
     s.auth.authenticate(token);
-    expect(actions(s).slice(-3)).toEqual(['auth.lock:success', 'auth.unlock:denied', 'auth.unlock:success']);
+    expect(actions(s).slice(-3)).toEqual([
+      'auth.lock:success',
+      'auth.unlock:denied',
+      'auth.unlock:success',
+    ]);
   });
 
   it('signs the user out after too many wrong PINs', async () => {
@@ -110,15 +140,23 @@ describe('idle lock and PIN unlock', () => {
     const { token } = await s.auth.login(OWNER, 'a');
     const { session, user } = s.auth.authenticate(token);
     s.auth.lock(session, user.username);
-    for (let i = 1; i < securityPolicy.maxPinAttempts; i++) await rejection(s.auth.unlock(session, { pin: '9999' }));
-    expect((await rejection(s.auth.unlock(session, { pin: '9999' }))).reason).toBe('too_many_unlock_attempts');
-    expect((await rejection(() => s.auth.authenticate(token, { allowLocked: true }))).reason).toBe('not_signed_in');
+    for (let i = 1; i < securityPolicy.maxPinAttempts; i++)
+      await rejection(s.auth.unlock(session, { pin: '9999' }));
+    expect((await rejection(s.auth.unlock(session, { pin: '9999' }))).reason).toBe(
+      'too_many_unlock_attempts',
+    );
+    expect((await rejection(() => s.auth.authenticate(token, { allowLocked: true }))).reason).toBe(
+      'not_signed_in',
+    );
   });
 
   it('unlocks with the password when the user has no PIN', async () => {
     const s = await storeWithOwner();
     const owner = await s.auth.login(OWNER, 'a');
-    await s.auth.createUser({ userId: owner.session.user.id, username: 'owner' }, { username: 'pat', displayName: 'Pat', role: 'pharmacy_staff', password: 'pharmacy pass 1' });
+    await s.auth.createUser(
+      { userId: owner.session.user.id, username: 'owner' },
+      { username: 'pat', displayName: 'Pat', role: 'pharmacy_staff', password: 'pharmacy pass 1' },
+    );
     const { token } = await s.auth.login({ username: 'pat', password: 'pharmacy pass 1' }, 'b');
     const { session, user } = s.auth.authenticate(token);
     s.auth.lock(session, user.username);
@@ -135,14 +173,29 @@ describe('user administration', () => {
     const s = await storeWithOwner();
     const owner = await s.auth.login(OWNER, 'a');
     const actor = { userId: owner.session.user.id, username: 'owner' };
-    const u = await s.auth.createUser(actor, { username: 'Cathy', displayName: 'Cathy', role: 'cashier', password: 'cashier pass 1' });
+    const u = await s.auth.createUser(actor, {
+      username: 'Cathy',
+      displayName: 'Cathy',
+      role: 'cashier',
+      password: 'cashier pass 1',
+    });
     expect(u.username).toBe('Cathy'); // the API lower-cases; the service keeps what it is given
-    const dup = await rejection(s.auth.createUser(actor, { username: 'cathy', displayName: 'C2', role: 'cashier', password: 'cashier pass 1' }));
+    const dup = await rejection(
+      s.auth.createUser(actor, {
+        username: 'cathy',
+        displayName: 'C2',
+        role: 'cashier',
+        password: 'cashier pass 1',
+      }),
+    );
     expect(dup.reason).toBe('username_taken');
     const { token } = await s.auth.login({ username: 'cathy', password: 'cashier pass 1' }, 'b');
     s.auth.setDisabled(actor, u.id, true);
     expect((await rejection(() => s.auth.authenticate(token))).reason).toBe('not_signed_in');
-    expect((await rejection(s.auth.login({ username: 'cathy', password: 'cashier pass 1' }, 'c'))).reason).toBe('account_disabled');
+    expect(
+      (await rejection(s.auth.login({ username: 'cathy', password: 'cashier pass 1' }, 'c')))
+        .reason,
+    ).toBe('account_disabled');
     s.auth.setDisabled(actor, u.id, false);
     expect(s.auth.changeRole(actor, u.id, 'auditor').role).toBe('auditor');
     expect(actions(s).filter((a) => a.startsWith('user.'))).toEqual([
@@ -157,11 +210,24 @@ describe('user administration', () => {
     const s = await storeWithOwner();
     const owner = await s.auth.login(OWNER, 'a');
     const actor = { userId: owner.session.user.id, username: 'owner' };
-    expect((await rejection(() => s.auth.setDisabled(actor, owner.session.user.id, true))).reason).toBe('self_disable');
-    expect((await rejection(() => s.auth.changeRole(actor, owner.session.user.id, 'cashier'))).reason).toBe('last_owner');
-    const second = await s.auth.createUser(actor, { username: 'owner2', displayName: 'Second', role: 'owner', password: 'second owner 1' });
-    expect(s.auth.changeRole(actor, owner.session.user.id, 'store_manager').role).toBe('store_manager');
-    expect((await rejection(() => s.auth.setDisabled('system', second.id, true))).reason).toBe('last_owner');
+    expect(
+      (await rejection(() => s.auth.setDisabled(actor, owner.session.user.id, true))).reason,
+    ).toBe('self_disable');
+    expect(
+      (await rejection(() => s.auth.changeRole(actor, owner.session.user.id, 'cashier'))).reason,
+    ).toBe('last_owner');
+    const second = await s.auth.createUser(actor, {
+      username: 'owner2',
+      displayName: 'Second',
+      role: 'owner',
+      password: 'second owner 1',
+    });
+    expect(s.auth.changeRole(actor, owner.session.user.id, 'store_manager').role).toBe(
+      'store_manager',
+    );
+    expect((await rejection(() => s.auth.setDisabled('system', second.id, true))).reason).toBe(
+      'last_owner',
+    );
   });
 
   it('gives every role its permissions from resources/roles.json', () => {

@@ -41,9 +41,7 @@ export const passwordSchema = z
   .min(10, 'A password needs at least 10 characters.')
   .max(200, 'A password can have at most 200 characters.');
 
-export const pinSchema = z
-  .string()
-  .regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits.');
+export const pinSchema = z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits.');
 
 export const displayNameSchema = z
   .string()

@@ -20,7 +20,8 @@ export type SecurityPolicy = z.infer<typeof policyShape>;
 
 const table = rolesShape.parse(rolesData);
 for (const role of roles) {
-  if (!table.roles[role]) throw new Error(`resources/roles.json has no permissions for role ${role}`);
+  if (!table.roles[role])
+    throw new Error(`resources/roles.json has no permissions for role ${role}`);
 }
 
 export const securityPolicy: SecurityPolicy = policyShape.parse(policyData);

@@ -93,31 +93,66 @@ export class AuthService {
   }
 
   /** First run: the owner account. Refused once any user exists. */
-  async setupOwner(input: { username: string; displayName: string; password: string; pin?: string | undefined }): Promise<UserSummary> {
+  async setupOwner(input: {
+    username: string;
+    displayName: string;
+    password: string;
+    pin?: string | undefined;
+  }): Promise<UserSummary> {
     const passwordHash = await hashSecret(input.password);
     const pinHash = input.pin ? await hashSecret(input.pin) : null;
-    const row = this.db.transaction(() => {
-      if (!this.needsSetup()) {
-        throw conflict('already_set_up', 'This store is already set up. Sign in with the owner account.');
-      }
-      const id = this.insertUser(input.username, input.displayName, 'owner', passwordHash, pinHash, false);
-      this.audit.record({ actor: input.username, action: 'auth.setup_owner', entity: 'user', entityId: id, payload: { username: input.username } });
-      return this.requireUser(id);
-    }).immediate();
+    const row = this.db
+      .transaction(() => {
+        if (!this.needsSetup()) {
+          throw conflict(
+            'already_set_up',
+            'This store is already set up. Sign in with the owner account.',
+          );
+        }
+        const id = this.insertUser(
+          input.username,
+          input.displayName,
+          'owner',
+          passwordHash,
+          pinHash,
+          false,
+        );
+        this.audit.record({
+          actor: input.username,
+          action: 'auth.setup_owner',
+          entity: 'user',
+          entityId: id,
+          payload: { username: input.username },
+        });
+        return this.requireUser(id);
+      })
+      .immediate();
     return toSummary(row);
   }
 
-  private insertUser(username: string, displayName: string, role: Role, passwordHash: string, pinHash: string | null, mustChange: boolean): number {
+  private insertUser(
+    username: string,
+    displayName: string,
+    role: Role,
+    passwordHash: string,
+    pinHash: string | null,
+    mustChange: boolean,
+  ): number {
     const now = this.nowIso();
     const existing = this.db.prepare('SELECT id FROM users WHERE username = ?').get(username);
-    if (existing) throw conflict('username_taken', `The username "${username}" is already in use. Choose another.`);
+    if (existing)
+      throw conflict(
+        'username_taken',
+        `The username "${username}" is already in use. Choose another.`,
+      );
     return Number(
       this.db
         .prepare(
           `INSERT INTO users (username, display_name, role, password_hash, pin_hash, must_change_password, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(username, displayName, role, passwordHash, pinHash, mustChange ? 1 : 0, now, now).lastInsertRowid,
+        .run(username, displayName, role, passwordHash, pinHash, mustChange ? 1 : 0, now, now)
+        .lastInsertRowid,
     );
   }
 
@@ -125,43 +160,93 @@ export class AuthService {
     const now = this.clock.now();
     const recent = (this.attemptsByAddress.get(address) ?? []).filter((t) => now - t < 60_000);
     if (recent.length >= this.policy.loginAttemptsPerMinutePerAddress) {
-      throw new DomainError('rate_limited', 'too_many_attempts', 'Too many sign-in attempts from this computer. Wait a minute and try again.');
+      throw new DomainError(
+        'rate_limited',
+        'too_many_attempts',
+        'Too many sign-in attempts from this computer. Wait a minute and try again.',
+      );
     }
     recent.push(now);
     this.attemptsByAddress.set(address, recent);
   }
 
-  async login(input: { username: string; password: string }, address: string): Promise<{ token: string; session: SessionView }> {
+  async login(
+    input: { username: string; password: string },
+    address: string,
+  ): Promise<{ token: string; session: SessionView }> {
     this.throttleAddress(address);
-    const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(input.username) as UserRow | undefined;
+    const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(input.username) as
+      UserRow | undefined;
     const now = this.clock.now();
-    const deny = (reason: string, message: string, kind: 'unauthenticated' | 'locked' = 'unauthenticated'): never => {
-      this.audit.record({ actor: input.username, action: 'auth.login', entity: 'user', entityId: row?.id ?? null, outcome: 'denied', payload: { reason, address } });
+    const deny = (
+      reason: string,
+      message: string,
+      kind: 'unauthenticated' | 'locked' = 'unauthenticated',
+    ): never => {
+      this.audit.record({
+        actor: input.username,
+        action: 'auth.login',
+        entity: 'user',
+        entityId: row?.id ?? null,
+        outcome: 'denied',
+        payload: { reason, address },
+      });
       throw new DomainError(kind, reason, message);
     };
     if (row?.locked_until && row.locked_until > now) {
-      deny('account_locked', `This account is locked after ${this.policy.maxFailedLogins} wrong passwords. Try again after ${new Date(row.locked_until).toLocaleTimeString('en-US')}, or ask a manager to reset the password.`, 'locked');
+      deny(
+        'account_locked',
+        `This account is locked after ${this.policy.maxFailedLogins} wrong passwords. Try again after ${new Date(row.locked_until).toLocaleTimeString('en-US')}, or ask a manager to reset the password.`,
+        'locked',
+      );
     }
     const ok = await secretMatches(row?.password_hash ?? (await DUMMY_HASH), input.password);
     if (!row || !ok) {
       if (row) {
         const failures = row.failed_logins + 1;
-        const lockUntil = failures >= this.policy.maxFailedLogins ? now + this.policy.lockoutMinutes * 60_000 : null;
-        this.db.prepare('UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?').run(lockUntil ? 0 : failures, lockUntil, row.id);
+        const lockUntil =
+          failures >= this.policy.maxFailedLogins
+            ? now + this.policy.lockoutMinutes * 60_000
+            : null;
+        this.db
+          .prepare('UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?')
+          .run(lockUntil ? 0 : failures, lockUntil, row.id);
         if (lockUntil) {
-          deny('account_locked', `Too many wrong passwords: this account is locked for ${this.policy.lockoutMinutes} minutes. Ask a manager to reset the password if you have forgotten it.`, 'locked');
+          deny(
+            'account_locked',
+            `Too many wrong passwords: this account is locked for ${this.policy.lockoutMinutes} minutes. Ask a manager to reset the password if you have forgotten it.`,
+            'locked',
+          );
         }
       }
       deny('wrong_credentials', 'Wrong username or password.');
     }
     const user = row as UserRow;
-    if (user.disabled) deny('account_disabled', 'This account is disabled. Ask a manager to enable it.');
+    if (user.disabled)
+      deny('account_disabled', 'This account is disabled. Ask a manager to enable it.');
     const token = randomBytes(32).toString('base64url');
-    const session: Session = { token, userId: user.id, startedAt: now, lastActiveAt: now, locked: false, pinFailures: 0 };
-    this.db.transaction(() => {
-      this.db.prepare('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?').run(user.id);
-      this.audit.record({ actor: user.username, action: 'auth.login', entity: 'user', entityId: user.id, payload: { address } });
-    }).immediate();
+    const session: Session = {
+      token,
+      userId: user.id,
+      startedAt: now,
+      lastActiveAt: now,
+      locked: false,
+      pinFailures: 0,
+    };
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?')
+          .run(user.id);
+        this.audit.record({
+          actor: user.username,
+          action: 'auth.login',
+          entity: 'user',
+          entityId: user.id,
+          payload: { address },
+        });
+      })
+      .immediate();
     this.sessions.set(token, session);
     return { token, session: this.view(session) };
   }
@@ -170,24 +255,45 @@ export class AuthService {
    * Resolves a session token. An idle session locks (HIPAA automatic log-off); a locked one
    * answers only to procedures that allow it (unlock, logout, who-am-I).
    */
-  authenticate(token: string | null | undefined, opts: { allowLocked?: boolean; touch?: boolean } = {}): { session: Session; user: UserSummary } {
+  authenticate(
+    token: string | null | undefined,
+    opts: { allowLocked?: boolean; touch?: boolean } = {},
+  ): { session: Session; user: UserSummary } {
     const session = token ? this.sessions.get(token) : undefined;
     const now = this.clock.now();
     if (!session || now - session.startedAt > SESSION_MAX_MS) {
       if (session) this.sessions.delete(session.token);
-      throw new DomainError('unauthenticated', 'not_signed_in', 'You are not signed in. Sign in to continue.');
+      throw new DomainError(
+        'unauthenticated',
+        'not_signed_in',
+        'You are not signed in. Sign in to continue.',
+      );
     }
     const row = this.userById(session.userId);
     if (!row || row.disabled) {
       this.sessions.delete(session.token);
-      throw new DomainError('unauthenticated', 'account_disabled', 'This account was disabled. Ask a manager.');
+      throw new DomainError(
+        'unauthenticated',
+        'account_disabled',
+        'This account was disabled. Ask a manager.',
+      );
     }
     if (!session.locked && now - session.lastActiveAt >= this.idleTimeoutMs) {
       session.locked = true;
-      this.audit.record({ actor: row.username, action: 'auth.lock', entity: 'user', entityId: row.id, payload: { reason: 'idle' } });
+      this.audit.record({
+        actor: row.username,
+        action: 'auth.lock',
+        entity: 'user',
+        entityId: row.id,
+        payload: { reason: 'idle' },
+      });
     }
     if (session.locked && !opts.allowLocked) {
-      throw new DomainError('locked', 'session_locked', 'The screen is locked. Unlock it with your PIN or password.');
+      throw new DomainError(
+        'locked',
+        'session_locked',
+        'The screen is locked. Unlock it with your PIN or password.',
+      );
     }
     if (!session.locked && opts.touch !== false) session.lastActiveAt = now;
     return { session, user: toSummary(row) };
@@ -195,7 +301,12 @@ export class AuthService {
 
   view(session: Session): SessionView {
     const row = this.requireUser(session.userId);
-    return { user: toSummary(row), permissions: permissionsOf(row.role), locked: session.locked, idleTimeoutMs: this.idleTimeoutMs };
+    return {
+      user: toSummary(row),
+      permissions: permissionsOf(row.role),
+      locked: session.locked,
+      idleTimeoutMs: this.idleTimeoutMs,
+    };
   }
 
   can(user: UserSummary, permission: Permission): boolean {
@@ -204,85 +315,168 @@ export class AuthService {
 
   logout(session: Session, username: string): void {
     this.sessions.delete(session.token);
-    this.audit.record({ actor: username, action: 'auth.logout', entity: 'user', entityId: session.userId });
+    this.audit.record({
+      actor: username,
+      action: 'auth.logout',
+      entity: 'user',
+      entityId: session.userId,
+    });
   }
 
   lock(session: Session, username: string): void {
     if (session.locked) return;
     session.locked = true;
-    this.audit.record({ actor: username, action: 'auth.lock', entity: 'user', entityId: session.userId, payload: { reason: 'manual' } });
+    this.audit.record({
+      actor: username,
+      action: 'auth.lock',
+      entity: 'user',
+      entityId: session.userId,
+      payload: { reason: 'manual' },
+    });
   }
 
-  async unlock(session: Session, input: { pin?: string | undefined; password?: string | undefined }): Promise<SessionView> {
+  async unlock(
+    session: Session,
+    input: { pin?: string | undefined; password?: string | undefined },
+  ): Promise<SessionView> {
     const row = this.requireUser(session.userId);
     const method = input.pin !== undefined ? 'pin' : 'password';
     if (method === 'pin' && !row.pin_hash) {
       throw invalid('no_pin', 'You have no PIN yet. Unlock with your password, then set a PIN.');
     }
-    const ok = await secretMatches(method === 'pin' ? (row.pin_hash as string) : row.password_hash, (method === 'pin' ? input.pin : input.password) ?? '');
+    const ok = await secretMatches(
+      method === 'pin' ? (row.pin_hash as string) : row.password_hash,
+      (method === 'pin' ? input.pin : input.password) ?? '',
+    );
     if (!ok) {
       session.pinFailures++;
       const endSession = session.pinFailures >= this.policy.maxPinAttempts;
-      this.audit.record({ actor: row.username, action: 'auth.unlock', entity: 'user', entityId: row.id, outcome: 'denied', payload: { method, endSession } });
+      this.audit.record({
+        actor: row.username,
+        action: 'auth.unlock',
+        entity: 'user',
+        entityId: row.id,
+        outcome: 'denied',
+        payload: { method, endSession },
+      });
       if (endSession) {
         this.sessions.delete(session.token);
-        throw new DomainError('unauthenticated', 'too_many_unlock_attempts', 'Too many wrong attempts: you have been signed out. Sign in with your password.');
+        throw new DomainError(
+          'unauthenticated',
+          'too_many_unlock_attempts',
+          'Too many wrong attempts: you have been signed out. Sign in with your password.',
+        );
       }
-      throw new DomainError('unauthenticated', 'wrong_unlock', method === 'pin' ? 'Wrong PIN.' : 'Wrong password.');
+      throw new DomainError(
+        'unauthenticated',
+        'wrong_unlock',
+        method === 'pin' ? 'Wrong PIN.' : 'Wrong password.',
+      );
     }
     session.locked = false;
     session.pinFailures = 0;
     session.lastActiveAt = this.clock.now();
-    this.audit.record({ actor: row.username, action: 'auth.unlock', entity: 'user', entityId: row.id, payload: { method } });
+    this.audit.record({
+      actor: row.username,
+      action: 'auth.unlock',
+      entity: 'user',
+      entityId: row.id,
+      payload: { method },
+    });
     return this.view(session);
   }
 
   async setPin(session: Session, input: { pin: string; currentPassword: string }): Promise<void> {
     const row = this.requireUser(session.userId);
     if (!(await secretMatches(row.password_hash, input.currentPassword))) {
-      throw invalid('wrong_password', 'Your current password is not right, so the PIN was not changed.');
+      throw invalid(
+        'wrong_password',
+        'Your current password is not right, so the PIN was not changed.',
+      );
     }
     const pinHash = await hashSecret(input.pin);
-    this.db.transaction(() => {
-      this.db.prepare('UPDATE users SET pin_hash = ?, updated_at = ? WHERE id = ?').run(pinHash, this.nowIso(), row.id);
-      this.audit.record({ actor: row.username, action: 'user.set_pin', entity: 'user', entityId: row.id });
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare('UPDATE users SET pin_hash = ?, updated_at = ? WHERE id = ?')
+          .run(pinHash, this.nowIso(), row.id);
+        this.audit.record({
+          actor: row.username,
+          action: 'user.set_pin',
+          entity: 'user',
+          entityId: row.id,
+        });
+      })
+      .immediate();
   }
 
-  async changePassword(session: Session, input: { currentPassword: string; newPassword: string }): Promise<void> {
+  async changePassword(
+    session: Session,
+    input: { currentPassword: string; newPassword: string },
+  ): Promise<void> {
     const row = this.requireUser(session.userId);
     if (!(await secretMatches(row.password_hash, input.currentPassword))) {
       throw invalid('wrong_password', 'Your current password is not right, so it was not changed.');
     }
     const hash = await hashSecret(input.newPassword);
-    this.db.transaction(() => {
-      this.db.prepare('UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?').run(hash, this.nowIso(), row.id);
-      this.audit.record({ actor: row.username, action: 'user.change_password', entity: 'user', entityId: row.id });
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare(
+            'UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?',
+          )
+          .run(hash, this.nowIso(), row.id);
+        this.audit.record({
+          actor: row.username,
+          action: 'user.change_password',
+          entity: 'user',
+          entityId: row.id,
+        });
+      })
+      .immediate();
   }
 
   // ── user administration ─────────────────────────────────────────────
 
   listUsers(): UserSummary[] {
-    return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toSummary);
+    return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(
+      toSummary,
+    );
   }
 
-  async createUser(actor: Actor, input: { username: string; displayName: string; role: Role; password: string }): Promise<UserSummary> {
+  async createUser(
+    actor: Actor,
+    input: { username: string; displayName: string; role: Role; password: string },
+  ): Promise<UserSummary> {
     const hash = await hashSecret(input.password);
-    const id = this.db.transaction(() => {
-      const id = this.insertUser(input.username, input.displayName, input.role, hash, null, true);
-      this.audit.record({ actor: actorName(actor), action: 'user.create', entity: 'user', entityId: id, payload: { username: input.username, role: input.role } });
-      return id;
-    }).immediate();
+    const id = this.db
+      .transaction(() => {
+        const id = this.insertUser(input.username, input.displayName, input.role, hash, null, true);
+        this.audit.record({
+          actor: actorName(actor),
+          action: 'user.create',
+          entity: 'user',
+          entityId: id,
+          payload: { username: input.username, role: input.role },
+        });
+        return id;
+      })
+      .immediate();
     return toSummary(this.requireUser(id));
   }
 
   /** Refuses changes that would leave the store with no active owner. */
   private guardLastOwner(target: UserRow, change: string): void {
     if (target.role !== 'owner' || target.disabled) return;
-    const owners = this.db.prepare("SELECT count(*) FROM users WHERE role = 'owner' AND disabled = 0").pluck().get() as number;
+    const owners = this.db
+      .prepare("SELECT count(*) FROM users WHERE role = 'owner' AND disabled = 0")
+      .pluck()
+      .get() as number;
     if (owners <= 1) {
-      throw conflict('last_owner', `${target.username} is the only active owner, so you cannot ${change}. Make another user an owner first.`);
+      throw conflict(
+        'last_owner',
+        `${target.username} is the only active owner, so you cannot ${change}. Make another user an owner first.`,
+      );
     }
   }
 
@@ -292,10 +486,19 @@ export class AuthService {
       throw forbidden('self_disable', 'You cannot disable your own account.');
     }
     if (disabled) this.guardLastOwner(target, 'disable this account');
-    this.db.transaction(() => {
-      this.db.prepare('UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?').run(disabled ? 1 : 0, this.nowIso(), userId);
-      this.audit.record({ actor: actorName(actor), action: disabled ? 'user.disable' : 'user.enable', entity: 'user', entityId: userId });
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare('UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?')
+          .run(disabled ? 1 : 0, this.nowIso(), userId);
+        this.audit.record({
+          actor: actorName(actor),
+          action: disabled ? 'user.disable' : 'user.enable',
+          entity: 'user',
+          entityId: userId,
+        });
+      })
+      .immediate();
     if (disabled) this.endSessionsOf(userId);
     return toSummary(this.requireUser(userId));
   }
@@ -303,12 +506,21 @@ export class AuthService {
   async resetPassword(actor: Actor, userId: number, newPassword: string): Promise<UserSummary> {
     this.requireUser(userId);
     const hash = await hashSecret(newPassword);
-    this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE users SET password_hash = ?, must_change_password = 1, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?')
-        .run(hash, this.nowIso(), userId);
-      this.audit.record({ actor: actorName(actor), action: 'user.reset_password', entity: 'user', entityId: userId });
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare(
+            'UPDATE users SET password_hash = ?, must_change_password = 1, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?',
+          )
+          .run(hash, this.nowIso(), userId);
+        this.audit.record({
+          actor: actorName(actor),
+          action: 'user.reset_password',
+          entity: 'user',
+          entityId: userId,
+        });
+      })
+      .immediate();
     this.endSessionsOf(userId);
     return toSummary(this.requireUser(userId));
   }
@@ -317,10 +529,20 @@ export class AuthService {
     const target = this.requireUser(userId);
     if (target.role === role) return toSummary(target);
     if (role !== 'owner') this.guardLastOwner(target, 'change this role');
-    this.db.transaction(() => {
-      this.db.prepare('UPDATE users SET role = ?, updated_at = ? WHERE id = ?').run(role, this.nowIso(), userId);
-      this.audit.record({ actor: actorName(actor), action: 'user.change_role', entity: 'user', entityId: userId, payload: { from: target.role, to: role } });
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare('UPDATE users SET role = ?, updated_at = ? WHERE id = ?')
+          .run(role, this.nowIso(), userId);
+        this.audit.record({
+          actor: actorName(actor),
+          action: 'user.change_role',
+          entity: 'user',
+          entityId: userId,
+          payload: { from: target.role, to: role },
+        });
+      })
+      .immediate();
     return toSummary(this.requireUser(userId));
   }
 
@@ -329,11 +551,24 @@ export class AuthService {
   }
 
   /** Who is signed in now, for the dashboard. */
-  activeUsers(): { username: string; displayName: string; role: Role; since: string; locked: boolean }[] {
+  activeUsers(): {
+    username: string;
+    displayName: string;
+    role: Role;
+    since: string;
+    locked: boolean;
+  }[] {
     const out = [];
     for (const s of this.sessions.values()) {
       const row = this.userById(s.userId);
-      if (row) out.push({ username: row.username, displayName: row.display_name, role: row.role, since: new Date(s.startedAt).toISOString(), locked: s.locked });
+      if (row)
+        out.push({
+          username: row.username,
+          displayName: row.display_name,
+          role: row.role,
+          since: new Date(s.startedAt).toISOString(),
+          locked: s.locked,
+        });
     }
     return out;
   }

@@ -4,7 +4,12 @@ import { Cron } from 'croner';
 import type { AuditLog } from '../audit/repo.ts';
 import type { Clock } from '../clock.ts';
 import type { StoreDatabase } from '../db/open.ts';
-import { backupSettingsSchema, defaultBackupSettings, type BackupRecord, type BackupSettings } from './model.ts';
+import {
+  backupSettingsSchema,
+  defaultBackupSettings,
+  type BackupRecord,
+  type BackupSettings,
+} from './model.ts';
 
 const NAME = /^backroom-\d{8}T\d{6}(\d{3})?Z\.db$/;
 
@@ -40,7 +45,10 @@ export class BackupService {
   }
 
   settings(): BackupSettings {
-    const raw = this.store.db.prepare("SELECT value FROM settings WHERE key = 'backup'").pluck().get() as string | undefined;
+    const raw = this.store.db
+      .prepare("SELECT value FROM settings WHERE key = 'backup'")
+      .pluck()
+      .get() as string | undefined;
     const parsed = raw ? backupSettingsSchema.safeParse(JSON.parse(raw)) : null;
     return parsed?.success ? parsed.data : defaultBackupSettings;
   }
@@ -51,12 +59,22 @@ export class BackupService {
 
   updateSettings(actor: string, next: BackupSettings): BackupSettings {
     const settings = backupSettingsSchema.parse(next);
-    this.store.db.transaction(() => {
-      this.store.db
-        .prepare("INSERT INTO settings (key, value) VALUES ('backup', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-        .run(JSON.stringify(settings));
-      this.audit.record({ actor, action: 'backup.settings', entity: 'settings', entityId: 'backup', payload: settings });
-    }).immediate();
+    this.store.db
+      .transaction(() => {
+        this.store.db
+          .prepare(
+            "INSERT INTO settings (key, value) VALUES ('backup', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+          )
+          .run(JSON.stringify(settings));
+        this.audit.record({
+          actor,
+          action: 'backup.settings',
+          entity: 'settings',
+          entityId: 'backup',
+          payload: settings,
+        });
+      })
+      .immediate();
     if (this.cron) this.schedule();
     return settings;
   }
@@ -99,7 +117,8 @@ export class BackupService {
       const copy = this.store.openCopy(partial, { readonly: true });
       try {
         const check = copy.pragma('integrity_check', { simple: true });
-        if (check !== 'ok') throw new Error(`the copy failed its integrity check (${String(check)})`);
+        if (check !== 'ok')
+          throw new Error(`the copy failed its integrity check (${String(check)})`);
       } finally {
         copy.close();
       }
@@ -117,20 +136,34 @@ export class BackupService {
       this.running = false;
     }
     const finishedAt = new Date(this.clock.now()).toISOString();
-    const id = this.store.db.transaction(() => {
-      const id = Number(
-        this.store.db
-          .prepare('INSERT INTO backups (started_at, finished_at, trigger, file, bytes, ok, message) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(startedAt, finishedAt, trigger, file, bytes, ok ? 1 : 0, message).lastInsertRowid,
-      );
-      this.audit.record({ actor, action: 'backup.run', entity: 'backup', entityId: id, outcome: ok ? 'success' : 'failed', payload: { trigger, file } });
-      return id;
-    }).immediate();
+    const id = this.store.db
+      .transaction(() => {
+        const id = Number(
+          this.store.db
+            .prepare(
+              'INSERT INTO backups (started_at, finished_at, trigger, file, bytes, ok, message) VALUES (?, ?, ?, ?, ?, ?, ?)',
+            )
+            .run(startedAt, finishedAt, trigger, file, bytes, ok ? 1 : 0, message).lastInsertRowid,
+        );
+        this.audit.record({
+          actor,
+          action: 'backup.run',
+          entity: 'backup',
+          entityId: id,
+          outcome: ok ? 'success' : 'failed',
+          payload: { trigger, file },
+        });
+        return id;
+      })
+      .immediate();
     return { id, startedAt, finishedAt, trigger, file, bytes, ok, message };
   }
 
   private prune(folder: string, keep: number): number {
-    const ours = fs.readdirSync(folder).filter((f) => NAME.test(f)).sort();
+    const ours = fs
+      .readdirSync(folder)
+      .filter((f) => NAME.test(f))
+      .sort();
     const old = ours.slice(0, Math.max(0, ours.length - keep));
     for (const f of old) {
       fs.rmSync(path.join(folder, f), { force: true });
@@ -140,7 +173,9 @@ export class BackupService {
   }
 
   history(limit = 20): BackupRecord[] {
-    return (this.store.db.prepare('SELECT * FROM backups ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map((r) => ({
+    return (
+      this.store.db.prepare('SELECT * FROM backups ORDER BY id DESC LIMIT ?').all(limit) as Row[]
+    ).map((r) => ({
       id: r.id,
       startedAt: r.started_at,
       finishedAt: r.finished_at,

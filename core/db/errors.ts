@@ -1,4 +1,5 @@
-export type DatabaseOpenReason = 'wrong_key' | 'key_missing' | 'corrupt' | 'too_new' | 'not_encrypted';
+export type DatabaseOpenReason =
+  'wrong_key' | 'key_missing' | 'corrupt' | 'too_new' | 'not_encrypted';
 
 /** Why the store database could not be opened, in words a store manager can act on. */
 export class DatabaseOpenError extends Error {

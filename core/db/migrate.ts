@@ -10,7 +10,11 @@ export function schemaVersionOf(db: Database.Database): number {
  * Brings the schema up to the newest migration, each in its own transaction.
  * A database written by a newer Backroom is refused rather than guessed at.
  */
-export function migrate(db: Database.Database, all: readonly Migration[], now: () => string): number {
+export function migrate(
+  db: Database.Database,
+  all: readonly Migration[],
+  now: () => string,
+): number {
   all.forEach((m, i) => {
     if (m.version !== i + 1) throw new Error(`Migration ${m.name} must be number ${i + 1}`);
   });

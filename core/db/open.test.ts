@@ -39,6 +39,7 @@ describe('the store database', () => {
     const plain = new Database(file);
     expect(() => plain.prepare('SELECT * FROM sqlite_master').all()).toThrow(/not a database/);
     plain.close();
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   });
 
   it('keeps its key in the keychain, not on disk', async () => {
@@ -47,7 +48,8 @@ describe('the store database', () => {
     const info = JSON.parse(fs.readFileSync(`${file}.key.json`, 'utf8')) as { keyRef: string };
     const key = await secrets.get(info.keyRef);
     expect(key).toMatch(/^[0-9a-f]{64}$/);
-    for (const f of fs.readdirSync(dir)) expect(fs.readFileSync(path.join(dir, f)).includes(key as string)).toBe(false);
+    for (const f of fs.readdirSync(dir))
+      expect(fs.readFileSync(path.join(dir, f)).includes(key as string)).toBe(false);
   });
 
   it('reopens with the key and applies migrations once', async () => {
@@ -58,7 +60,9 @@ describe('the store database', () => {
     store.close();
     const again = await openStoreDatabase({ file, secrets });
     expect(again.db.prepare('SELECT v FROM t').pluck().get()).toBe(MARKER);
-    expect(again.db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(migrations.length);
+    expect(again.db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(
+      migrations.length,
+    );
     expect(again.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(again.db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(again.db.pragma('synchronous', { simple: true })).toBe(2); // FULL

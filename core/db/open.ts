@@ -49,7 +49,8 @@ export async function openStoreDatabase(options: OpenOptions): Promise<StoreData
   const file = path.resolve(options.file);
   const now = options.now ?? (() => new Date().toISOString());
   const infoFile = `${file}.key.json`;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Only this OS user may read the store's files (SQLite gives -wal/-shm the same mode).
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
 
   const exists = fs.existsSync(file) && fs.statSync(file).size > 0;
   let info: KeyInfo;
@@ -60,6 +61,7 @@ export async function openStoreDatabase(options: OpenOptions): Promise<StoreData
     info = { keyRef: `database-key/${randomUUID()}`, fingerprint: fingerprintOf(hexKey) };
     await options.secrets.set(info.keyRef, hexKey);
     fs.writeFileSync(infoFile, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+    fs.writeFileSync(file, '', { mode: 0o600 });
   } else {
     if (fs.readFileSync(file).subarray(0, 16).equals(SQLITE_PLAIN_HEADER)) {
       throw new DatabaseOpenError(

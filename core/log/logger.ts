@@ -28,10 +28,15 @@ export function createLogger(dataDir: string | null, opts: { quiet?: boolean } =
   const write = (level: string, message: string, fields?: Record<string, unknown>) => {
     const safe = redact(fields);
     if (file !== null) {
-      fs.writeSync(file, `${JSON.stringify({ time: new Date().toISOString(), level, message, ...safe })}\n`);
+      fs.writeSync(
+        file,
+        `${JSON.stringify({ time: new Date().toISOString(), level, message, ...safe })}\n`,
+      );
     }
     if (!opts.quiet || level !== 'info') {
-      process.stderr.write(`[backroom] ${level === 'info' ? '' : `${level.toUpperCase()}: `}${message}${safe ? ` ${JSON.stringify(safe)}` : ''}\n`);
+      process.stderr.write(
+        `[backroom] ${level === 'info' ? '' : `${level.toUpperCase()}: `}${message}${safe ? ` ${JSON.stringify(safe)}` : ''}\n`,
+      );
     }
   };
   return {

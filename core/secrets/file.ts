@@ -60,10 +60,9 @@ export class FileSecretStore implements SecretStore {
   }
 
   async delete(ref: string): Promise<boolean> {
-    const data = this.read();
-    if (!(ref in data)) return false;
-    delete data[ref];
-    this.write(data);
+    const data = new Map(Object.entries(this.read()));
+    if (!data.delete(ref)) return false;
+    this.write(Object.fromEntries(data));
     return true;
   }
 }

@@ -11,7 +11,9 @@ export class KeyringSecretStore implements SecretStore {
   }
 
   private entry(ref: string): AsyncEntry {
-    return new AsyncEntry(this.service, ref);
+    // On Linux, pin the Secret Service: without one, the library would quietly fall back to
+    // the kernel keyring, which forgets everything at reboot (and with it the database key).
+    return new AsyncEntry(this.service, ref, { linux: { store: 'secret-service' } });
   }
 
   async get(ref: string): Promise<string | null> {

@@ -17,7 +17,9 @@ export const quietLog: Logger = { info: () => {}, warn: () => {}, error: () => {
 
 /** A keychain namespace of its own per test file, so parallel files never collide. */
 export function testKeychain(): SecretStore {
-  return new KeyringSecretStore(`backroom-test-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  return new KeyringSecretStore(
+    `backroom-test-${process.pid}-${Math.random().toString(36).slice(2)}`,
+  );
 }
 
 export async function makeServices(
@@ -34,4 +36,9 @@ export async function makeServices(
   return Object.assign(services, { clock });
 }
 
-export const OWNER = { username: 'owner', displayName: 'Olivia Owner', password: 'correct horse battery', pin: '2468' };
+export const OWNER = {
+  username: 'owner',
+  displayName: 'Olivia Owner',
+  password: 'correct horse battery',
+  pin: '2468',
+};
