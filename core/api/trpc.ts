@@ -91,7 +91,7 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-const guard = mapErrors.unstable_pipe(async ({ ctx, meta, path, next }) => {
+const guard = mapErrors.unstable_pipe(async ({ ctx, meta, path, type, next }) => {
   const access = meta?.access;
   if (!access) {
     throw new TRPCError({
@@ -101,8 +101,11 @@ const guard = mapErrors.unstable_pipe(async ({ ctx, meta, path, next }) => {
   }
   if (access === 'public') return next({ ctx: { ...ctx, session: null, user: null } });
   const auth = ctx.services.auth;
+  // Only actions count as activity for the idle lock: screens refetch and listen on their own,
+  // and that must not keep an unattended session open (HIPAA automatic log-off).
   const { session, user } = auth.authenticate(ctx.token, {
     allowLocked: access === 'signed_in_even_locked',
+    touch: type === 'mutation',
   });
   if (access !== 'signed_in' && access !== 'signed_in_even_locked' && !auth.can(user, access)) {
     ctx.services.audit.record({

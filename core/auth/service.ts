@@ -550,26 +550,40 @@ export class AuthService {
     for (const [token, s] of this.sessions) if (s.userId === userId) this.sessions.delete(token);
   }
 
-  /** Who is signed in now, for the dashboard. */
+  /**
+   * Who is signed in now, for the dashboard: one row per person (several windows or PCs are
+   * one person), locked only when every one of their sessions is locked.
+   */
   activeUsers(): {
     username: string;
     displayName: string;
     role: Role;
     since: string;
     locked: boolean;
+    sessions: number;
   }[] {
-    const out = [];
+    const byUser = new Map<number, { since: number; locked: boolean; sessions: number }>();
     for (const s of this.sessions.values()) {
-      const row = this.userById(s.userId);
-      if (row)
-        out.push({
-          username: row.username,
-          displayName: row.display_name,
-          role: row.role,
-          since: new Date(s.startedAt).toISOString(),
-          locked: s.locked,
-        });
+      const seen = byUser.get(s.userId);
+      byUser.set(s.userId, {
+        since: Math.min(seen?.since ?? s.startedAt, s.startedAt),
+        locked: (seen?.locked ?? true) && s.locked,
+        sessions: (seen?.sessions ?? 0) + 1,
+      });
     }
-    return out;
+    const out = [];
+    for (const [userId, v] of byUser) {
+      const row = this.userById(userId);
+      if (!row) continue;
+      out.push({
+        username: row.username,
+        displayName: row.display_name,
+        role: row.role,
+        since: new Date(v.since).toISOString(),
+        locked: v.locked,
+        sessions: v.sessions,
+      });
+    }
+    return out.sort((a, b) => a.username.localeCompare(b.username));
   }
 }

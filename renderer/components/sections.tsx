@@ -1,0 +1,56 @@
+// The shell's pages and the permission each needs. Navigation shows only what the user's
+// role allows; a direct address to another page shows "no access" (and the server refuses).
+import type { ReactElement, ReactNode } from 'react';
+import type { Permission } from '../../core/auth/model.ts';
+import { AccountScreen } from '../screens/AccountScreen.tsx';
+import { AuditScreen } from '../screens/AuditScreen.tsx';
+import { BackupsScreen } from '../screens/BackupsScreen.tsx';
+import { DashboardScreen } from '../screens/DashboardScreen.tsx';
+import { UsersScreen } from '../screens/UsersScreen.tsx';
+import { IconAccount, IconAudit, IconBackup, IconDashboard, IconUsers } from './icons.tsx';
+
+export interface Section {
+  path: string;
+  label: 'shell.dashboard' | 'shell.users' | 'shell.audit' | 'shell.backups' | 'shell.account';
+  permission: Permission | null;
+  icon: ReactNode;
+  screen: () => ReactElement;
+}
+
+export const sections: Section[] = [
+  {
+    path: '/dashboard',
+    label: 'shell.dashboard',
+    permission: 'store:view',
+    icon: <IconDashboard />,
+    screen: () => <DashboardScreen />,
+  },
+  {
+    path: '/users',
+    label: 'shell.users',
+    permission: 'users:manage',
+    icon: <IconUsers />,
+    screen: () => <UsersScreen />,
+  },
+  {
+    path: '/audit',
+    label: 'shell.audit',
+    permission: 'audit:view',
+    icon: <IconAudit />,
+    screen: () => <AuditScreen />,
+  },
+  {
+    path: '/backups',
+    label: 'shell.backups',
+    permission: 'backup:manage',
+    icon: <IconBackup />,
+    screen: () => <BackupsScreen />,
+  },
+  {
+    path: '/account',
+    label: 'shell.account',
+    permission: null,
+    icon: <IconAccount />,
+    screen: () => <AccountScreen />,
+  },
+];

@@ -1,0 +1,14 @@
+// The store server's own input rules (pure zod model modules of core/), re-used here so
+// forms check instantly with exactly what the server re-checks. ARCHITECTURE.md allows the
+// renderer these runtime imports (the lint rule allows model.ts and rules.ts only).
+export {
+  displayNameSchema,
+  passwordSchema,
+  permissions,
+  pinSchema,
+  roleSchema,
+  roles,
+  usernameSchema,
+} from '../../core/auth/model.ts';
+export { auditQuerySchema } from '../../core/audit/model.ts';
+export { backupSettingsSchema } from '../../core/backup/model.ts';
