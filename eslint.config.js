@@ -1,12 +1,26 @@
 // One linter, zero warnings. The layer rules below are ARCHITECTURE.md's "may import"
-// column, enforced so that a wrong import fails `npm test`, not a review.
+// column, enforced so that a wrong import fails `npm test`, not a review
+// (scripts/layers.test.ts proves each rule bites).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
 import globals from 'globals';
 
 const folders = ['core', 'drivers', 'sync', 'electron', 'preload', 'renderer', 'simulators'];
-const except = (...allowed) => folders.filter((f) => !allowed.includes(f)).map((f) => `./${f}`);
+
+/** A pattern group refusing imports of the named project folders, from anywhere below. */
+const refuse = (names, message) => ({
+  group: names.flatMap((f) => [`**/${f}/**`, `../${f}/**`, `./${f}/**`]),
+  message,
+});
+const except = (...allowed) => folders.filter((f) => !allowed.includes(f));
+
+/** One block per layer: the folders it may not import, and npm packages it must not use. */
+const layer = (folder, patterns, paths = []) => ({
+  files: [`${folder}/**/*.{ts,tsx}`],
+  rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns, paths }] },
+});
+
+const noElectron = [{ name: 'electron', message: 'Only electron/ and preload/ may use Electron.' }];
 
 export default tseslint.config(
   {
@@ -26,48 +40,27 @@ export default tseslint.config(
       globals: { ...globals.node },
       parserOptions: { ecmaVersion: 'latest', sourceType: 'module' },
     },
-    plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.tsx', '.js'] } } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      'no-console': 'off',
-      'import-x/no-restricted-paths': [
+      '@typescript-eslint/no-unused-vars': [
         'error',
-        {
-          zones: [
-            { target: './core', from: except('core'), message: 'core/ imports only core/.' },
-            {
-              target: './drivers',
-              from: except('core', 'drivers'),
-              message: 'drivers/ imports only core/ ports and types.',
-            },
-            {
-              target: './sync',
-              from: except('core', 'sync'),
-              message: 'sync/ imports only core/.',
-            },
-            {
-              target: './electron',
-              from: ['./renderer', './simulators'],
-              message: 'electron/ never imports the renderer or simulators.',
-            },
-            {
-              target: './preload',
-              from: folders.filter((f) => f !== 'preload').map((f) => `./${f}`),
-              message: 'preload/ imports electron only.',
-            },
-            {
-              target: './renderer',
-              from: except('core', 'renderer'),
-              message: 'renderer/ talks to the store server through the API only.',
-            },
-          ],
-        },
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
+      'no-console': 'off',
     },
   },
+  layer('core', [refuse(except('core'), 'core/ imports only core/.')], noElectron),
+  layer(
+    'drivers',
+    [refuse(except('core', 'drivers'), 'drivers/ imports only core/ ports and types.')],
+    noElectron,
+  ),
+  layer('sync', [refuse(except('core', 'sync'), 'sync/ imports only core/.')], noElectron),
+  layer('electron', [
+    refuse(['renderer', 'simulators'], 'electron/ never imports the renderer or simulators.'),
+  ]),
+  layer('preload', [refuse(except('preload'), 'preload/ imports the electron package only.')]),
   {
     // The renderer may import core/ types, and at runtime only pure rule modules
     // (model.ts / rules.ts: zod schemas, validators, state machines; no Node, no I/O).
@@ -77,7 +70,12 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
+          paths: noElectron,
           patterns: [
+            refuse(
+              except('core', 'renderer'),
+              'renderer/ talks to the store server through the API only.',
+            ),
             {
               // `*.ts` so the model/rules exclusions can re-include files (gitignore semantics).
               group: ['**/core/**/*.ts', '!**/core/**/model.ts', '!**/core/**/rules.ts'],

@@ -16,12 +16,12 @@ describe('layer rules', () => {
     [
       'core/x.ts',
       "import { APP_ORIGIN } from '../electron/security.ts';\nexport const x = APP_ORIGIN;\n",
-      'import-x/no-restricted-paths',
+      '@typescript-eslint/no-restricted-imports',
     ],
     [
       'preload/x.ts',
       "import { IPC_CHANNEL } from '../core/api/ipc-bridge.ts';\nexport const x = IPC_CHANNEL;\n",
-      'import-x/no-restricted-paths',
+      '@typescript-eslint/no-restricted-imports',
     ],
     [
       'renderer/x.ts',
@@ -34,9 +34,24 @@ describe('layer rules', () => {
       '@typescript-eslint/no-restricted-imports',
     ],
     [
+      'drivers/x.ts',
+      "import { x } from '../sync/x.ts';\nexport const y = x;\n",
+      '@typescript-eslint/no-restricted-imports',
+    ],
+    [
+      'core/db/x.ts',
+      "import { x } from '../../simulators/x.ts';\nexport const y = x;\n",
+      '@typescript-eslint/no-restricted-imports',
+    ],
+    [
+      'core/x.ts',
+      "import { app } from 'electron';\nexport const y = app;\n",
+      '@typescript-eslint/no-restricted-imports',
+    ],
+    [
       'electron/x.ts',
       "import { App } from '../renderer/App.tsx';\nexport const x = App;\n",
-      'import-x/no-restricted-paths',
+      '@typescript-eslint/no-restricted-imports',
     ],
   ])('refuses %s importing across a layer', async (file, code, rule) => {
     expect(await problems(file, code)).toContain(rule);
