@@ -32,7 +32,12 @@ export default defineConfig({
       externalizeDeps: true,
       sourcemap: true,
       rolldownOptions: {
-        input: { index: here('./electron/index.ts') },
+        // The audit chain's verification thread: core/audit/verify-parallel.ts looks for
+        // verify-worker.js beside the bundle.
+        input: {
+          index: here('./electron/index.ts'),
+          'verify-worker': here('./core/audit/verify-worker.ts'),
+        },
         external: nativeModules,
       },
     },

@@ -62,7 +62,7 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
     clock,
     defaultFolder: path.join(dataDir, 'backups'),
   });
-  const chain = new ChainMonitor(audit, clock);
+  const chain = new ChainMonitor(store, audit, clock);
   if (o.scheduleBackups) backups.schedule();
   void chain.verify().then((s) => {
     if (s.state === 'broken') o.log.error(`Audit chain broken at entry ${s.brokenAt}: ${s.reason}`);

@@ -4,6 +4,7 @@ import { makeServices } from '../testing/fixtures.ts';
 import type { StoreServices } from '../app/services.ts';
 import { canonicalJson, entryHashOf, payloadHashOf } from './chain.ts';
 import { GENESIS_HASH } from './model.ts';
+import { verifyChainInParallel } from './verify-parallel.ts';
 
 let open: StoreServices[] = [];
 afterEach(() => {
@@ -169,6 +170,38 @@ describe('the audit chain', () => {
     dropTriggers(s);
     s.store.db.prepare("UPDATE audit_log SET outcome = 'denied' WHERE seq = 77").run();
     expect(await s.audit.verifyInSlices(7)).toMatchObject({ ok: false, brokenAt: 77 });
+  });
+
+  it('verifies on worker threads with the same verdict, wherever the break is', async () => {
+    const s = await services();
+    for (let i = 0; i < 300; i++)
+      s.audit.record({ actor: 'a', action: 'x', entity: 'e', entityId: i });
+    const parallel = (threads: number) =>
+      verifyChainInParallel(s.store, s.audit, { threads, minEntries: 0 });
+    expect(await parallel(3)).toEqual(s.audit.verify());
+    dropTriggers(s);
+    // 300 entries over 3 threads: 1–100, 101–200, 201–300. Break the last of the first range,
+    // then one inside the third: the earliest break is reported.
+    s.store.db.prepare('UPDATE audit_log SET hash = ? WHERE seq = 100').run('f'.repeat(64));
+    expect(await parallel(3)).toMatchObject({ ok: false, brokenAt: 100, length: 99 });
+    expect(s.audit.verify()).toMatchObject({ ok: false, brokenAt: 100 });
+    s.store.db.exec(
+      'UPDATE audit_log SET hash = (SELECT prev_hash FROM audit_log WHERE seq = 101) WHERE seq = 100',
+    );
+    s.store.db.prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = 250").run();
+    expect(await parallel(3)).toMatchObject({ ok: false, brokenAt: 250 });
+    expect(await parallel(2)).toMatchObject({ ok: false, brokenAt: 250 });
+  });
+
+  it('refuses control characters in the fields it chains', async () => {
+    const s = await services();
+    expect(() => s.audit.record({ actor: 'a\nb', action: 'x', entity: 'e' })).toThrow(
+      /control characters/,
+    );
+    expect(() =>
+      s.audit.record({ actor: 'a', action: 'x', entity: 'e', entityId: 'x\u001fy' }),
+    ).toThrow(/control characters/);
+    expect(s.audit.head().seq).toBe(0);
   });
 
   it('rolls the entry back with the change it records', async () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuditEntry } from './model.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -20,7 +20,8 @@ function toCanonical(value: unknown): Json {
   if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : toCanonical(v)));
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'object') {
-    const out: { [key: string]: Json } = {};
+    // No prototype: a "__proto__" key must stay an ordinary key (and be hashed).
+    const out = Object.create(null) as { [key: string]: Json };
     for (const key of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[key];
       if (v !== undefined) out[key] = toCanonical(v);
@@ -30,24 +31,50 @@ function toCanonical(value: unknown): Json {
   throw new TypeError(`Audit payloads cannot hold a ${typeof value}`);
 }
 
-export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+export const sha256 = (text: string) => hash('sha256', text);
 
 export const payloadHashOf = (payload: unknown) => sha256(canonicalJson(payload ?? null));
 
+// An entry's canonical line: its fields joined by the ASCII unit separator, a missing value
+// written as the record separator. Fields may not contain control characters (record()
+// refuses them), so the line is unambiguous. SQLite builds the very same line in
+// CANONICAL_LINE_SQL, so verification can stream lines without decoding columns one by one.
+export const FIELD_SEP = '\x1f';
+export const NULL_MARK = '\x1e';
+
 /** The entry's own hash covers every field and the previous entry's hash. */
-export function entryHashOf(e: Omit<AuditEntry, 'hash'>): string {
-  return sha256(
-    JSON.stringify([
-      e.seq,
-      e.time,
-      e.actor,
-      e.action,
-      e.entity,
-      e.entityId,
-      e.payloadHash,
-      e.externalRef,
-      e.outcome,
-      e.prevHash,
-    ]),
-  );
+export function canonicalLineOf(e: Omit<AuditEntry, 'hash'>): string {
+  return [
+    e.seq,
+    e.time,
+    e.actor,
+    e.action,
+    e.entity,
+    e.entityId ?? NULL_MARK,
+    e.payloadHash,
+    e.externalRef ?? NULL_MARK,
+    e.outcome,
+    e.prevHash,
+  ].join(FIELD_SEP);
 }
+
+export const entryHashOf = (e: Omit<AuditEntry, 'hash'>) => sha256(canonicalLineOf(e));
+
+const sep = 'char(31)';
+const orNull = (col: string) => `coalesce(${col}, char(30))`;
+/** canonicalLineOf in SQL (the prev_hash is its last 64 characters). */
+export const CANONICAL_LINE_SQL = [
+  'seq',
+  'time',
+  'actor',
+  'action',
+  'entity',
+  orNull('entity_id'),
+  'payload_hash',
+  orNull('external_ref'),
+  'outcome',
+  'prev_hash',
+].join(` || ${sep} || `);
+
+/** Text fields of an entry may not hold control characters (they would blur the line). */
+export const hasControlCharacter = (text: string) => /[\x00-\x1f\x7f]/.test(text);

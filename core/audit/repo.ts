@@ -1,6 +1,8 @@
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
-import { entryHashOf, payloadHashOf } from './chain.ts';
+import { entryHashOf, hasControlCharacter, payloadHashOf } from './chain.ts';
+import { RangeWalker, combineVerdicts, type RangeVerdict } from './verify.ts';
+import { invalid } from '../errors.ts';
 import {
   GENESIS_HASH,
   auditQuerySchema,
@@ -52,46 +54,6 @@ const fromRow = (r: Row): AuditEntry => ({
   hash: r[10],
 });
 
-/** Walks the chain a slice at a time, so a long verification can yield between slices. */
-export class ChainWalker {
-  private prevSeq = 0;
-  private prevHash = GENESIS_HASH;
-  private readonly stmt;
-  constructor(db: Db) {
-    this.stmt = db
-      .prepare(`SELECT ${COLUMNS} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`)
-      .raw();
-  }
-  /** Checks up to `limit` entries; returns a verdict when the end or a broken link is reached. */
-  step(limit: number): VerifyResult | null {
-    let n = 0;
-    for (const r of this.stmt.iterate(this.prevSeq, limit) as IterableIterator<Row>) {
-      n++;
-      const e = fromRow(r);
-      const broken = (reason: string): VerifyResult => ({
-        ok: false,
-        length: this.prevSeq,
-        brokenAt: e.seq,
-        reason,
-      });
-      if (e.seq !== this.prevSeq + 1) {
-        return {
-          ok: false,
-          length: this.prevSeq,
-          brokenAt: this.prevSeq + 1,
-          reason: `entry ${this.prevSeq + 1} is missing`,
-        };
-      }
-      if (e.prevHash !== this.prevHash)
-        return broken('its previous-hash does not match the entry before it');
-      if (entryHashOf(e) !== e.hash) return broken('its contents do not match its hash');
-      this.prevSeq = e.seq;
-      this.prevHash = e.hash;
-    }
-    return n < limit ? { ok: true, length: this.prevSeq, headHash: this.prevHash } : null;
-  }
-}
-
 export class AuditLog {
   private readonly db: Db;
   private readonly clock: Clock;
@@ -116,6 +78,20 @@ export class AuditLog {
    * and its entry commit together or not at all; outside one, it is its own transaction.
    */
   record(input: AuditInput): AuditEntry {
+    for (const [field, value] of Object.entries({
+      actor: input.actor,
+      action: input.action,
+      entity: input.entity,
+      entityId: input.entityId,
+      externalRef: input.externalRef,
+    })) {
+      if (typeof value === 'string' && hasControlCharacter(value)) {
+        throw invalid(
+          'audit_field',
+          `The audit ${field} cannot contain control characters (line breaks, tabs).`,
+        );
+      }
+    }
     const write = (): AuditEntry => {
       const head = this.headStmt.get() as [number, string] | undefined;
       const base: Omit<AuditEntry, 'hash'> = {
@@ -155,23 +131,22 @@ export class AuditLog {
     return { seq: head?.[0] ?? 0, hash: head?.[1] ?? GENESIS_HASH };
   }
 
-  /** Walks the whole chain; reports the first broken link by seq. */
+  /** Walks the whole chain on this thread; reports the first broken link by seq. */
   verify(): VerifyResult {
-    const walker = new ChainWalker(this.db);
-    for (;;) {
-      const verdict = walker.step(50_000);
-      if (verdict) return verdict;
-    }
+    const length = this.head().seq;
+    const walker = new RangeWalker(this.db, 1, length);
+    let verdict: RangeVerdict | null = null;
+    while (!verdict) verdict = walker.step(5_000);
+    return combineVerdicts(length, [verdict]);
   }
 
   /** The same walk in slices, yielding to the event loop so the server stays responsive. */
-  async verifyInSlices(slice = 20_000): Promise<VerifyResult> {
-    const walker = new ChainWalker(this.db);
-    for (;;) {
-      const verdict = walker.step(slice);
-      if (verdict) return verdict;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+  async verifyInSlices(slice = 5_000): Promise<VerifyResult> {
+    const length = this.head().seq;
+    const walker = new RangeWalker(this.db, 1, length);
+    let verdict: RangeVerdict | null = null;
+    while (!(verdict = walker.step(slice))) await new Promise((resolve) => setImmediate(resolve));
+    return combineVerdicts(length, [verdict]);
   }
 
   /** Newest first, filtered, a page at a time (pass `nextBeforeSeq` back as `beforeSeq`). */

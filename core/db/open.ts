@@ -16,6 +16,11 @@ export interface StoreDatabase {
   readonly schemaVersion: number;
   /** Opens another connection to the same file with the same key (backups, verification). */
   openCopy(file: string, options?: { readonly?: boolean }): Db;
+  /**
+   * The file and its key, for read-only connections on worker threads (audit verification).
+   * Memory only: never log it, store it or send it anywhere.
+   */
+  readonly keyMaterial: { file: string; hexKey: string };
   /** Size on disk of the database and its write-ahead log. */
   sizeBytes(): number;
   close(): void;
@@ -125,6 +130,7 @@ export async function openStoreDatabase(options: OpenOptions): Promise<StoreData
       file,
       schemaVersion,
       openCopy: (target, o) => open(target, o?.readonly ?? false),
+      keyMaterial: { file, hexKey },
       sizeBytes: () =>
         [file, `${file}-wal`].reduce((n, f) => n + (fs.existsSync(f) ? fs.statSync(f).size : 0), 0),
       close: () => {
