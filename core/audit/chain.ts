@@ -77,4 +77,5 @@ export const CANONICAL_LINE_SQL = [
 ].join(` || ${sep} || `);
 
 /** Text fields of an entry may not hold control characters (they would blur the line). */
-export const hasControlCharacter = (text: string) => /[\x00-\x1f\x7f]/.test(text);
+export const hasControlCharacter = (text: string) =>
+  [...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);

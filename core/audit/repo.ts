@@ -144,9 +144,11 @@ export class AuditLog {
   async verifyInSlices(slice = 5_000): Promise<VerifyResult> {
     const length = this.head().seq;
     const walker = new RangeWalker(this.db, 1, length);
-    let verdict: RangeVerdict | null = null;
-    while (!(verdict = walker.step(slice))) await new Promise((resolve) => setImmediate(resolve));
-    return combineVerdicts(length, [verdict]);
+    for (;;) {
+      const verdict = walker.step(slice);
+      if (verdict) return combineVerdicts(length, [verdict]);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Newest first, filtered, a page at a time (pass `nextBeforeSeq` back as `beforeSeq`). */
