@@ -38,6 +38,18 @@ const fingerprintOf = (hexKey: string) =>
 
 const SQLITE_PLAIN_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
+/** The first 16 bytes only: the file may be gigabytes. */
+function fileHeader(file: string): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const header = Buffer.alloc(16);
+    fs.readSync(fd, header, 0, 16, 0);
+    return header;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Applies the key; must be the first statement on a new connection. */
 export function applyKey(db: Db, hexKey: string): void {
   db.pragma(`cipher = 'chacha20'`);
@@ -68,7 +80,7 @@ export async function openStoreDatabase(options: OpenOptions): Promise<StoreData
     fs.writeFileSync(infoFile, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
     fs.writeFileSync(file, '', { mode: 0o600 });
   } else {
-    if (fs.readFileSync(file).subarray(0, 16).equals(SQLITE_PLAIN_HEADER)) {
+    if (fileHeader(file).equals(SQLITE_PLAIN_HEADER)) {
       throw new DatabaseOpenError(
         'not_encrypted',
         `${file} is a plain, unencrypted SQLite file, not a Backroom store database. Move it away and restore the store database from a backup.`,
