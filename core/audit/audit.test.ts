@@ -193,6 +193,41 @@ describe('the audit chain', () => {
     expect(await parallel(2)).toMatchObject({ ok: false, brokenAt: 250 });
   });
 
+  it('never lets times go backwards along the chain, so time ranges stay exact', async () => {
+    const s = await services();
+    s.audit.record({ actor: 'a', action: 'x', entity: 'e' });
+    const first = s.audit.head();
+    s.clock.advance(-3_600_000); // the PC's clock is set back an hour
+    const second = s.audit.record({ actor: 'a', action: 'x', entity: 'e' });
+    expect(second.time).toBe(s.audit.query({ limit: 2 }).entries[1]?.time);
+    s.clock.advance(3_600_000 + 60_000);
+    const third = s.audit.record({ actor: 'a', action: 'x', entity: 'e' });
+    expect(third.time > second.time).toBe(true);
+    expect(s.audit.query({ from: third.time }).entries.map((e) => e.seq)).toEqual([3]);
+    expect(s.audit.query({ to: second.time }).entries.map((e) => e.seq)).toEqual([2, first.seq]);
+    expect(s.audit.verify().ok).toBe(true);
+  });
+
+  it('lists the actors, actions and entities for the filter menus, and forgets a rolled-back one', async () => {
+    const s = await services();
+    s.audit.record({ actor: 'owner', action: 'user.create', entity: 'user' });
+    s.audit.record({ actor: 'clerk', action: 'auth.login', entity: 'user' });
+    expect(() =>
+      s.store.db.transaction(() => {
+        s.audit.record({ actor: 'ghost', action: 'ghost.walk', entity: 'ghost' });
+        throw new Error('rolled back');
+      })(),
+    ).toThrow('rolled back');
+    await Promise.resolve();
+    expect(s.audit.facets()).toEqual({
+      actors: ['clerk', 'owner'],
+      actions: ['auth.login', 'user.create'],
+      entities: ['user'],
+    });
+    s.audit.record({ actor: 'ghost', action: 'ghost.walk', entity: 'ghost' });
+    expect(s.audit.facets().actors).toEqual(['clerk', 'ghost', 'owner']);
+  });
+
   it('refuses control characters in the fields it chains', async () => {
     const s = await services();
     expect(() => s.audit.record({ actor: 'a\nb', action: 'x', entity: 'e' })).toThrow(

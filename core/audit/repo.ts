@@ -61,13 +61,31 @@ export class AuditLog {
   private readonly insertStmt;
 
   private readonly onAppend: () => void;
+  private readonly facetStmt;
+  private readonly timeAtStmt;
+  private readonly facetExistsStmt;
+  /** Facets already stored, so a write only touches audit_facets for a new name. */
+  private readonly knownFacets = new Set<string>();
 
   /** `onAppend` is told after each entry (the change feed uses it to refresh screens). */
   constructor(db: Db, clock: Clock, onAppend: () => void = () => {}) {
     this.db = db;
     this.clock = clock;
     this.onAppend = onAppend;
-    this.headStmt = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').raw();
+    this.headStmt = db
+      .prepare('SELECT seq, hash, time FROM audit_log ORDER BY seq DESC LIMIT 1')
+      .raw();
+    this.facetStmt = db.prepare('INSERT OR IGNORE INTO audit_facets (kind, value) VALUES (?, ?)');
+    this.timeAtStmt = db.prepare('SELECT time FROM audit_log WHERE seq = ?').pluck();
+    this.facetExistsStmt = db
+      .prepare('SELECT 1 FROM audit_facets WHERE kind = ? AND value = ?')
+      .pluck();
+    for (const [kind, value] of db.prepare('SELECT kind, value FROM audit_facets').raw().all() as [
+      string,
+      string,
+    ][]) {
+      this.knownFacets.add(`${kind}\u0000${value}`);
+    }
     this.insertStmt = db.prepare(
       `INSERT INTO audit_log (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -78,31 +96,30 @@ export class AuditLog {
    * and its entry commit together or not at all; outside one, it is its own transaction.
    */
   record(input: AuditInput): AuditEntry {
-    for (const [field, value] of Object.entries({
-      actor: input.actor,
-      action: input.action,
-      entity: input.entity,
-      entityId: input.entityId,
-      externalRef: input.externalRef,
-    })) {
-      if (typeof value === 'string' && hasControlCharacter(value)) {
+    const entityId = input.entityId == null ? null : String(input.entityId);
+    const externalRef = input.externalRef ?? null;
+    for (const value of [input.actor, input.action, input.entity, entityId, externalRef]) {
+      if (value !== null && hasControlCharacter(value)) {
         throw invalid(
           'audit_field',
-          `The audit ${field} cannot contain control characters (line breaks, tabs).`,
+          `The audit entry field "${value.slice(0, 40)}" cannot contain control characters (line breaks, tabs).`,
         );
       }
     }
     const write = (): AuditEntry => {
-      const head = this.headStmt.get() as [number, string] | undefined;
+      const head = this.headStmt.get() as [number, string, string] | undefined;
+      // Times never go backwards along the chain, even if the PC's clock is set back: the
+      // entry keeps the previous time until the clock catches up. Time ranges rely on it.
+      const now = new Date(this.clock.now()).toISOString();
       const base: Omit<AuditEntry, 'hash'> = {
         seq: (head?.[0] ?? 0) + 1,
-        time: new Date(this.clock.now()).toISOString(),
+        time: head && head[2] > now ? head[2] : now,
         actor: input.actor,
         action: input.action,
         entity: input.entity,
-        entityId: input.entityId == null ? null : String(input.entityId),
+        entityId,
         payloadHash: payloadHashOf(input.payload),
-        externalRef: input.externalRef ?? null,
+        externalRef,
         outcome: input.outcome ?? 'success',
         prevHash: head?.[1] ?? GENESIS_HASH,
       };
@@ -120,6 +137,7 @@ export class AuditLog {
         entry.prevHash,
         entry.hash,
       );
+      this.noteFacets(entry);
       this.onAppend();
       return entry;
     };
@@ -165,8 +183,8 @@ export class AuditLog {
     add('entity = ?', q.entity);
     add('entity_id = ?', q.entityId);
     add('action = ?', q.action);
-    add('time >= ?', q.from && new Date(q.from).toISOString());
-    add('time <= ?', q.to && new Date(q.to).toISOString());
+    if (q.from) add('seq >= ?', this.firstSeqAtOrAfter(new Date(q.from).toISOString()));
+    if (q.to) add('seq < ?', this.firstSeqAfter(new Date(q.to).toISOString()));
     add('seq < ?', q.beforeSeq);
     const sql = `SELECT ${COLUMNS} FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     const rows = this.db
@@ -180,13 +198,53 @@ export class AuditLog {
     };
   }
 
-  /** Distinct actions and entities, for the viewer's filter menus. */
+  /** Distinct actors, actions and entities, for the viewer's filter menus. */
   facets(): { actions: string[]; entities: string[]; actors: string[] } {
-    const col = (c: string) =>
+    const of = (kind: string) =>
       this.db
-        .prepare(`SELECT DISTINCT ${c} FROM audit_log ORDER BY ${c}`)
+        .prepare('SELECT value FROM audit_facets WHERE kind = ? ORDER BY value')
         .pluck()
-        .all() as string[];
-    return { actions: col('action'), entities: col('entity'), actors: col('actor') };
+        .all(kind) as string[];
+    return { actions: of('action'), entities: of('entity'), actors: of('actor') };
+  }
+
+  private noteFacets(e: AuditEntry): void {
+    for (const [kind, value] of [
+      ['actor', e.actor],
+      ['action', e.action],
+      ['entity', e.entity],
+    ] as const) {
+      const key = `${kind}\u0000${value}`;
+      if (this.knownFacets.has(key)) continue;
+      this.facetStmt.run(kind, value);
+      // Remembered only once it is really stored: a rolled-back write must not hide a new name.
+      queueMicrotask(() => {
+        if (this.db.open && !this.db.inTransaction && this.facetExistsStmt.get(kind, value))
+          this.knownFacets.add(key);
+      });
+    }
+  }
+
+  /** The first seq whose time is at or after `time` (times are non-decreasing along seq). */
+  private firstSeqAtOrAfter(time: string): number {
+    return this.searchSeq((t) => t >= time);
+  }
+
+  /** The first seq whose time is after `time`. */
+  private firstSeqAfter(time: string): number {
+    return this.searchSeq((t) => t > time);
+  }
+
+  /** Binary search for the first seq whose time satisfies `past` (head + 1 when none does). */
+  private searchSeq(past: (time: string) => boolean): number {
+    let lo = 1;
+    let hi = this.head().seq + 1;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const t = this.timeAtStmt.get(mid) as string | undefined;
+      if (t === undefined || past(t)) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 }

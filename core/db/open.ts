@@ -52,7 +52,7 @@ function fileHeader(file: string): Buffer {
 
 /** Applies the key; must be the first statement on a new connection. */
 export function applyKey(db: Db, hexKey: string): void {
-  db.pragma(`cipher = 'chacha20'`);
+  db.pragma(`cipher = 'aegis'`);
   db.pragma(`key = "x'${hexKey}'"`);
 }
 
@@ -136,6 +136,9 @@ export async function openStoreDatabase(options: OpenOptions): Promise<StoreData
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // Checkpoint the write-ahead log every ~16 MB instead of SQLite's 4 MB: fewer writes
+    // pay for a checkpoint, and the log stays small enough to replay in a blink.
+    db.pragma('wal_autocheckpoint = 4000');
     const schemaVersion = migrate(db, migrations, now);
     return {
       db,

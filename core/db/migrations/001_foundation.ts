@@ -37,10 +37,19 @@ CREATE TABLE audit_log (
   prev_hash     TEXT NOT NULL,
   hash          TEXT NOT NULL
 ) STRICT;
+-- Two indexes only: every index is one more page written by every audited write. Times are
+-- non-decreasing by seq (AuditLog.record), so a time range is found by binary search on seq;
+-- an action filter walks back from the newest entry.
 CREATE INDEX audit_log_actor  ON audit_log (actor, seq);
 CREATE INDEX audit_log_entity ON audit_log (entity, entity_id, seq);
-CREATE INDEX audit_log_action ON audit_log (action, seq);
-CREATE INDEX audit_log_time   ON audit_log (time);
+
+-- The distinct actors, actions and entities, for the viewer's filter menus (derived data:
+-- rebuilt from audit_log at any time, so not part of the chain).
+CREATE TABLE audit_facets (
+  kind   TEXT NOT NULL CHECK (kind IN ('actor', 'action', 'entity')),
+  value  TEXT NOT NULL,
+  PRIMARY KEY (kind, value)
+) WITHOUT ROWID, STRICT;
 
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be changed'); END;
