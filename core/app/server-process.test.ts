@@ -29,6 +29,8 @@ function run(dataDir: string, extra: string[] = []) {
     });
     void exited.then((code) => reject(new Error(`exited ${code}: ${err}`)));
   });
+  // A test that expects the server to fail never awaits `listening`.
+  listening.catch(() => {});
   return { child, listening, exited, output: () => ({ out, err }) };
 }
 
