@@ -23,14 +23,13 @@ export function createApiHandler(services: StoreServices) {
       // Clients send queries as POST too, so large inputs meet the 1 MB body limit and a
       // clear validation error, not a URL-length failure.
       allowMethodOverride: true,
-      createContext: ({ req, info }) => {
+      createContext: ({ req }) => {
+        // The token travels only in the Authorization header (subscriptions too: the
+        // renderer's EventSource fetches through a fetch that sets it), never in a URL.
         const header = req.headers.get('authorization');
-        const bearer = header?.startsWith('Bearer ') ? header.slice(7) : null;
-        // EventSource cannot set headers: subscriptions pass the token as a connection param.
-        const param = info.connectionParams?.['token'];
         return {
           services,
-          token: bearer ?? (typeof param === 'string' ? param : null),
+          token: header?.startsWith('Bearer ') ? header.slice(7) : null,
           address: caller.address,
           transport: caller.transport,
         };

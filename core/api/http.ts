@@ -55,7 +55,8 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
   const server = http.createServer((req, res) => {
     void route(req, res).catch((error: unknown) => {
       o.services.log.error('HTTP request failed', {
-        url: req.url,
+        // The path only: a query string may carry input.
+        path: (req.url ?? '').split('?')[0],
         error: error instanceof Error ? error.stack : String(error),
       });
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });

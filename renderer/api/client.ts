@@ -46,14 +46,18 @@ export function createApiClient(o: ApiClientOptions) {
       watch,
       splitLink({
         condition: (op) => op.type === 'subscription',
-        // EventSource cannot send headers: the server reads the token from connectionParams.
+        // The `eventsource` ponyfill fetches through our fetch, so the session token goes in
+        // the Authorization header like every other call, never in a URL.
         true: httpSubscriptionLink({
           url: o.url,
           EventSource,
-          eventSourceOptions: { fetch: o.fetch },
-          connectionParams: () => {
-            const token = o.getToken();
-            return token ? { token } : {};
+          eventSourceOptions: {
+            fetch: (input, init) => {
+              const token = o.getToken();
+              const headers = new Headers(init?.headers);
+              if (token) headers.set('authorization', `Bearer ${token}`);
+              return o.fetch(input, { ...init, headers });
+            },
           },
         }),
         false: httpBatchLink({
