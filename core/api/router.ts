@@ -1,5 +1,6 @@
 import { on } from 'node:events';
 import { z } from 'zod';
+import { hasControlCharacter } from '../audit/chain.ts';
 import { auditQuerySchema } from '../audit/model.ts';
 import {
   displayNameSchema,
@@ -45,11 +46,17 @@ const setup = router({
 const auth = router({
   login: procedure
     .meta({ access: 'public' })
-    // Sign-in accepts any name the right length: a wrong one is just a failed attempt.
+    // Sign-in accepts any printable name the right length: a wrong one is a failed attempt.
     .input(
       z
         .object({
-          username: z.string().trim().toLowerCase().min(1).max(64),
+          username: z
+            .string()
+            .trim()
+            .toLowerCase()
+            .min(1)
+            .max(64)
+            .refine((v) => !hasControlCharacter(v), 'A username has no line breaks or tabs.'),
           password: z.string().min(1).max(200),
         })
         .strict(),
@@ -214,6 +221,13 @@ const dashboard = router({
     .input(noInput)
     .subscription(async function* ({ ctx, signal }) {
       for await (const [topic] of on(ctx.services.changes.emitter, 'change', { signal })) {
+        // Signing out, locking or disabling is itself audited, so it arrives here as a change:
+        // a stream whose session no longer stands ends instead of telling a closed screen.
+        try {
+          ctx.services.auth.authenticate(ctx.token, { touch: false });
+        } catch {
+          return;
+        }
         yield { topic: topic as ChangeTopic };
       }
     }),

@@ -62,7 +62,6 @@ export class AuditLog {
 
   private readonly onAppend: () => void;
   private readonly facetStmt;
-  private readonly timeAtStmt;
   private readonly facetExistsStmt;
   /** Facets already stored, so a write only touches audit_facets for a new name. */
   private readonly knownFacets = new Set<string>();
@@ -72,11 +71,8 @@ export class AuditLog {
     this.db = db;
     this.clock = clock;
     this.onAppend = onAppend;
-    this.headStmt = db
-      .prepare('SELECT seq, hash, time FROM audit_log ORDER BY seq DESC LIMIT 1')
-      .raw();
+    this.headStmt = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').raw();
     this.facetStmt = db.prepare('INSERT OR IGNORE INTO audit_facets (kind, value) VALUES (?, ?)');
-    this.timeAtStmt = db.prepare('SELECT time FROM audit_log WHERE seq = ?').pluck();
     this.facetExistsStmt = db
       .prepare('SELECT 1 FROM audit_facets WHERE kind = ? AND value = ?')
       .pluck();
@@ -107,13 +103,11 @@ export class AuditLog {
       }
     }
     const write = (): AuditEntry => {
-      const head = this.headStmt.get() as [number, string, string] | undefined;
-      // Times never go backwards along the chain, even if the PC's clock is set back: the
-      // entry keeps the previous time until the clock catches up. Time ranges rely on it.
-      const now = new Date(this.clock.now()).toISOString();
+      const head = this.headStmt.get() as [number, string] | undefined;
       const base: Omit<AuditEntry, 'hash'> = {
         seq: (head?.[0] ?? 0) + 1,
-        time: head && head[2] > now ? head[2] : now,
+        // The PC's own time, even if its clock was set back: order is kept by seq.
+        time: new Date(this.clock.now()).toISOString(),
         actor: input.actor,
         action: input.action,
         entity: input.entity,
@@ -183,8 +177,8 @@ export class AuditLog {
     add('entity = ?', q.entity);
     add('entity_id = ?', q.entityId);
     add('action = ?', q.action);
-    if (q.from) add('seq >= ?', this.firstSeqAtOrAfter(new Date(q.from).toISOString()));
-    if (q.to) add('seq < ?', this.firstSeqAfter(new Date(q.to).toISOString()));
+    add('time >= ?', q.from && new Date(q.from).toISOString());
+    add('time <= ?', q.to && new Date(q.to).toISOString());
     add('seq < ?', q.beforeSeq);
     const sql = `SELECT ${COLUMNS} FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     const rows = this.db
@@ -200,12 +194,27 @@ export class AuditLog {
 
   /** Distinct actors, actions and entities, for the viewer's filter menus. */
   facets(): { actions: string[]; entities: string[]; actors: string[] } {
+    // A log written without the facets table (an import, a restored file) gets it rebuilt.
+    if (this.knownFacets.size === 0 && this.head().seq > 0) this.rebuildFacets();
     const of = (kind: string) =>
       this.db
         .prepare('SELECT value FROM audit_facets WHERE kind = ? ORDER BY value')
         .pluck()
         .all(kind) as string[];
     return { actions: of('action'), entities: of('entity'), actors: of('actor') };
+  }
+
+  /** Derives the facets table from the log itself. */
+  rebuildFacets(): void {
+    this.db.exec(`INSERT OR IGNORE INTO audit_facets (kind, value)
+      SELECT 'actor', actor FROM audit_log UNION SELECT 'action', action FROM audit_log
+      UNION SELECT 'entity', entity FROM audit_log`);
+    for (const [kind, value] of this.db
+      .prepare('SELECT kind, value FROM audit_facets')
+      .raw()
+      .all() as [string, string][]) {
+      this.knownFacets.add(`${kind}\u0000${value}`);
+    }
   }
 
   private noteFacets(e: AuditEntry): void {
@@ -223,28 +232,5 @@ export class AuditLog {
           this.knownFacets.add(key);
       });
     }
-  }
-
-  /** The first seq whose time is at or after `time` (times are non-decreasing along seq). */
-  private firstSeqAtOrAfter(time: string): number {
-    return this.searchSeq((t) => t >= time);
-  }
-
-  /** The first seq whose time is after `time`. */
-  private firstSeqAfter(time: string): number {
-    return this.searchSeq((t) => t > time);
-  }
-
-  /** Binary search for the first seq whose time satisfies `past` (head + 1 when none does). */
-  private searchSeq(past: (time: string) => boolean): number {
-    let lo = 1;
-    let hi = this.head().seq + 1;
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      const t = this.timeAtStmt.get(mid) as string | undefined;
-      if (t === undefined || past(t)) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
   }
 }

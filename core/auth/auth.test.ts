@@ -4,6 +4,7 @@ import { DomainError } from '../errors.ts';
 import { OWNER, makeServices } from '../testing/fixtures.ts';
 import { ManualClock } from '../clock.ts';
 import { permissionsOf, securityPolicy } from './policy.ts';
+import { UNKNOWN_USER } from './service.ts';
 import { roles } from './model.ts';
 
 let open: StoreServices[] = [];
@@ -110,6 +111,120 @@ describe('signing in', () => {
     await s.auth.login(OWNER, '10.0.0.10');
     s.clock.advance(61_000);
     await s.auth.login(OWNER, '10.0.0.9');
+  });
+});
+
+describe('attacks on sign-in', () => {
+  it('locks the account even when wrong passwords arrive all at once', async () => {
+    const s = await storeWithOwner();
+    const tries = Array.from({ length: 12 }, (_, i) =>
+      s.auth
+        .login({ username: OWNER.username, password: `wrong guess ${i}` }, `10.1.0.${i}`)
+        .catch((e: unknown) => e),
+    );
+    const reasons = (await Promise.all(tries)).map((e) => (e as DomainError).reason);
+    expect(reasons).toContain('account_locked');
+    expect((await rejection(s.auth.login(OWNER, '10.2.0.1'))).reason).toBe('account_locked');
+  });
+
+  it('never writes an unknown sign-in name (often a mistyped password) into the audit log', async () => {
+    const s = await storeWithOwner();
+    await rejection(s.auth.login({ username: 'correct horse battery', password: 'x' }, 'a'));
+    const last = s.audit.query({ limit: 1 }).entries[0];
+    expect(last).toMatchObject({ action: 'auth.login', outcome: 'denied', actor: UNKNOWN_USER });
+    expect(JSON.stringify(s.audit.facets())).not.toContain('correct horse');
+  });
+
+  it('audits and counts wrong current passwords when changing the password or PIN', async () => {
+    const s = await storeWithOwner();
+    const { token } = await s.auth.login(OWNER, 'a');
+    const { session } = s.auth.authenticate(token);
+    for (let i = 1; i < securityPolicy.maxPinAttempts; i++) {
+      expect(
+        (
+          await rejection(
+            s.auth.changePassword(session, {
+              currentPassword: 'nope',
+              newPassword: 'a new password 9',
+            }),
+          )
+        ).reason,
+      ).toBe('wrong_password');
+    }
+    expect(
+      (await rejection(s.auth.setPin(session, { pin: '1111', currentPassword: 'nope' }))).reason,
+    ).toBe('too_many_unlock_attempts');
+    expect(
+      s.audit
+        .query({ action: 'user.change_password' })
+        .entries.every((e) => e.outcome === 'denied'),
+    ).toBe(true);
+    expect((await rejection(() => s.auth.authenticate(token))).reason).toBe('not_signed_in');
+  });
+});
+
+describe('who may manage whom', () => {
+  it('keeps a store manager from making, changing or resetting owners, or granting roles beyond their own', async () => {
+    const s = await storeWithOwner();
+    const owner = await s.auth.login(OWNER, 'a');
+    const ownerActor = { userId: owner.session.user.id, username: OWNER.username };
+    const manager = await s.auth.createUser(ownerActor, {
+      username: 'mgr',
+      displayName: 'Manager',
+      role: 'store_manager',
+      password: 'manager pass 1',
+    });
+    const pharmacist = await s.auth.createUser(ownerActor, {
+      username: 'rph',
+      displayName: 'Pharmacist',
+      role: 'pharmacy_staff',
+      password: 'pharmacy pass 1',
+    });
+    const me = { userId: manager.id, username: 'mgr' };
+    expect((await rejection(() => s.auth.changeRole(me, manager.id, 'owner'))).reason).toBe(
+      'beyond_your_role',
+    );
+    expect(
+      (
+        await rejection(
+          s.auth.createUser(me, {
+            username: 'own2',
+            displayName: 'O',
+            role: 'owner',
+            password: 'owner pass 22',
+          }),
+        )
+      ).reason,
+    ).toBe('beyond_your_role');
+    expect(
+      (await rejection(s.auth.resetPassword(me, owner.session.user.id, 'taken over 123'))).reason,
+    ).toBe('beyond_your_role');
+    expect(
+      (await rejection(() => s.auth.setDisabled(me, owner.session.user.id, true))).reason,
+    ).toBe('beyond_your_role');
+    // Pharmacy staff can see patients; a store manager cannot, so cannot make or run such accounts.
+    expect(
+      (
+        await rejection(
+          s.auth.createUser(me, {
+            username: 'tech',
+            displayName: 'T',
+            role: 'pharmacy_staff',
+            password: 'tech pass 123',
+          }),
+        )
+      ).message,
+    ).toMatch(/Only an owner can manage the pharmacy staff role/);
+    expect(
+      (await rejection(s.auth.resetPassword(me, pharmacist.id, 'taken over 123'))).reason,
+    ).toBe('beyond_your_role');
+    const clerk = await s.auth.createUser(me, {
+      username: 'clerk2',
+      displayName: 'C',
+      role: 'compliance_clerk',
+      password: 'clerk pass 123',
+    });
+    expect(s.auth.changeRole(me, clerk.id, 'cashier').role).toBe('cashier');
   });
 });
 

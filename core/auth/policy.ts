@@ -15,6 +15,7 @@ const policyShape = z.object({
   lockoutMinutes: z.number().positive(),
   loginAttemptsPerMinutePerAddress: z.number().int().positive(),
   maxPinAttempts: z.number().int().positive(),
+  sessionMaxHours: z.number().positive(),
 });
 export type SecurityPolicy = z.infer<typeof policyShape>;
 
@@ -32,4 +33,15 @@ export function permissionsOf(role: Role): Permission[] {
 
 export function roleCan(role: Role, permission: Permission): boolean {
   return permissionsOf(role).includes(permission);
+}
+
+/**
+ * May someone with the `actor` role give `role` to a user (or manage a user who has it)?
+ * Only an owner deals with owners; anyone else only with roles whose permissions are all
+ * their own, so no one can hand out, or borrow through a second account, more than they have.
+ */
+export function canGrantRole(actor: Role, role: Role): boolean {
+  if (role === 'owner') return actor === 'owner';
+  const mine = new Set(permissionsOf(actor));
+  return permissionsOf(role).every((p) => mine.has(p));
 }

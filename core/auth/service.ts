@@ -5,7 +5,7 @@ import type { Db } from '../db/open.ts';
 import { DomainError, conflict, forbidden, invalid, notFound } from '../errors.ts';
 import type { Permission, Role, SessionView, UserSummary } from './model.ts';
 import { hashSecret, secretMatches } from './passwords.ts';
-import { permissionsOf, roleCan, type SecurityPolicy } from './policy.ts';
+import { canGrantRole, permissionsOf, roleCan, type SecurityPolicy } from './policy.ts';
 
 interface UserRow {
   id: number;
@@ -34,7 +34,8 @@ export interface Session {
 export type Actor = { userId: number; username: string } | 'system';
 export const actorName = (a: Actor) => (a === 'system' ? 'system' : a.username);
 
-const SESSION_MAX_MS = 12 * 60 * 60 * 1000;
+/** The audit actor for a sign-in attempt with a name that is no user's. */
+export const UNKNOWN_USER = 'unknown-user';
 // Verified against when the username does not exist, so timing does not reveal which users exist.
 const DUMMY_HASH = hashSecret('backroom-no-such-user');
 
@@ -168,6 +169,12 @@ export class AuthService {
     }
     recent.push(now);
     this.attemptsByAddress.set(address, recent);
+    // Forget addresses that have gone quiet, so the map cannot grow without end.
+    if (this.attemptsByAddress.size > 1_000) {
+      for (const [a, times] of this.attemptsByAddress) {
+        if (times.every((t) => now - t >= 60_000)) this.attemptsByAddress.delete(a);
+      }
+    }
   }
 
   async login(
@@ -177,14 +184,14 @@ export class AuthService {
     this.throttleAddress(address);
     const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(input.username) as
       UserRow | undefined;
-    const now = this.clock.now();
     const deny = (
       reason: string,
       message: string,
       kind: 'unauthenticated' | 'locked' = 'unauthenticated',
     ): never => {
       this.audit.record({
-        actor: input.username,
+        // An unknown name is not written down: people type passwords into the name field.
+        actor: row ? row.username : UNKNOWN_USER,
         action: 'auth.login',
         entity: 'user',
         entityId: row?.id ?? null,
@@ -193,24 +200,31 @@ export class AuthService {
       });
       throw new DomainError(kind, reason, message);
     };
-    if (row?.locked_until && row.locked_until > now) {
-      deny(
-        'account_locked',
-        `This account is locked after ${this.policy.maxFailedLogins} wrong passwords. Try again after ${new Date(row.locked_until).toLocaleTimeString('en-US')}, or ask a manager to reset the password.`,
-        'locked',
-      );
+    const lockedMessage = (until: number) =>
+      `This account is locked after ${this.policy.maxFailedLogins} wrong passwords. Try again after ${new Date(until).toLocaleTimeString('en-US')}, or ask a manager to reset the password.`;
+    if (row?.locked_until && row.locked_until > this.clock.now()) {
+      deny('account_locked', lockedMessage(row.locked_until), 'locked');
     }
     const ok = await secretMatches(row?.password_hash ?? (await DUMMY_HASH), input.password);
     if (!row || !ok) {
       if (row) {
-        const failures = row.failed_logins + 1;
-        const lockUntil =
-          failures >= this.policy.maxFailedLogins
-            ? now + this.policy.lockoutMinutes * 60_000
-            : null;
-        this.db
-          .prepare('UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?')
-          .run(lockUntil ? 0 : failures, lockUntil, row.id);
+        // Counted in one statement, so attempts made in parallel cannot slip past the lockout.
+        const lockUntil = this.db
+          .transaction(() => {
+            const failures = this.db
+              .prepare(
+                'UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins',
+              )
+              .pluck()
+              .get(row.id) as number;
+            if (failures < this.policy.maxFailedLogins) return null;
+            const until = this.clock.now() + this.policy.lockoutMinutes * 60_000;
+            this.db
+              .prepare('UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?')
+              .run(until, row.id);
+            return until;
+          })
+          .immediate();
         if (lockUntil) {
           deny(
             'account_locked',
@@ -224,6 +238,7 @@ export class AuthService {
     const user = row as UserRow;
     if (user.disabled)
       deny('account_disabled', 'This account is disabled. Ask a manager to enable it.');
+    const now = this.clock.now();
     const token = randomBytes(32).toString('base64url');
     const session: Session = {
       token,
@@ -233,8 +248,14 @@ export class AuthService {
       locked: false,
       pinFailures: 0,
     };
-    this.db
+    const lockedMeanwhile = this.db
       .transaction(() => {
+        // A wrong attempt running in parallel may have locked the account while we checked.
+        const until = this.db
+          .prepare('SELECT locked_until FROM users WHERE id = ?')
+          .pluck()
+          .get(user.id) as number | null;
+        if (until && until > now) return until;
         this.db
           .prepare('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?')
           .run(user.id);
@@ -245,8 +266,10 @@ export class AuthService {
           entityId: user.id,
           payload: { address },
         });
+        return null;
       })
       .immediate();
+    if (lockedMeanwhile) deny('account_locked', lockedMessage(lockedMeanwhile), 'locked');
     this.sessions.set(token, session);
     return { token, session: this.view(session) };
   }
@@ -261,7 +284,7 @@ export class AuthService {
   ): { session: Session; user: UserSummary } {
     const session = token ? this.sessions.get(token) : undefined;
     const now = this.clock.now();
-    if (!session || now - session.startedAt > SESSION_MAX_MS) {
+    if (!session || now - session.startedAt > this.policy.sessionMaxHours * 3_600_000) {
       if (session) this.sessions.delete(session.token);
       throw new DomainError(
         'unauthenticated',
@@ -335,6 +358,48 @@ export class AuthService {
     });
   }
 
+  /**
+   * Checks the signed-in person's own PIN or password (unlock, set PIN, change password).
+   * Every wrong try is audited and counted per session; too many sign the session out. The
+   * try is counted before the check, so tries made in parallel cannot exceed the limit.
+   */
+  private async checkOwnSecret(
+    session: Session,
+    row: UserRow,
+    method: 'pin' | 'password',
+    secret: string,
+    action: string,
+    wrong: DomainError,
+  ): Promise<void> {
+    if (session.pinFailures >= this.policy.maxPinAttempts) this.endForTooManyTries(session);
+    session.pinFailures++;
+    const stored = method === 'pin' ? row.pin_hash : row.password_hash;
+    if (stored && (await secretMatches(stored, secret))) {
+      session.pinFailures = 0;
+      return;
+    }
+    const endSession = session.pinFailures >= this.policy.maxPinAttempts;
+    this.audit.record({
+      actor: row.username,
+      action,
+      entity: 'user',
+      entityId: row.id,
+      outcome: 'denied',
+      payload: { method, endSession },
+    });
+    if (endSession) this.endForTooManyTries(session);
+    throw wrong;
+  }
+
+  private endForTooManyTries(session: Session): never {
+    this.sessions.delete(session.token);
+    throw new DomainError(
+      'unauthenticated',
+      'too_many_unlock_attempts',
+      'Too many wrong attempts: you have been signed out. Sign in with your password.',
+    );
+  }
+
   async unlock(
     session: Session,
     input: { pin?: string | undefined; password?: string | undefined },
@@ -344,37 +409,19 @@ export class AuthService {
     if (method === 'pin' && !row.pin_hash) {
       throw invalid('no_pin', 'You have no PIN yet. Unlock with your password, then set a PIN.');
     }
-    const ok = await secretMatches(
-      method === 'pin' ? (row.pin_hash as string) : row.password_hash,
+    await this.checkOwnSecret(
+      session,
+      row,
+      method,
       (method === 'pin' ? input.pin : input.password) ?? '',
-    );
-    if (!ok) {
-      session.pinFailures++;
-      const endSession = session.pinFailures >= this.policy.maxPinAttempts;
-      this.audit.record({
-        actor: row.username,
-        action: 'auth.unlock',
-        entity: 'user',
-        entityId: row.id,
-        outcome: 'denied',
-        payload: { method, endSession },
-      });
-      if (endSession) {
-        this.sessions.delete(session.token);
-        throw new DomainError(
-          'unauthenticated',
-          'too_many_unlock_attempts',
-          'Too many wrong attempts: you have been signed out. Sign in with your password.',
-        );
-      }
-      throw new DomainError(
+      'auth.unlock',
+      new DomainError(
         'unauthenticated',
         'wrong_unlock',
         method === 'pin' ? 'Wrong PIN.' : 'Wrong password.',
-      );
-    }
+      ),
+    );
     session.locked = false;
-    session.pinFailures = 0;
     session.lastActiveAt = this.clock.now();
     this.audit.record({
       actor: row.username,
@@ -388,12 +435,14 @@ export class AuthService {
 
   async setPin(session: Session, input: { pin: string; currentPassword: string }): Promise<void> {
     const row = this.requireUser(session.userId);
-    if (!(await secretMatches(row.password_hash, input.currentPassword))) {
-      throw invalid(
-        'wrong_password',
-        'Your current password is not right, so the PIN was not changed.',
-      );
-    }
+    await this.checkOwnSecret(
+      session,
+      row,
+      'password',
+      input.currentPassword,
+      'user.set_pin',
+      invalid('wrong_password', 'Your current password is not right, so the PIN was not changed.'),
+    );
     const pinHash = await hashSecret(input.pin);
     this.db
       .transaction(() => {
@@ -415,9 +464,14 @@ export class AuthService {
     input: { currentPassword: string; newPassword: string },
   ): Promise<void> {
     const row = this.requireUser(session.userId);
-    if (!(await secretMatches(row.password_hash, input.currentPassword))) {
-      throw invalid('wrong_password', 'Your current password is not right, so it was not changed.');
-    }
+    await this.checkOwnSecret(
+      session,
+      row,
+      'password',
+      input.currentPassword,
+      'user.change_password',
+      invalid('wrong_password', 'Your current password is not right, so it was not changed.'),
+    );
     const hash = await hashSecret(input.newPassword);
     this.db
       .transaction(() => {
@@ -448,6 +502,7 @@ export class AuthService {
     actor: Actor,
     input: { username: string; displayName: string; role: Role; password: string },
   ): Promise<UserSummary> {
+    this.guardReach(actor, [input.role]);
     const hash = await hashSecret(input.password);
     const id = this.db
       .transaction(() => {
@@ -463,6 +518,21 @@ export class AuthService {
       })
       .immediate();
     return toSummary(this.requireUser(id));
+  }
+
+  /** Refuses changes to users, or grants of roles, beyond the actor's own reach. */
+  private guardReach(actor: Actor, roles: Role[]): void {
+    if (actor === 'system') return;
+    const own = this.requireUser(actor.userId).role;
+    const beyond = roles.find((r) => !canGrantRole(own, r));
+    if (beyond) {
+      throw forbidden(
+        'beyond_your_role',
+        beyond === 'owner'
+          ? 'Only an owner can make, change or reset an owner account.'
+          : `Only an owner can manage the ${beyond.replace('_', ' ')} role: it has permissions your role (${own.replace('_', ' ')}) does not.`,
+      );
+    }
   }
 
   /** Refuses changes that would leave the store with no active owner. */
@@ -482,6 +552,7 @@ export class AuthService {
 
   setDisabled(actor: Actor, userId: number, disabled: boolean): UserSummary {
     const target = this.requireUser(userId);
+    this.guardReach(actor, [target.role]);
     if (disabled && actor !== 'system' && actor.userId === userId) {
       throw forbidden('self_disable', 'You cannot disable your own account.');
     }
@@ -504,7 +575,7 @@ export class AuthService {
   }
 
   async resetPassword(actor: Actor, userId: number, newPassword: string): Promise<UserSummary> {
-    this.requireUser(userId);
+    this.guardReach(actor, [this.requireUser(userId).role]);
     const hash = await hashSecret(newPassword);
     this.db
       .transaction(() => {
@@ -527,6 +598,7 @@ export class AuthService {
 
   changeRole(actor: Actor, userId: number, role: Role): UserSummary {
     const target = this.requireUser(userId);
+    this.guardReach(actor, [target.role, role]);
     if (target.role === role) return toSummary(target);
     if (role !== 'owner') this.guardLastOwner(target, 'change this role');
     this.db
@@ -563,11 +635,18 @@ export class AuthService {
     sessions: number;
   }[] {
     const byUser = new Map<number, { since: number; locked: boolean; sessions: number }>();
-    for (const s of this.sessions.values()) {
+    const now = this.clock.now();
+    for (const s of [...this.sessions.values()]) {
+      // Sessions nobody has touched are judged by the clock, not by their last request.
+      if (now - s.startedAt > this.policy.sessionMaxHours * 3_600_000) {
+        this.sessions.delete(s.token);
+        continue;
+      }
+      const locked = s.locked || now - s.lastActiveAt >= this.idleTimeoutMs;
       const seen = byUser.get(s.userId);
       byUser.set(s.userId, {
         since: Math.min(seen?.since ?? s.startedAt, s.startedAt),
-        locked: (seen?.locked ?? true) && s.locked,
+        locked: (seen?.locked ?? true) && locked,
         sessions: (seen?.sessions ?? 0) + 1,
       });
     }

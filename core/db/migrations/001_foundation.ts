@@ -37,11 +37,11 @@ CREATE TABLE audit_log (
   prev_hash     TEXT NOT NULL,
   hash          TEXT NOT NULL
 ) STRICT;
--- Two indexes only: every index is one more page written by every audited write. Times are
--- non-decreasing by seq (AuditLog.record), so a time range is found by binary search on seq;
--- an action filter walks back from the newest entry.
+-- Three indexes (who, which record, when): every index is one more page written by every
+-- audited write, so an action filter walks back from the newest entry instead.
 CREATE INDEX audit_log_actor  ON audit_log (actor, seq);
 CREATE INDEX audit_log_entity ON audit_log (entity, entity_id, seq);
+CREATE INDEX audit_log_time   ON audit_log (time);
 
 -- The distinct actors, actions and entities, for the viewer's filter menus (derived data:
 -- rebuilt from audit_log at any time, so not part of the chain).
