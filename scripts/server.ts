@@ -1,6 +1,7 @@
 // npm run server -- [--port 4870] [--host 127.0.0.1 | --lan] [--data-dir DIR] [--idle-timeout SECONDS]
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startStoreServer } from '../core/app/store-server.ts';
 import { DatabaseOpenError } from '../core/db/errors.ts';
@@ -14,7 +15,7 @@ export function defaultDataDir(env = process.env): string {
   return path.join(env['XDG_DATA_HOME'] ?? path.join(os.homedir(), '.local', 'share'), 'backroom');
 }
 
-const here = path.dirname(new URL(import.meta.url).pathname);
+const here = import.meta.dirname;
 
 export async function runServer(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -60,7 +61,8 @@ export async function runServer(argv: string[]): Promise<void> {
   process.stdout.write(`Backroom store server listening on ${server.url}\n`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run directly (not imported by start.ts): compare real paths, which works on Windows and with spaces.
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   runServer(process.argv.slice(2)).catch((error: unknown) => {
     const known =
       error instanceof DatabaseOpenError || error instanceof SecretStoreUnavailableError;

@@ -48,7 +48,9 @@ describe('the HTTP transport', () => {
     const js = await fetch(`${server.url}/assets/app.js`);
     expect(js.headers.get('content-type')).toMatch(/javascript/);
     const escape = await fetch(`${server.url}/..%2F..%2Fetc%2Fpasswd`);
-    expect(await escape.text()).toContain('<title>Backroom</title>');
+    expect(await escape.text()).not.toContain('root:');
+    expect((await fetch(`${server.url}/assets/missing.js`)).status).toBe(404);
+    expect((await fetch(`${server.url}/%E0%A4%A`)).status).toBe(400);
   });
 
   it('sends no CORS headers, so other sites cannot call the API from a browser', async () => {

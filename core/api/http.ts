@@ -159,12 +159,23 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
         .end('This store server has no screens built. Run: npm run build:renderer');
       return;
     }
-    const wanted = path.normalize(path.join(rendererDir, decodeURIComponent(pathname)));
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('Malformed address.');
+      return;
+    }
+    const wanted = path.normalize(path.join(rendererDir, decoded));
     const inside = wanted.startsWith(rendererDir + path.sep);
-    const file =
-      inside && fs.existsSync(wanted) && fs.statSync(wanted).isFile()
-        ? wanted
-        : path.join(rendererDir, 'index.html');
+    const exists = inside && fs.existsSync(wanted) && fs.statSync(wanted).isFile();
+    // Screen routes (/users/4) get index.html; a missing file (/assets/x.js) is a plain 404,
+    // not a page that the browser would try to run as a script.
+    if (!exists && path.extname(decoded) !== '') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found.');
+      return;
+    }
+    const file = exists ? wanted : path.join(rendererDir, 'index.html');
     if (!fs.existsSync(file)) {
       res
         .writeHead(404, { 'content-type': 'text/plain' })

@@ -69,6 +69,31 @@ describe('the IPC transport', () => {
     }
   });
 
+  it('ends a live-update stream once its session is signed out', async () => {
+    const { token: own } = await s.auth.login(OWNER, 'stream');
+    const messages: string[] = [];
+    await api.bridge.call(
+      TRUSTED_FRAME,
+      {
+        id: 'sub2',
+        path: '/api/dashboard.changes',
+        method: 'GET',
+        headers: { authorization: `Bearer ${own}` },
+        body: null,
+      },
+      (m) => messages.push('chunk' in m ? m.chunk : 'end' in m ? 'END' : `ERROR ${m.error}`),
+    );
+    await expect
+      .poll(() => {
+        s.audit.record({ actor: 'owner', action: 'test.ping', entity: 'test' });
+        return messages.join('');
+      })
+      .toMatch(/"topic":"audit"/);
+    const { session, user } = s.auth.authenticate(own);
+    s.auth.logout(session, user.username); // audited, so the stream hears of it and re-checks
+    await expect.poll(() => messages.at(-1)).toBe('END');
+  });
+
   it('streams subscriptions and stops when cancelled', async () => {
     const chunks: string[] = [];
     const r = await api.bridge.call(

@@ -139,6 +139,12 @@ for (const make of [httpTransport, ipcTransport] as const) {
       async (_path, p) => {
         const permission = p.meta?.access as Permission;
         const without = roles.filter((r) => !permissionsOf(r).includes(permission));
+        // A permission every role holds (store:view) is refused only to callers with no
+        // session, which the test above covers; every other one must be refused to someone.
+        if (without.length === 0) {
+          expect(permission).toBe('store:view');
+          return;
+        }
         for (const role of without) {
           const users = JSON.stringify(s.store.db.prepare('SELECT * FROM users ORDER BY id').all());
           const r = await api.call(p, EXAMPLES[p.path], tokens.get(role));

@@ -2,6 +2,7 @@ import type { AuditLog } from '../audit/repo.ts';
 import { verifyChainInParallel } from '../audit/verify-parallel.ts';
 import type { Clock } from '../clock.ts';
 import type { StoreDatabase } from '../db/open.ts';
+import type { Logger } from '../log/logger.ts';
 
 export type ChainStatus =
   | { state: 'verifying'; length: number; checkedAt: null }
@@ -18,9 +19,12 @@ export class ChainMonitor {
   private readonly store: StoreDatabase;
   private readonly clock: Clock;
   private running: Promise<ChainStatus> | null = null;
+  private readonly stopping = new AbortController();
+  private readonly log: Logger;
 
-  constructor(store: StoreDatabase, audit: AuditLog, clock: Clock) {
+  constructor(store: StoreDatabase, audit: AuditLog, clock: Clock, log: Logger) {
     this.store = store;
+    this.log = log;
     this.audit = audit;
     this.clock = clock;
     this.verdict = { state: 'verifying', length: audit.head().seq, checkedAt: null };
@@ -30,9 +34,15 @@ export class ChainMonitor {
     return { ...this.verdict, head: this.audit.head().seq };
   }
 
-  /** Runs (or joins) a verification in slices. */
+  /** Runs (or joins) a verification. Never rejects: a failure keeps the last verdict. */
   verify(): Promise<ChainStatus> {
-    this.running ??= verifyChainInParallel(this.store, this.audit)
+    this.running ??= verifyChainInParallel(this.store, this.audit, {
+      signal: this.stopping.signal,
+      onThreadFailure: (e) =>
+        this.log.warn('Audit verification threads failed; verifying on the main thread instead', {
+          error: String(e),
+        }),
+    })
       .then((r) => {
         const checkedAt = new Date(this.clock.now()).toISOString();
         this.verdict = r.ok
@@ -44,11 +54,26 @@ export class ChainMonitor {
               brokenAt: r.brokenAt,
               reason: r.reason,
             };
+        if (r.ok === false)
+          this.log.error(`Audit chain broken at entry ${r.brokenAt}: ${r.reason}`);
+        return this.verdict;
+      })
+      .catch((error: unknown) => {
+        if (!this.stopping.signal.aborted)
+          this.log.error('Audit verification failed', { error: String(error) });
         return this.verdict;
       })
       .finally(() => {
         this.running = null;
       });
     return this.running;
+  }
+
+  /**
+   * Stops a verification under way (the store is closing): the sliced walk checks before each
+   * slice, so it never touches the closed connection; worker threads are terminated.
+   */
+  stop(): void {
+    this.stopping.abort(new Error('The store is closing.'));
   }
 }

@@ -2,6 +2,7 @@
 // every write the server acknowledged must be there after restart, and the chain must verify.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { payloadHashOf } from '../audit/chain.ts';
 import { AuditLog } from '../audit/repo.ts';
@@ -11,7 +12,7 @@ import { KeyringSecretStore } from '../secrets/keyring.ts';
 import { OWNER, tempDir } from '../testing/fixtures.ts';
 import { DATABASE_FILE } from './services.ts';
 
-const SERVER = new URL('../../scripts/server.ts', import.meta.url).pathname;
+const SERVER = fileURLToPath(new URL('../../scripts/server.ts', import.meta.url));
 const children = new Set<ChildProcess>();
 afterAll(() => {
   for (const c of children) c.kill('SIGKILL');
@@ -66,6 +67,15 @@ describe('a server killed mid-burst', () => {
     for (let round = 0; round < 8; round++) {
       const { child, url } = await startServer(dataDir);
       if (round === 0) expect((await post(url, 'setup.createOwner', OWNER)).status).toBe(200);
+      // After every restart the server's own verification of the whole chain comes out sound.
+      await expect
+        .poll(
+          async () =>
+            ((await (await fetch(`${url}/healthz`)).json()) as { auditChain: { state: string } })
+              .auditChain.state,
+          { timeout: 10_000 },
+        )
+        .toBe('ok');
       const login = (await (
         await post(url, 'auth.login', { username: OWNER.username, password: OWNER.password })
       ).json()) as {

@@ -2,11 +2,12 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/fixtures.ts';
 import { DATABASE_FILE } from './services.ts';
 
-const SERVER = new URL('../../scripts/server.ts', import.meta.url).pathname;
+const SERVER = fileURLToPath(new URL('../../scripts/server.ts', import.meta.url));
 
 function run(dataDir: string, extra: string[] = []) {
   const child = spawn(

@@ -47,41 +47,47 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
     secrets: o.secrets,
     now: () => new Date(clock.now()).toISOString(),
   });
-  const changes = new ChangeFeed();
-  const audit = new AuditLog(store.db, clock, () => changes.raise('audit'));
-  const auth = new AuthService({
-    db: store.db,
-    audit,
-    clock,
-    policy: securityPolicy,
-    ...(o.idleTimeoutMs ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
-  });
-  const backups = new BackupService({
-    store,
-    audit,
-    clock,
-    defaultFolder: path.join(dataDir, 'backups'),
-  });
-  const chain = new ChainMonitor(store, audit, clock);
-  if (o.scheduleBackups) backups.schedule();
-  void chain.verify().then((s) => {
-    if (s.state === 'broken') o.log.error(`Audit chain broken at entry ${s.brokenAt}: ${s.reason}`);
-  });
-  return {
-    version: pkg.version,
-    dataDir,
-    store,
-    audit,
-    auth,
-    backups,
-    chain,
-    changes,
-    clock,
-    log: o.log,
-    secrets: o.secrets,
-    close: () => {
-      backups.stop();
-      store.close();
-    },
-  };
+  try {
+    const changes = new ChangeFeed();
+    const audit = new AuditLog(store.db, clock, () => changes.raise('audit'));
+    const auth = new AuthService({
+      db: store.db,
+      audit,
+      clock,
+      policy: securityPolicy,
+      ...(o.idleTimeoutMs ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
+    });
+    const backups = new BackupService({
+      store,
+      audit,
+      clock,
+      defaultFolder: path.join(dataDir, 'backups'),
+      log: o.log,
+    });
+    const chain = new ChainMonitor(store, audit, clock, o.log);
+    if (o.scheduleBackups) backups.schedule();
+    void chain.verify();
+    return {
+      version: pkg.version,
+      dataDir,
+      store,
+      audit,
+      auth,
+      backups,
+      chain,
+      changes,
+      clock,
+      log: o.log,
+      secrets: o.secrets,
+      close: () => {
+        chain.stop();
+        backups.stop();
+        store.close();
+      },
+    };
+  } catch (error) {
+    // Nothing half-started stays open.
+    store.close();
+    throw error;
+  }
 }

@@ -224,6 +224,22 @@ describe('the audit chain', () => {
     expect(s.audit.facets().actors).toEqual(['clerk', 'ghost', 'owner']);
   });
 
+  it('falls back to one thread, with the same verdict, when the verification threads fail', async () => {
+    const s = await services();
+    for (let i = 0; i < 50; i++)
+      s.audit.record({ actor: 'a', action: 'x', entity: 'e', entityId: i });
+    const failures: unknown[] = [];
+    // Threads given a wrong key cannot read the file, as when a packaged app cannot start them.
+    const broken = { ...s.store, keyMaterial: { ...s.store.keyMaterial, hexKey: '0'.repeat(64) } };
+    const verdict = await verifyChainInParallel(broken, s.audit, {
+      threads: 2,
+      minEntries: 0,
+      onThreadFailure: (e) => failures.push(e),
+    });
+    expect(verdict).toEqual(s.audit.verify());
+    expect(failures).toHaveLength(1);
+  });
+
   it('refuses control characters in the fields it chains', async () => {
     const s = await services();
     expect(() => s.audit.record({ actor: 'a\nb', action: 'x', entity: 'e' })).toThrow(

@@ -153,10 +153,11 @@ export class AuditLog {
   }
 
   /** The same walk in slices, yielding to the event loop so the server stays responsive. */
-  async verifyInSlices(slice = 5_000): Promise<VerifyResult> {
+  async verifyInSlices(slice = 5_000, signal?: AbortSignal): Promise<VerifyResult> {
     const length = this.head().seq;
     const walker = new RangeWalker(this.db, 1, length);
     for (;;) {
+      signal?.throwIfAborted();
       const verdict = walker.step(slice);
       if (verdict) return combineVerdicts(length, [verdict]);
       await new Promise((resolve) => setImmediate(resolve));

@@ -27,13 +27,19 @@ function verifyRangeOnWorker(
   store: StoreDatabase,
   from: number,
   to: number,
+  signal: AbortSignal,
 ): Promise<RangeVerdict> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData: { ...store.keyMaterial, from, to } });
+    const stop = () => void worker.terminate();
+    signal.addEventListener('abort', stop, { once: true });
     worker.once('message', (v: RangeVerdict) => resolve(v));
     worker.once('error', reject);
     worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`The audit verification thread stopped (exit ${code}).`));
+      signal.removeEventListener('abort', stop);
+      if (signal.aborted) reject(signal.reason);
+      else if (code !== 0)
+        reject(new Error(`The audit verification thread stopped (exit ${code}).`));
     });
   });
 }
@@ -41,21 +47,40 @@ function verifyRangeOnWorker(
 /**
  * Verifies the whole chain off the main thread, split across the machine's cores, so a
  * million entries take about a second and the server keeps answering meanwhile. Falls back
- * to a sliced walk on this thread for short chains or where no worker script is found.
+ * to a sliced walk on this thread for short chains, where no worker script is found, or
+ * when a thread fails (the packaged app's threads cannot start, say).
  */
 export async function verifyChainInParallel(
   store: StoreDatabase,
   audit: AuditLog,
-  o: { threads?: number; minEntries?: number } = {},
+  o: {
+    threads?: number;
+    minEntries?: number;
+    signal?: AbortSignal;
+    onThreadFailure?: (e: unknown) => void;
+  } = {},
 ): Promise<VerifyResult> {
   const length = audit.head().seq;
   const threads = o.threads ?? Math.max(1, Math.min(4, os.availableParallelism()));
   const script = workerScript();
+  const signal = o.signal ?? new AbortController().signal;
   if (length < (o.minEntries ?? PARALLEL_FROM) || threads < 2 || !script)
-    return audit.verifyInSlices();
-  const ranges = splitRanges(length, threads);
-  const verdicts = await Promise.all(
-    ranges.map(([from, to]) => verifyRangeOnWorker(script, store, from, to)),
-  );
-  return combineVerdicts(length, verdicts);
+    return audit.verifyInSlices(5_000, signal);
+  const all = new AbortController();
+  const onAbort = () => all.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const ranges = splitRanges(length, threads);
+    const verdicts = await Promise.all(
+      ranges.map(([from, to]) => verifyRangeOnWorker(script, store, from, to, all.signal)),
+    );
+    return combineVerdicts(length, verdicts);
+  } catch (error) {
+    all.abort(error); // the other threads stop too
+    signal.throwIfAborted();
+    o.onThreadFailure?.(error);
+    return audit.verifyInSlices(5_000, signal);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }

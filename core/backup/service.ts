@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Cron } from 'croner';
+import { conflict } from '../errors.ts';
 import type { AuditLog } from '../audit/repo.ts';
 import type { Clock } from '../clock.ts';
 import type { StoreDatabase } from '../db/open.ts';
+import type { Logger } from '../log/logger.ts';
 import {
   backupSettingsSchema,
   defaultBackupSettings,
@@ -37,7 +39,16 @@ export class BackupService {
   private cron: Cron | null = null;
   private running = false;
 
-  constructor(o: { store: StoreDatabase; audit: AuditLog; clock: Clock; defaultFolder: string }) {
+  private readonly log: Logger;
+
+  constructor(o: {
+    store: StoreDatabase;
+    audit: AuditLog;
+    clock: Clock;
+    defaultFolder: string;
+    log: Logger;
+  }) {
+    this.log = o.log;
     this.store = o.store;
     this.audit = o.audit;
     this.clock = o.clock;
@@ -84,7 +95,12 @@ export class BackupService {
     this.cron?.stop();
     const [hh, mm] = this.settings().dailyAt.split(':');
     this.cron = new Cron(`${Number(mm)} ${Number(hh)} * * *`, { protect: true }, () => {
-      this.run('schedule', 'system');
+      // run() records its own failures; anything else must not take the server down.
+      try {
+        this.run('schedule', 'system');
+      } catch (error) {
+        this.log.error('The scheduled backup could not run', { error: String(error) });
+      }
     });
   }
 
@@ -98,7 +114,8 @@ export class BackupService {
   }
 
   run(trigger: 'schedule' | 'manual', actor: string): BackupRecord {
-    if (this.running) throw new Error('A backup is already running.');
+    if (this.running)
+      throw conflict('backup_running', 'A backup is already running. Wait for it to finish.');
     this.running = true;
     const startedAt = new Date(this.clock.now()).toISOString();
     let file: string | null = null;

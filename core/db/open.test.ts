@@ -87,6 +87,14 @@ describe('the store database', () => {
     await expectOpenError(openStoreDatabase({ file, secrets }), 'key_missing');
   });
 
+  it('says which keychain entry is unknown when the key pointer file is damaged', async () => {
+    const { file, secrets, store } = await freshDb();
+    store.close();
+    fs.writeFileSync(`${file}.key.json`, '{ not json');
+    const e = await expectOpenError(openStoreDatabase({ file, secrets }), 'key_missing');
+    expect(e.message).toMatch(/missing or damaged/);
+  });
+
   it('reports a damaged file clearly', async () => {
     const { file, secrets, store } = await freshDb();
     store.close();

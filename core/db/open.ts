@@ -38,6 +38,15 @@ const fingerprintOf = (hexKey: string) =>
 
 const SQLITE_PLAIN_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
+/** A JSON file's content, or undefined when it is not JSON (the caller explains). */
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 /** The first 16 bytes only: the file may be gigabytes. */
 function fileHeader(file: string): Buffer {
   const fd = fs.openSync(file, 'r');
@@ -86,9 +95,7 @@ export async function openStoreDatabase(options: OpenOptions): Promise<StoreData
         `${file} is a plain, unencrypted SQLite file, not a Backroom store database. Move it away and restore the store database from a backup.`,
       );
     }
-    const parsed = fs.existsSync(infoFile)
-      ? keyInfoShape.safeParse(JSON.parse(fs.readFileSync(infoFile, 'utf8')))
-      : null;
+    const parsed = fs.existsSync(infoFile) ? keyInfoShape.safeParse(readJson(infoFile)) : null;
     if (!parsed?.success) {
       throw new DatabaseOpenError(
         'key_missing',
@@ -122,6 +129,26 @@ export async function openStoreDatabase(options: OpenOptions): Promise<StoreData
     } catch (error) {
       conn.close();
       const why = error instanceof Error ? error.message : String(error);
+      const code = (error as { code?: string }).code ?? '';
+      // Only a file SQLite cannot make sense of is "damaged"; a busy or unreadable file is not,
+      // and restoring a backup over it would lose good records.
+      if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+        throw new DatabaseOpenError(
+          'unavailable',
+          `The store database ${target} is in use by another program (${why}). Close other copies of Backroom and try again.`,
+        );
+      }
+      if (
+        code.startsWith('SQLITE_CANTOPEN') ||
+        code.startsWith('SQLITE_PERM') ||
+        code.startsWith('SQLITE_IOERR') ||
+        code.startsWith('SQLITE_READONLY')
+      ) {
+        throw new DatabaseOpenError(
+          'unavailable',
+          `The store database ${target} cannot be read or written (${why}). Check the folder's permissions and free disk space; do not restore a backup over it.`,
+        );
+      }
       throw new DatabaseOpenError(
         'corrupt',
         `The store database ${target} is damaged and cannot be read (${why}). Restore it from the latest backup.`,
@@ -149,8 +176,10 @@ export async function openStoreDatabase(options: OpenOptions): Promise<StoreData
       sizeBytes: () =>
         [file, `${file}-wal`].reduce((n, f) => n + (fs.existsSync(f) ? fs.statSync(f).size : 0), 0),
       close: () => {
-        if (db.open) {
+        if (!db.open) return;
+        try {
           db.pragma('wal_checkpoint(TRUNCATE)');
+        } finally {
           db.close();
         }
       },

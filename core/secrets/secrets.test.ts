@@ -101,13 +101,15 @@ describe('no secret leaks', () => {
       await post('auth.login', { username: OWNER.username, password: `${OWNER.password}x` }),
     );
     answers.push(await post('auth.unlock', { pin: '0000' }, token));
-    answers.push(
-      await post(
-        'users.create',
-        { username: 'x', displayName: 'y', role: 'cashier', password: SECRET },
-        token,
-      ),
+    const created = await post(
+      'users.create',
+      { username: 'cashier1', displayName: 'Cash Ier', role: 'cashier', password: SECRET },
+      token,
     );
+    expect(created).toContain('"username":"cashier1"'); // the password really went in
+    answers.push(created);
+    // A password typed into the username field of the sign-in screen.
+    answers.push(await post('auth.login', { username: SECRET, password: 'whatever' }));
     log.error('a failure with a secret in a field', {
       password: OWNER.password,
       refreshToken: SECRET,
