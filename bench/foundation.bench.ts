@@ -94,7 +94,8 @@ export default async function foundationBench(ctx: BenchContext): Promise<BenchE
   });
   const auditedP99 = median(perRound.map((r) => r.audited));
   const bareP99 = median(perRound.map((r) => r.bare));
-  const p99Ratio = median(perRound.map((r) => r.ratio));
+  // The ratio of the two medians, so audit.write.p99 ≤ its target exactly when the ratio is.
+  const p99Ratio = auditedP99 / bareP99;
   const rounds = `p99 per round of ${WRITE_MEASURED_PAIRS / WRITE_ROUNDS} pairs, median of ${WRITE_ROUNDS} rounds (round ratios ${perRound.map((r) => r.ratio.toFixed(2)).join(', ')})`;
   // Both entries judge the same unrounded ratio, so they can never disagree.
   const ratioOk = p99Ratio <= AUDITED_P99_RATIO_TARGET;
@@ -122,7 +123,7 @@ export default async function foundationBench(ctx: BenchContext): Promise<BenchE
       unit: '×',
       target: AUDITED_P99_RATIO_TARGET,
       ok: ratioOk,
-      detail: `audited p99 / bare p99 within each round, median over rounds; ${rounds}`,
+      detail: `median audited p99 / median bare p99 over the rounds; ${rounds}`,
     },
     reported({
       name: 'audit.write.p50_ratio',

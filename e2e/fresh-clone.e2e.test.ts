@@ -102,6 +102,9 @@ describe('a fresh clone', () => {
       child?.once('exit', (code) => reject(new Error(`npm start exited (${code}):\n${out}`)));
     });
     expect(out).toMatch(/Electron is not installed/);
+    // No desktop session: npm start found a keychain of its own, and says how weak it is.
+    expect(out).toMatch(/started a private Secret Service/);
+    expect(out).toMatch(/WARNING: this private keyring is unlocked with an empty password/);
 
     const health = (await (await fetch(`${url}/healthz`)).json()) as Record<string, unknown>;
     expect(health).toMatchObject({ status: 'ok', schemaVersion: 1 });
@@ -114,7 +117,8 @@ describe('a fresh clone', () => {
         timeout: 15_000,
       })
       .toBe(true);
-    // The database key went to a keychain, not to a file next to the data.
+    // The database key went to the keychain's store, not into the data folder.
     expect(fs.readdirSync(path.join(work, 'data')).some((f) => /secret/i.test(f))).toBe(false);
+    expect(fs.readdirSync(path.join(work, 'xdg-data', 'keyrings')).length).toBeGreaterThan(0);
   });
 });

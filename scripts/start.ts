@@ -128,6 +128,10 @@ function restartInPrivateKeyringSession(): void {
   process.stdout.write(
     'No desktop session here: started a private Secret Service (dbus-run-session + gnome-keyring-daemon) to keep the database key.\n',
   );
+  // As loud as the secrets-file fallback: this keyring has an empty password.
+  process.stderr.write(
+    'WARNING: this private keyring is unlocked with an empty password, so the database key is protected only by the permissions of ~/.local/share/keyrings. Use it only on a locked-down server, or run Backroom in a desktop session.\n',
+  );
   const script =
     'printf "\\n" | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$@"';
   const child = spawn(

@@ -89,5 +89,7 @@ if (skipped > 0) {
   failures.push('skipped tests');
   process.stdout.write(`${skipped} test(s) were skipped or left as todo: every test must run.\n`);
 }
-process.stdout.write(`${passed} passed, ${failed} failed\n`);
+// Static checks and builds count too: a failed step is a failure even when every test passed.
+const failedChecks = failures.filter((f) => !steps.some((st) => st.name === f && st.report)).length;
+process.stdout.write(`${passed} passed, ${failed + failedChecks} failed\n`);
 process.exit(failures.length ? 1 : 0);
