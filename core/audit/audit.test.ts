@@ -204,6 +204,37 @@ describe('the audit chain', () => {
     expect(s.audit.verify().ok).toBe(true);
   });
 
+  it('finds exactly the entries of a time range, however the clock moved (property)', async () => {
+    const s = await services();
+    const base = s.clock.now();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: -7_200_000, max: 7_200_000 }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: -10_000_000, max: 10_000_000 }),
+        fc.integer({ min: 0, max: 10_000_000 }),
+        async (steps, fromOffset, width) => {
+          for (const step of steps) {
+            s.clock.advance(step);
+            s.audit.record({ actor: 'a', action: 'x', entity: 'e' });
+          }
+          const from = new Date(base + fromOffset).toISOString();
+          const to = new Date(base + fromOffset + width).toISOString();
+          const all = s.store.db
+            .prepare('SELECT seq, time FROM audit_log ORDER BY seq DESC')
+            .all() as { seq: number; time: string }[];
+          const expected = all
+            .filter((e) => e.time >= from && e.time <= to)
+            .map((e) => e.seq)
+            .slice(0, 200);
+          expect(s.audit.query({ from, to, limit: 200 }).entries.map((e) => e.seq)).toEqual(
+            expected,
+          );
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('lists the actors, actions and entities for the filter menus, and forgets a rolled-back one', async () => {
     const s = await services();
     s.audit.record({ actor: 'owner', action: 'user.create', entity: 'user' });
@@ -262,6 +293,11 @@ describe('the audit chain', () => {
     expect(() => write()).toThrow(/business rule/);
     expect(s.audit.head().seq).toBe(0);
     expect(s.store.db.prepare('SELECT count(*) FROM thing').pluck().get()).toBe(0);
+    // The next entry chains from what is really stored, not from the rolled-back one.
+    s.audit.record({ actor: 'a', action: 'thing.create', entity: 'thing' });
+    const again = s.audit.record({ actor: 'a', action: 'thing.create', entity: 'thing' });
+    expect(again.seq).toBe(2);
+    expect(s.audit.verify()).toMatchObject({ ok: true, length: 2 });
   });
 
   it('queries by actor, entity, action and time, newest first, a page at a time', async () => {

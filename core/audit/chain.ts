@@ -77,5 +77,10 @@ export const CANONICAL_LINE_SQL = [
 ].join(` || ${sep} || `);
 
 /** Text fields of an entry may not hold control characters (they would blur the line). */
-export const hasControlCharacter = (text: string) =>
-  [...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+export function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}

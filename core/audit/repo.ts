@@ -61,7 +61,11 @@ export class AuditLog {
   private readonly insertStmt;
 
   private readonly onAppend: () => void;
+  /** The last entry this log appended, so a write need not read the head back. */
+  private lastWritten: [number, string, string] | null = null;
   private readonly facetStmt;
+  private readonly segmentStmt;
+  private readonly timeAtStmt;
   private readonly facetExistsStmt;
   /** Facets already stored, so a write only touches audit_facets for a new name. */
   private readonly knownFacets = new Set<string>();
@@ -73,6 +77,10 @@ export class AuditLog {
     this.onAppend = onAppend;
     this.headStmt = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').raw();
     this.facetStmt = db.prepare('INSERT OR IGNORE INTO audit_facets (kind, value) VALUES (?, ?)');
+    this.segmentStmt = db.prepare(
+      'INSERT OR IGNORE INTO audit_time_segments (first_seq) VALUES (?)',
+    );
+    this.timeAtStmt = db.prepare('SELECT time FROM audit_log WHERE seq = ?').pluck();
     this.facetExistsStmt = db
       .prepare('SELECT 1 FROM audit_facets WHERE kind = ? AND value = ?')
       .pluck();
@@ -102,8 +110,9 @@ export class AuditLog {
         );
       }
     }
-    const write = (): AuditEntry => {
-      const head = this.headStmt.get() as [number, string] | undefined;
+    const write = (retry = true): AuditEntry => {
+      const head =
+        this.lastWritten ?? (this.headStmt.get() as [number, string, string] | undefined);
       const base: Omit<AuditEntry, 'hash'> = {
         seq: (head?.[0] ?? 0) + 1,
         // The PC's own time, even if its clock was set back: order is kept by seq.
@@ -118,24 +127,39 @@ export class AuditLog {
         prevHash: head?.[1] ?? GENESIS_HASH,
       };
       const entry: AuditEntry = { ...base, hash: entryHashOf(base) };
-      this.insertStmt.run(
-        entry.seq,
-        entry.time,
-        entry.actor,
-        entry.action,
-        entry.entity,
-        entry.entityId,
-        entry.payloadHash,
-        entry.externalRef,
-        entry.outcome,
-        entry.prevHash,
-        entry.hash,
-      );
+      try {
+        this.insertRow(entry);
+      } catch (error) {
+        // The remembered head is stale when a transaction that appended was rolled back:
+        // the seq trigger refuses the entry; read the head again and chain from there.
+        if (!retry || !this.lastWritten) throw error;
+        this.lastWritten = null;
+        return write(false);
+      }
+      // The clock went back: this entry starts a new rising run of times (see query()).
+      if (head && entry.time < head[2]) this.segmentStmt.run(entry.seq);
+      this.lastWritten = [entry.seq, entry.hash, entry.time];
       this.noteFacets(entry);
       this.onAppend();
       return entry;
     };
-    return this.db.inTransaction ? write() : this.db.transaction(write).immediate();
+    return this.db.inTransaction ? write() : this.db.transaction(() => write()).immediate();
+  }
+
+  private insertRow(entry: AuditEntry): void {
+    this.insertStmt.run(
+      entry.seq,
+      entry.time,
+      entry.actor,
+      entry.action,
+      entry.entity,
+      entry.entityId,
+      entry.payloadHash,
+      entry.externalRef,
+      entry.outcome,
+      entry.prevHash,
+      entry.hash,
+    );
   }
 
   head(): { seq: number; hash: string } {
@@ -178,8 +202,21 @@ export class AuditLog {
     add('entity = ?', q.entity);
     add('entity_id = ?', q.entityId);
     add('action = ?', q.action);
-    add('time >= ?', q.from && new Date(q.from).toISOString());
-    add('time <= ?', q.to && new Date(q.to).toISOString());
+    if (q.from || q.to) {
+      const ranges = this.seqRangesBetween(
+        q.from ? new Date(q.from).toISOString() : '',
+        q.to ? new Date(q.to).toISOString() : '\uffff',
+      );
+      if (ranges === null) {
+        add('time >= ?', q.from && new Date(q.from).toISOString());
+        add('time <= ?', q.to && new Date(q.to).toISOString());
+      } else if (ranges.length === 0) {
+        where.push('0');
+      } else {
+        where.push(`(${ranges.map(() => '(seq >= ? AND seq < ?)').join(' OR ')})`);
+        for (const [lo, hi] of ranges) args.push(lo, hi);
+      }
+    }
     add('seq < ?', q.beforeSeq);
     const sql = `SELECT ${COLUMNS} FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     const rows = this.db
@@ -216,6 +253,43 @@ export class AuditLog {
       .all() as [string, string][]) {
       this.knownFacets.add(`${kind}\u0000${value}`);
     }
+  }
+
+  /**
+   * The seq ranges whose times fall within [from, to]: within each run of rising times (runs
+   * start at 1 and wherever the clock went back), two binary searches. Null when the clock
+   * went back so often that a plain scan is simpler.
+   */
+  private seqRangesBetween(from: string, to: string): [number, number][] | null {
+    const end = this.head().seq + 1;
+    const starts = this.db
+      .prepare('SELECT first_seq FROM audit_time_segments ORDER BY first_seq')
+      .pluck()
+      .all() as number[];
+    if (starts.length > 64) return null;
+    const bounds = [1, ...starts.filter((s) => s > 1 && s < end), end];
+    const ranges: [number, number][] = [];
+    for (let i = 0; i + 1 < bounds.length; i++) {
+      const a = bounds[i] as number;
+      const b = bounds[i + 1] as number;
+      const lo = this.firstSeqWhere(a, b, (t) => t >= from);
+      const hi = this.firstSeqWhere(a, b, (t) => t > to);
+      if (lo < hi) ranges.push([lo, hi]);
+    }
+    return ranges;
+  }
+
+  /** The first seq in [a, b) whose time passes `test` (b if none), for a rising run. */
+  private firstSeqWhere(a: number, b: number, test: (time: string) => boolean): number {
+    let lo = a;
+    let hi = b;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const t = this.timeAtStmt.get(mid) as string | undefined;
+      if (t === undefined || test(t)) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 
   private noteFacets(e: AuditEntry): void {

@@ -37,11 +37,16 @@ CREATE TABLE audit_log (
   prev_hash     TEXT NOT NULL,
   hash          TEXT NOT NULL
 ) STRICT;
--- Three indexes (who, which record, when): every index is one more page written by every
--- audited write, so an action filter walks back from the newest entry instead.
+-- Two indexes (who, which record): every index is one more page written by every audited
+-- write. An action filter walks back from the newest entry. A time range needs no index:
+-- times rise with seq except where the PC's clock was set back, and each such entry is
+-- listed in audit_time_segments, so a binary search per rising run finds the range exactly.
 CREATE INDEX audit_log_actor  ON audit_log (actor, seq);
 CREATE INDEX audit_log_entity ON audit_log (entity, entity_id, seq);
-CREATE INDEX audit_log_time   ON audit_log (time);
+
+CREATE TABLE audit_time_segments (
+  first_seq  INTEGER PRIMARY KEY
+) STRICT;
 
 -- The distinct actors, actions and entities, for the viewer's filter menus (derived data:
 -- rebuilt from audit_log at any time, so not part of the chain).
