@@ -67,6 +67,17 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
     const chain = new ChainMonitor(store, audit, clock, o.log);
     if (o.scheduleBackups) backups.schedule();
     void chain.verify();
+    // "Who" and "which record" are indexed a batch at a time, off the write path.
+    const lookups = setInterval(() => {
+      try {
+        audit.catchUpLookups();
+      } catch (error) {
+        o.log.warn('Indexing the audit log for search failed; it will be tried again', {
+          error: String(error),
+        });
+      }
+    }, 2_000);
+    lookups.unref();
     return {
       version: pkg.version,
       dataDir,
@@ -80,6 +91,7 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       log: o.log,
       secrets: o.secrets,
       close: () => {
+        clearInterval(lookups);
         chain.stop();
         backups.stop();
         store.close();

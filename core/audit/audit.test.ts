@@ -235,6 +235,50 @@ describe('the audit chain', () => {
     );
   });
 
+  it('finds exactly who did what and which record, whenever the lookups were caught up (property)', async () => {
+    const s = await services();
+    const pick = <T>(xs: readonly T[]) => fc.constantFrom(...xs);
+    const write = fc.record({
+      actor: pick(['owner', 'clerk', 'mgr']),
+      entity: pick(['user', 'backup']),
+      entityId: fc.option(pick(['1', '2', '10']), { nil: null }),
+      catchUp: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(write, { minLength: 1, maxLength: 30 }),
+        pick(['owner', 'clerk', 'mgr']),
+        pick(['user', 'backup']),
+        pick(['1', '2', '10']),
+        async (writes, actor, entity, entityId) => {
+          for (const w of writes) {
+            s.audit.record({ actor: w.actor, action: 'x', entity: w.entity, entityId: w.entityId });
+            if (w.catchUp) s.audit.catchUpLookups(3);
+          }
+          const all = s.store.db
+            .prepare('SELECT seq, actor, entity, entity_id FROM audit_log ORDER BY seq DESC')
+            .all() as { seq: number; actor: string; entity: string; entity_id: string | null }[];
+          const seqs = (f: (e: (typeof all)[number]) => boolean) =>
+            all
+              .filter(f)
+              .map((e) => e.seq)
+              .slice(0, 200);
+          const got = (q: Parameters<typeof s.audit.query>[0]) =>
+            s.audit.query({ ...q, limit: 200 }).entries.map((e) => e.seq);
+          expect(got({ actor })).toEqual(seqs((e) => e.actor === actor));
+          expect(got({ entity })).toEqual(seqs((e) => e.entity === entity));
+          expect(got({ entity, entityId })).toEqual(
+            seqs((e) => e.entity === entity && e.entity_id === entityId),
+          );
+          expect(got({ actor, entity })).toEqual(
+            seqs((e) => e.actor === actor && e.entity === entity),
+          );
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('lists the actors, actions and entities for the filter menus, and forgets a rolled-back one', async () => {
     const s = await services();
     s.audit.record({ actor: 'owner', action: 'user.create', entity: 'user' });

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
-import { entryHashOf, hasControlCharacter, payloadHashOf } from './chain.ts';
+import { FIELD_SEP, entryHashOf, hasControlCharacter, payloadHashOf } from './chain.ts';
 import { RangeWalker, combineVerdicts, type RangeVerdict } from './verify.ts';
 import { invalid } from '../errors.ts';
 import {
@@ -198,27 +198,56 @@ export class AuditLog {
       where.push(sql);
       args.push(v);
     };
-    add('actor = ?', q.actor);
-    add('entity = ?', q.entity);
-    add('entity_id = ?', q.entityId);
-    add('action = ?', q.action);
+    // Who and which record come from audit_lookup, which drives the query in seq order.
+    this.catchUpLookups();
+    let from = 'audit_log a';
+    let order = 'a.seq';
+    // Keys: the actor, or entity + unit separator + entity id. An entity alone is the range of
+    // keys after `entity\x1f` and before `entity\x20` (SQLite compares the UTF-8 bytes).
+    const lookup: { kind: string; sql: string; values: string[] } | null = q.actor
+      ? { kind: 'actor', sql: 'l.key = ?', values: [q.actor] }
+      : q.entity && q.entityId !== undefined
+        ? { kind: 'entity', sql: 'l.key = ?', values: [`${q.entity}${FIELD_SEP}${q.entityId}`] }
+        : q.entity
+          ? {
+              kind: 'entity',
+              sql: 'l.key >= ? AND l.key < ?',
+              values: [`${q.entity}${FIELD_SEP}`, `${q.entity}\x20`],
+            }
+          : null;
+    if (lookup) {
+      from = 'audit_lookup l JOIN audit_log a ON a.seq = l.seq';
+      order = 'l.seq';
+      where.push('l.kind = ?', lookup.sql);
+      args.push(lookup.kind, ...lookup.values);
+    }
+    add('a.actor = ?', q.actor);
+    add('a.entity = ?', q.entity);
+    add('a.entity_id = ?', q.entityId);
+    add('a.action = ?', q.action);
     if (q.from || q.to) {
       const ranges = this.seqRangesBetween(
         q.from ? new Date(q.from).toISOString() : '',
         q.to ? new Date(q.to).toISOString() : '\uffff',
       );
       if (ranges === null) {
-        add('time >= ?', q.from && new Date(q.from).toISOString());
-        add('time <= ?', q.to && new Date(q.to).toISOString());
+        add('a.time >= ?', q.from && new Date(q.from).toISOString());
+        add('a.time <= ?', q.to && new Date(q.to).toISOString());
       } else if (ranges.length === 0) {
         where.push('0');
       } else {
-        where.push(`(${ranges.map(() => '(seq >= ? AND seq < ?)').join(' OR ')})`);
+        where.push(`(${ranges.map(() => `(${order} >= ? AND ${order} < ?)`).join(' OR ')})`);
         for (const [lo, hi] of ranges) args.push(lo, hi);
       }
     }
-    add('seq < ?', q.beforeSeq);
-    const sql = `SELECT ${COLUMNS} FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+    if (q.beforeSeq !== undefined) {
+      where.push(`${order} < ?`);
+      args.push(q.beforeSeq);
+    }
+    const columns = COLUMNS.split(', ')
+      .map((c) => `a.${c}`)
+      .join(', ');
+    const sql = `SELECT ${columns} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} DESC LIMIT ?`;
     const rows = this.db
       .prepare(sql)
       .raw()
@@ -252,6 +281,45 @@ export class AuditLog {
       .raw()
       .all() as [string, string][]) {
       this.knownFacets.add(`${kind}\u0000${value}`);
+    }
+  }
+
+  /**
+   * Indexes "who" and "which record" for the entries written since the last call, a batch
+   * per transaction. Returns how many entries it indexed. Idempotent and crash-safe: the
+   * watermark moves in the same transaction as the rows.
+   */
+  catchUpLookups(batch = 50_000): number {
+    let total = 0;
+    for (;;) {
+      const done = this.db
+        .transaction(() => {
+          const through = Number(
+            this.db
+              .prepare("SELECT value FROM settings WHERE key = 'audit_lookup_through'")
+              .pluck()
+              .get() ?? 0,
+          );
+          const upto = Math.min(this.head().seq, through + batch);
+          if (upto <= through) return 0;
+          this.db
+            .prepare(
+              `INSERT OR IGNORE INTO audit_lookup (kind, key, seq)
+               SELECT 'actor', actor, seq FROM audit_log WHERE seq > @through AND seq <= @upto
+               UNION ALL
+               SELECT 'entity', entity || char(31) || coalesce(entity_id, char(30)), seq FROM audit_log WHERE seq > @through AND seq <= @upto`,
+            )
+            .run({ through, upto });
+          this.db
+            .prepare(
+              "INSERT INTO settings (key, value) VALUES ('audit_lookup_through', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .run(String(upto));
+          return upto - through;
+        })
+        .immediate();
+      total += done;
+      if (done < batch) return total;
     }
   }
 

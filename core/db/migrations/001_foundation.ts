@@ -37,12 +37,18 @@ CREATE TABLE audit_log (
   prev_hash     TEXT NOT NULL,
   hash          TEXT NOT NULL
 ) STRICT;
--- Two indexes (who, which record): every index is one more page written by every audited
--- write. An action filter walks back from the newest entry. A time range needs no index:
--- times rise with seq except where the PC's clock was set back, and each such entry is
--- listed in audit_time_segments, so a binary search per rising run finds the range exactly.
-CREATE INDEX audit_log_actor  ON audit_log (actor, seq);
-CREATE INDEX audit_log_entity ON audit_log (entity, entity_id, seq);
+-- No secondary index on audit_log: each would be one more page written by every audited
+-- write. "Who" and "which record" are looked up in audit_lookup, filled a batch at a time
+-- (AuditLog.catchUpLookups, every few seconds and before each query). An action filter
+-- walks back from the newest entry. Times rise with seq except where the PC's clock was set
+-- back; each such entry is listed in audit_time_segments, so a time range is found exactly
+-- by a binary search per rising run.
+CREATE TABLE audit_lookup (
+  kind  TEXT NOT NULL CHECK (kind IN ('actor', 'entity')),
+  key   TEXT NOT NULL,
+  seq   INTEGER NOT NULL,
+  PRIMARY KEY (kind, key, seq)
+) WITHOUT ROWID, STRICT;
 
 CREATE TABLE audit_time_segments (
   first_seq  INTEGER PRIMARY KEY
