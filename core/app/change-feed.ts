@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 
-export type ChangeTopic = 'audit' | 'users' | 'backups' | 'sessions';
+/** Every change worth showing is audited, so one topic tells screens to refresh. */
+export type ChangeTopic = 'audit';
 
 /**
  * Tells open screens that something changed so they refresh. Topics raised during a

@@ -144,6 +144,8 @@ export const en = {
     chainBroken: 'Broken',
     chainEntries_one: '{{count, number}} entry',
     chainEntries_other: '{{count, number}} entries',
+    chainVerified_one: '{{count, number}} entry verified',
+    chainVerified_other: '{{count, number}} entries verified',
     chainCheckedAt: 'Checked {{time}}',
     chainBrokenAt: 'Broken at entry {{seq}}: {{reason}}',
     activeUsers: 'Signed in now',

@@ -146,6 +146,8 @@ export const es: typeof en = {
     chainBroken: 'Rota',
     chainEntries_one: '{{count, number}} entrada',
     chainEntries_other: '{{count, number}} entradas',
+    chainVerified_one: '{{count, number}} entrada verificada',
+    chainVerified_other: '{{count, number}} entradas verificadas',
     chainCheckedAt: 'Comprobada {{time}}',
     chainBrokenAt: 'Rota en la entrada {{seq}}: {{reason}}',
     activeUsers: 'Con sesión iniciada',

@@ -77,7 +77,7 @@ function ChainStatus({ chain }: { chain: Summary['auditChain'] }) {
       <Badge color="teal" variant="light" size="lg">
         {t('dashboard.chainOk')}
       </Badge>
-      <Text size="sm">{t('dashboard.chainEntries', { count: chain.head })}</Text>
+      <Text size="sm">{t('dashboard.chainVerified', { count: chain.length })}</Text>
       <Text size="xs" c="dimmed">
         {t('dashboard.chainCheckedAt', { time: formatDateTime(chain.checkedAt, lang) })}
       </Text>
