@@ -32,11 +32,12 @@ export default defineConfig({
       externalizeDeps: true,
       sourcemap: true,
       rolldownOptions: {
-        // The audit chain's verification thread: core/audit/verify-parallel.ts looks for
-        // verify-worker.js beside the bundle.
+        // Worker threads (audit verification, backups): core/workers.ts looks for them
+        // beside the bundle.
         input: {
           index: here('./electron/index.ts'),
           'verify-worker': here('./core/audit/verify-worker.ts'),
+          'backup-worker': here('./core/backup/backup-worker.ts'),
         },
         external: nativeModules,
       },

@@ -1,48 +1,12 @@
-import fs from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { StoreDatabase } from '../db/open.ts';
+import { runWorker, workerScript } from '../workers.ts';
 import type { AuditLog } from './repo.ts';
 import type { VerifyResult } from './model.ts';
 import { combineVerdicts, splitRanges, type RangeVerdict } from './verify.ts';
 
 // Below this many entries a single walk is quicker than starting threads.
 const PARALLEL_FROM = 100_000;
-
-/**
- * The worker script beside this module: verify-worker.ts when running from source,
- * verify-worker.js in the desktop bundle (electron.vite.config.ts emits it next to index.js).
- */
-function workerScript(): URL | null {
-  for (const name of ['./verify-worker.ts', './verify-worker.js']) {
-    const url = new URL(name, import.meta.url);
-    if (fs.existsSync(fileURLToPath(url))) return url;
-  }
-  return null;
-}
-
-function verifyRangeOnWorker(
-  script: URL,
-  store: StoreDatabase,
-  from: number,
-  to: number,
-  signal: AbortSignal,
-): Promise<RangeVerdict> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { workerData: { ...store.keyMaterial, from, to } });
-    const stop = () => void worker.terminate();
-    signal.addEventListener('abort', stop, { once: true });
-    worker.once('message', (v: RangeVerdict) => resolve(v));
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      signal.removeEventListener('abort', stop);
-      if (signal.aborted) reject(signal.reason);
-      else if (code !== 0)
-        reject(new Error(`The audit verification thread stopped (exit ${code}).`));
-    });
-  });
-}
 
 /**
  * Verifies the whole chain off the main thread, split across the machine's cores, so a
@@ -62,7 +26,7 @@ export async function verifyChainInParallel(
 ): Promise<VerifyResult> {
   const length = audit.head().seq;
   const threads = o.threads ?? Math.max(1, Math.min(4, os.availableParallelism()));
-  const script = workerScript();
+  const script = workerScript(import.meta.url, 'verify-worker');
   const signal = o.signal ?? new AbortController().signal;
   if (length < (o.minEntries ?? PARALLEL_FROM) || threads < 2 || !script)
     return audit.verifyInSlices(5_000, signal);
@@ -72,7 +36,9 @@ export async function verifyChainInParallel(
   try {
     const ranges = splitRanges(length, threads);
     const verdicts = await Promise.all(
-      ranges.map(([from, to]) => verifyRangeOnWorker(script, store, from, to, all.signal)),
+      ranges.map(([from, to]) =>
+        runWorker<RangeVerdict>(script, { ...store.keyMaterial, from, to }, all.signal),
+      ),
     );
     return combineVerdicts(length, verdicts);
   } catch (error) {

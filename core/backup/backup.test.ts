@@ -27,7 +27,7 @@ describe('backups', () => {
     });
     const folder = tempDir();
     s.backups.updateSettings('owner', { folder, keep: 3, dailyAt: '02:00' });
-    const r = s.backups.run('manual', 'owner');
+    const r = await s.backups.run('manual', 'owner');
     expect(r.ok).toBe(true);
     expect(r.message).toMatch(/Backup verified/);
     const file = r.file ?? '';
@@ -46,6 +46,25 @@ describe('backups', () => {
     expect(s.audit.query({ action: 'backup.run' }).entries[0]?.outcome).toBe('success');
   });
 
+  it('copies on a worker thread, so the store keeps answering (and a second backup waits its turn)', async () => {
+    const s = await services();
+    s.store.db.transaction(() => {
+      for (let i = 0; i < 20_000; i++)
+        s.audit.record({ actor: 'a', action: 'x', entity: 'e', entityId: i });
+    })();
+    s.backups.updateSettings('owner', { folder: tempDir(), keep: 3, dailyAt: '02:00' });
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 1);
+    const first = s.backups.run('manual', 'owner');
+    await expect(s.backups.run('manual', 'owner')).rejects.toMatchObject({
+      reason: 'backup_running',
+    });
+    const r = await first;
+    clearInterval(ticker);
+    expect(r.ok).toBe(true);
+    expect(turns).toBeGreaterThan(0); // the event loop ran while the copy was made
+  });
+
   it('keeps only the newest N backups', async () => {
     const s = await services();
     const folder = tempDir();
@@ -53,7 +72,7 @@ describe('backups', () => {
     s.backups.updateSettings('owner', { folder, keep: 2, dailyAt: '02:00' });
     const files: string[] = [];
     for (let i = 0; i < 4; i++) {
-      files.push(s.backups.run('schedule', 'system').file ?? '');
+      files.push((await s.backups.run('schedule', 'system')).file ?? '');
       s.clock.advance(86_400_000);
     }
     const left = fs.readdirSync(folder).sort();
@@ -77,7 +96,7 @@ describe('backups', () => {
       keep: 2,
       dailyAt: '02:00',
     });
-    const r = s.backups.run('manual', 'owner');
+    const r = await s.backups.run('manual', 'owner');
     expect(r.ok).toBe(false);
     expect(r.message).toMatch(
       /Backup failed: .*Check that .* exists, is writable and has free space/,

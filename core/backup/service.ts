@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Cron } from 'croner';
 import { conflict } from '../errors.ts';
+import { runWorker, workerScript } from '../workers.ts';
+import { copyAndCheck } from './copy.ts';
 import type { AuditLog } from '../audit/repo.ts';
 import type { Clock } from '../clock.ts';
 import type { StoreDatabase } from '../db/open.ts';
@@ -27,9 +29,9 @@ interface Row {
 }
 
 /**
- * Online backups: VACUUM INTO writes a consistent copy while the store keeps working (it keeps
- * the database's encryption and key), then the copy is opened and integrity-checked before it
- * counts. Keeps the newest N.
+ * Online backups: VACUUM INTO writes a consistent copy on a worker thread while the store
+ * keeps working (the copy keeps the database's encryption and key), then the copy is opened
+ * and integrity-checked before it counts. Keeps the newest N.
  */
 export class BackupService {
   private readonly store: StoreDatabase;
@@ -96,11 +98,12 @@ export class BackupService {
     const [hh, mm] = this.settings().dailyAt.split(':');
     this.cron = new Cron(`${Number(mm)} ${Number(hh)} * * *`, { protect: true }, () => {
       // run() records its own failures; anything else must not take the server down.
-      try {
-        this.run('schedule', 'system');
-      } catch (error) {
-        this.log.error('The scheduled backup could not run', { error: String(error) });
-      }
+      return this.run('schedule', 'system').then(
+        () => undefined,
+        (error: unknown) => {
+          this.log.error('The scheduled backup could not run', { error: String(error) });
+        },
+      );
     });
   }
 
@@ -113,7 +116,23 @@ export class BackupService {
     this.cron = null;
   }
 
-  run(trigger: 'schedule' | 'manual', actor: string): BackupRecord {
+  /** Copies on a worker thread; on this thread only where no worker script exists. */
+  private async copy(partial: string): Promise<void> {
+    const script = workerScript(import.meta.url, 'backup-worker');
+    if (!script) {
+      copyAndCheck(this.store.openCopy(this.store.file, { readonly: true }), partial, (f) =>
+        this.store.openCopy(f, { readonly: true }),
+      );
+      return;
+    }
+    const answer = await runWorker<{ ok: true } | { ok: false; error: string }>(script, {
+      ...this.store.keyMaterial,
+      partial,
+    });
+    if (!answer.ok) throw new Error(answer.error);
+  }
+
+  async run(trigger: 'schedule' | 'manual', actor: string): Promise<BackupRecord> {
     if (this.running)
       throw conflict('backup_running', 'A backup is already running. Wait for it to finish.');
     this.running = true;
@@ -130,15 +149,7 @@ export class BackupService {
       const target = path.join(folder, `backroom-${stamp}.db`);
       const partial = `${target}.partial`;
       fs.rmSync(partial, { force: true });
-      this.store.db.prepare('VACUUM INTO ?').run(partial);
-      const copy = this.store.openCopy(partial, { readonly: true });
-      try {
-        const check = copy.pragma('integrity_check', { simple: true });
-        if (check !== 'ok')
-          throw new Error(`the copy failed its integrity check (${String(check)})`);
-      } finally {
-        copy.close();
-      }
+      await this.copy(partial);
       fs.renameSync(partial, target);
       // The key-info file says which keychain entry opens the copy; it is not a secret.
       fs.copyFileSync(`${this.store.file}.key.json`, `${target}.key.json`);
