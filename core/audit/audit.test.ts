@@ -1,21 +1,12 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeServices } from '../testing/fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { servicesForTest } from '../testing/fixtures.ts';
 import type { StoreServices } from '../app/services.ts';
 import { canonicalJson, entryHashOf, payloadHashOf } from './chain.ts';
 import { GENESIS_HASH } from './model.ts';
 import { verifyChainInParallel } from './verify-parallel.ts';
 
-let open: StoreServices[] = [];
-afterEach(() => {
-  for (const s of open) s.close();
-  open = [];
-});
-async function services() {
-  const s = await makeServices();
-  open.push(s);
-  return s;
-}
+const services = () => servicesForTest();
 
 const dropTriggers = (s: StoreServices) =>
   s.store.db.exec(

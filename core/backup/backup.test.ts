@@ -1,20 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { StoreServices } from '../app/services.ts';
-import { makeServices, tempDir } from '../testing/fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { servicesForTest, tempDir } from '../testing/fixtures.ts';
 
-let open: StoreServices[] = [];
-afterEach(() => {
-  for (const s of open) s.close();
-  open = [];
-});
-async function services() {
-  const s = await makeServices();
-  open.push(s);
-  return s;
-}
+const services = () => servicesForTest();
 
 describe('backups', () => {
   it('writes an encrypted, verified copy that opens with the same key', async () => {

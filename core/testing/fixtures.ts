@@ -1,6 +1,7 @@
 // Test fixtures: real temp folders, real encrypted SQLite files, the real keychain session
 // that vitest's global setup starts (scripts/vitest-global-setup.ts).
 import fs from 'node:fs';
+import { onTestFinished } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 import { createStoreServices, type StoreServices } from '../app/services.ts';
@@ -34,6 +35,15 @@ export async function makeServices(
     ...(o.idleTimeoutMs ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
   });
   return Object.assign(services, { clock });
+}
+
+/** makeServices for one test: closed when the test finishes, whatever its outcome. */
+export async function servicesForTest(
+  o: Parameters<typeof makeServices>[0] = {},
+): Promise<StoreServices & { clock: ManualClock }> {
+  const s = await makeServices(o);
+  onTestFinished(() => s.close());
+  return s;
 }
 
 export const OWNER = {
