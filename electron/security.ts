@@ -1,7 +1,12 @@
 // The desktop window's security rules as pure functions: which URLs the window may show,
 // which links may leave for the user's browser, how an app:// request maps to a packaged
 // file, and the Content-Security-Policy. No Electron import, so all of it is tested in Node.
-import nodePath from 'node:path';
+import {
+  CONTENT_SECURITY_POLICY,
+  resolveRendererFile,
+  type RendererFileResolution,
+  type ResolveOptions,
+} from '../core/api/static-files.ts';
 
 /** Packaged screens are served from app://backroom/ (a privileged, standard, secure scheme). */
 export const APP_SCHEME = 'app';
@@ -9,24 +14,7 @@ export const APP_HOST = 'backroom';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/`;
 
-/**
- * The window runs only our own bundled code. Styles allow 'unsafe-inline' because Mantine
- * injects its CSS variables at runtime; scripts never do. The API travels over IPC, so the
- * page needs no network access beyond its own origin.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-src 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+export { CONTENT_SECURITY_POLICY, contentTypeOf } from '../core/api/static-files.ts';
 
 const parse = (raw: string): URL | null => {
   try {
@@ -82,27 +70,6 @@ export function externalLinkDecision(
   return { open: true, url: url.href };
 }
 
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.ico': 'image/x-icon',
-  '.webp': 'image/webp',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-export function contentTypeOf(file: string): string {
-  return CONTENT_TYPES[nodePath.extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
-
 /** Headers on every app:// response: the CSP travels with the page itself. */
 export function appResponseHeaders(contentType: string): Record<string, string> {
   return {
@@ -114,51 +81,13 @@ export function appResponseHeaders(contentType: string): Record<string, string> 
   };
 }
 
-export type AppFileResolution =
-  | { kind: 'file'; file: string; contentType: string }
-  | { kind: 'refused'; status: 400 | 403 | 404; reason: string };
+export type AppFileResolution = RendererFileResolution;
+export type { ResolveOptions };
 
-export interface ResolveOptions {
-  /** The built renderer folder (absolute). */
-  rendererDir: string;
-  /** Whether a path names an existing regular file. */
-  isFile: (file: string) => boolean;
-  /** path.win32 or path.posix; the platform's by default (tests exercise both). */
-  path?: nodePath.PlatformPath;
-}
-
-/**
- * Maps an app:// request to a file inside the renderer folder. A path without a file
- * extension that names no file is a client-side route and gets index.html (SPA fallback);
- * a missing asset is a 404, never index.html. Nothing outside the folder is ever served.
- */
+/** Maps an app:// request to a packaged file (the rules: core/api/static-files.ts). */
 export function resolveAppFile(rawUrl: string, o: ResolveOptions): AppFileResolution {
-  const p = o.path ?? nodePath;
   const url = parse(rawUrl);
   if (!url || !isAppUrl(rawUrl))
     return { kind: 'refused', status: 404, reason: 'not an app:// URL' };
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(url.pathname);
-  } catch {
-    return { kind: 'refused', status: 400, reason: 'malformed percent-encoding' };
-  }
-  // NUL ends a path in C; ':' names a drive or an NTFS stream on Windows. Neither is ever ours.
-  if (decoded.includes('\0') || decoded.includes(':')) {
-    return { kind: 'refused', status: 400, reason: 'forbidden character in path' };
-  }
-  const root = p.resolve(o.rendererDir);
-  // Resolve as a relative path so an absolute-looking or backslashed path cannot escape.
-  const wanted = p.resolve(root, `.${p.sep}${decoded.replace(/^[/\\]+/, '')}`);
-  if (wanted !== root && !wanted.startsWith(root + p.sep)) {
-    return { kind: 'refused', status: 403, reason: 'path leaves the renderer folder' };
-  }
-  const index = p.join(root, 'index.html');
-  if (wanted !== root && o.isFile(wanted)) {
-    return { kind: 'file', file: wanted, contentType: contentTypeOf(wanted) };
-  }
-  const isRoute = wanted === root || p.extname(wanted) === '';
-  if (isRoute && o.isFile(index))
-    return { kind: 'file', file: index, contentType: contentTypeOf(index) };
-  return { kind: 'refused', status: 404, reason: 'no such file' };
+  return resolveRendererFile(url.pathname, o);
 }

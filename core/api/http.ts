@@ -7,24 +7,21 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { StoreServices } from '../app/services.ts';
 import { API_PREFIX, createApiHandler } from './handler.ts';
 import { healthOf } from './health.ts';
+import { CONTENT_SECURITY_POLICY, resolveRendererFile } from './static-files.ts';
+
+const isFile = (file: string): boolean => {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+};
 
 const MAX_BODY = 1_048_576;
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
-
 // No CORS headers at all: other origins cannot call the API from a browser.
 const SECURITY_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'content-security-policy': CONTENT_SECURITY_POLICY,
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
@@ -159,36 +156,22 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
         .end('This store server has no screens built. Run: npm run build:renderer');
       return;
     }
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(pathname);
-    } catch {
-      res.writeHead(400, { 'content-type': 'text/plain' }).end('Malformed address.');
+    const found = resolveRendererFile(pathname, { rendererDir, isFile });
+    if (found.kind === 'refused') {
+      const text =
+        found.status === 404 && pathname === '/'
+          ? 'The store screens are not built. Run: npm run build:renderer'
+          : `Not served: ${found.reason}.`;
+      res.writeHead(found.status, { 'content-type': 'text/plain' }).end(text);
       return;
     }
-    const wanted = path.normalize(path.join(rendererDir, decoded));
-    const inside = wanted.startsWith(rendererDir + path.sep);
-    const exists = inside && fs.existsSync(wanted) && fs.statSync(wanted).isFile();
-    // Screen routes (/users/4) get index.html; a missing file (/assets/x.js) is a plain 404,
-    // not a page that the browser would try to run as a script.
-    if (!exists && path.extname(decoded) !== '') {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found.');
-      return;
-    }
-    const file = exists ? wanted : path.join(rendererDir, 'index.html');
-    if (!fs.existsSync(file)) {
-      res
-        .writeHead(404, { 'content-type': 'text/plain' })
-        .end('The store screens are not built. Run: npm run build:renderer');
-      return;
-    }
-    const isAsset = file.includes(`${path.sep}assets${path.sep}`);
+    const isAsset = found.file.includes(`${path.sep}assets${path.sep}`);
     res.writeHead(200, {
       ...SECURITY_HEADERS,
-      'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'content-type': found.contentType,
       'cache-control': isAsset ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
-    fs.createReadStream(file).pipe(res);
+    fs.createReadStream(found.file).pipe(res);
   }
 
   await new Promise<void>((resolve, reject) => {
