@@ -70,7 +70,8 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
     // "Who" and "which record" are indexed a batch at a time, off the write path.
     const lookups = setInterval(() => {
       try {
-        audit.catchUpLookups();
+        // A few thousand entries a tick (tens of milliseconds); a query catches up the rest.
+        audit.catchUpLookups({ batch: 5_000, batches: 1 });
       } catch (error) {
         o.log.warn('Indexing the audit log for search failed; it will be tried again', {
           error: String(error),

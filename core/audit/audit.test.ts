@@ -244,7 +244,7 @@ describe('the audit chain', () => {
         async (writes, actor, entity, entityId) => {
           for (const w of writes) {
             s.audit.record({ actor: w.actor, action: 'x', entity: w.entity, entityId: w.entityId });
-            if (w.catchUp) s.audit.catchUpLookups(3);
+            if (w.catchUp) s.audit.catchUpLookups({ batch: 3, batches: 1 });
           }
           const all = s.store.db
             .prepare('SELECT seq, actor, entity, entity_id FROM audit_log ORDER BY seq DESC')

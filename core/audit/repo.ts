@@ -286,12 +286,14 @@ export class AuditLog {
 
   /**
    * Indexes "who" and "which record" for the entries written since the last call, a batch
-   * per transaction. Returns how many entries it indexed. Idempotent and crash-safe: the
+   * per transaction (`batches` caps how many, so a timer never blocks the store for long).
+   * Returns how many entries it indexed. Idempotent and crash-safe: the
    * watermark moves in the same transaction as the rows.
    */
-  catchUpLookups(batch = 50_000): number {
+  catchUpLookups(o: { batch?: number; batches?: number } = {}): number {
+    const batch = o.batch ?? 50_000;
     let total = 0;
-    for (;;) {
+    for (let round = 1; ; round++) {
       const done = this.db
         .transaction(() => {
           const through = Number(
@@ -319,7 +321,7 @@ export class AuditLog {
         })
         .immediate();
       total += done;
-      if (done < batch) return total;
+      if (done < batch || round >= (o.batches ?? Infinity)) return total;
     }
   }
 
