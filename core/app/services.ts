@@ -9,6 +9,8 @@ import { openStoreDatabase, type StoreDatabase } from '../db/open.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SecretStore } from '../secrets/port.ts';
 import { ChainMonitor } from './chain-monitor.ts';
+import type { ProviderDefinition } from '../integrations/model.ts';
+import { loadProviders } from '../integrations/registry.ts';
 import { ChangeFeed } from './change-feed.ts';
 
 export interface StoreServices {
@@ -23,6 +25,8 @@ export interface StoreServices {
   readonly clock: Clock;
   readonly log: Logger;
   readonly secrets: SecretStore;
+  /** Integration providers from resources/providers/, validated at start. */
+  readonly providers: ReadonlyMap<string, ProviderDefinition>;
   close(): void;
 }
 
@@ -41,6 +45,8 @@ export const DATABASE_FILE = 'backroom.db';
 /** The store server's composition root, shared by the headless server and the desktop app. */
 export async function createStoreServices(o: ServicesOptions): Promise<StoreServices> {
   const clock = o.clock ?? systemClock;
+  // A bad provider definition stops the start, naming the file and field.
+  const providers = loadProviders();
   const dataDir = path.resolve(o.dataDir);
   const store = await openStoreDatabase({
     file: path.join(dataDir, DATABASE_FILE),
@@ -91,6 +97,7 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       clock,
       log: o.log,
       secrets: o.secrets,
+      providers,
       close: () => {
         clearInterval(lookups);
         chain.stop();

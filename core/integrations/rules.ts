@@ -1,0 +1,143 @@
+// Pure rules of the integration platform: how a connection moves through its lifecycle, and
+// what happens to a failed job. Functions of their inputs only (no clock, no randomness of
+// their own), so tests can drive them exhaustively.
+
+export type ConnectionState = 'configuring' | 'active' | 'paused' | 'error' | 'disconnected';
+
+export type ConnectionEvent =
+  | { type: 'test_passed' }
+  | { type: 'test_failed'; message: string }
+  | { type: 'job_succeeded' }
+  | { type: 'job_failed'; errorClass: ErrorClass }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'disconnect' }
+  | { type: 'reconfigure' };
+
+export interface ConnectionStatus {
+  state: ConnectionState;
+  consecutiveFailures: number;
+  /** Set when the connection needs a person: why, in words a store manager can act on. */
+  attention: string | null;
+  /** Ten or more failures in a row: flagged for support to look at. */
+  escalated: boolean;
+}
+
+export const AUTO_PAUSE_AFTER = 3;
+export const ESCALATE_AFTER = 10;
+
+export class LifecycleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LifecycleError';
+  }
+}
+
+/** The next status of a connection after an event; refuses moves that make no sense. */
+export function nextStatus(s: ConnectionStatus, e: ConnectionEvent): ConnectionStatus {
+  const refuse = (why: string): never => {
+    throw new LifecycleError(why);
+  };
+  if (s.state === 'disconnected' && e.type !== 'reconfigure') {
+    refuse('This connection is disconnected. Set it up again to use it.');
+  }
+  switch (e.type) {
+    case 'test_passed':
+      if (s.state !== 'configuring' && s.state !== 'error')
+        refuse('Only a connection being set up is tested before it is enabled.');
+      return { state: 'active', consecutiveFailures: 0, attention: null, escalated: false };
+    case 'test_failed':
+      if (s.state !== 'configuring' && s.state !== 'error')
+        refuse('Only a connection being set up is tested before it is enabled.');
+      return { ...s, state: 'error', attention: `The connection test failed: ${e.message}` };
+    case 'job_succeeded':
+      return s.state === 'active'
+        ? { ...s, consecutiveFailures: 0, escalated: false, attention: null }
+        : s;
+    case 'job_failed': {
+      const failures = s.consecutiveFailures + 1;
+      const escalated = s.escalated || failures >= ESCALATE_AFTER;
+      if (e.errorClass === 'auth') {
+        return {
+          state: 'paused',
+          consecutiveFailures: failures,
+          escalated,
+          attention: 'The provider refused our sign-in. Reconnect the account to resume.',
+        };
+      }
+      if (s.state === 'active' && failures >= AUTO_PAUSE_AFTER) {
+        return {
+          state: 'paused',
+          consecutiveFailures: failures,
+          escalated,
+          attention: `Paused after ${failures} failures in a row. Check the provider, then resume.`,
+        };
+      }
+      return { ...s, consecutiveFailures: failures, escalated };
+    }
+    case 'pause':
+      if (s.state !== 'active') refuse('Only an active connection can be paused.');
+      return { ...s, state: 'paused' };
+    case 'resume':
+      if (s.state !== 'paused') refuse('Only a paused connection can be resumed.');
+      // The failure count carries over: only a success clears it, so a provider that is
+      // still down pauses again at its next failure, and ten in a row escalate.
+      return { ...s, state: 'active', attention: null };
+    case 'disconnect':
+      return { state: 'disconnected', consecutiveFailures: 0, attention: null, escalated: false };
+    case 'reconfigure':
+      return { state: 'configuring', consecutiveFailures: 0, attention: null, escalated: false };
+  }
+}
+
+export type ErrorClass = 'network' | 'timeout' | 'rate_limit' | 'auth' | 'validation' | 'business';
+
+/** What a provider's answer means for the job: by HTTP status, or by a transport failure. */
+export function classifyFailure(f: { status?: number; code?: string }): ErrorClass {
+  if (f.status === 429) return 'rate_limit';
+  if (f.status === 401 || f.status === 403) return 'auth';
+  if (f.status === 408 || f.code === 'ETIMEDOUT' || f.code === 'UND_ERR_HEADERS_TIMEOUT')
+    return 'timeout';
+  if (f.status !== undefined && f.status >= 500) return 'network';
+  if (f.status === 409 || f.status === 422) return 'business';
+  if (f.status !== undefined && f.status >= 400) return 'validation';
+  return 'network'; // resets, refused connections, DNS: the network, try again
+}
+
+/** Delays before retries 1–5 (minutes): together about two hours (ARCHITECTURE.md). */
+export const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 60 * 60_000] as const;
+/** Jitter spreads retries of many jobs: each delay is scaled by 0.8–1.2. */
+export const JITTER = 0.2;
+
+export type RetryDecision =
+  | { action: 'retry'; delayMs: number }
+  | { action: 'dead_letter'; reason: string }
+  | { action: 'pause_connection'; reason: string };
+
+/**
+ * What to do after attempt number `attempt` (1 for the first try) failed. `random` is a
+ * number in [0, 1) supplied by the caller (jitter); `retryAfterMs` is the provider's own
+ * Retry-After, honoured when it asks for longer than our backoff.
+ */
+export function retryDecision(o: {
+  errorClass: ErrorClass;
+  attempt: number;
+  random: number;
+  retryAfterMs?: number;
+  message?: string;
+}): RetryDecision {
+  if (o.errorClass === 'auth')
+    return { action: 'pause_connection', reason: 'The provider refused our sign-in.' };
+  if (o.errorClass === 'validation' || o.errorClass === 'business') {
+    return { action: 'dead_letter', reason: o.message ?? 'The provider refused the data.' };
+  }
+  const base = RETRY_DELAYS_MS[o.attempt - 1];
+  if (base === undefined) {
+    return {
+      action: 'dead_letter',
+      reason: `Gave up after ${RETRY_DELAYS_MS.length} retries: ${o.message ?? o.errorClass}.`,
+    };
+  }
+  const jittered = Math.round(base * (1 - JITTER + 2 * JITTER * o.random));
+  return { action: 'retry', delayMs: Math.max(jittered, o.retryAfterMs ?? 0) };
+}
