@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrations } from '../db/migrations/index.ts';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -35,7 +36,7 @@ describe('the HTTP transport', () => {
     expect(await res.json()).toMatchObject({
       status: 'ok',
       version: expect.any(String),
-      schemaVersion: 1,
+      schemaVersion: migrations.length,
       auditChain: { state: 'ok', length: 0 },
     });
   });

@@ -1,0 +1,226 @@
+// The durable job queue (outbox) every connector runs on. SQLite is the queue, so a job
+// survives restarts and outages; the idempotency key is unique, so an event is queued once;
+// retries follow rules.ts. Workers that run jobs and talk to providers build on this.
+import type { AuditLog } from '../audit/repo.ts';
+import type { Db } from '../db/open.ts';
+import { notFound } from '../errors.ts';
+import { retryDecision, type ErrorClass, type RetryDecision } from './rules.ts';
+
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'dead';
+
+export interface Job {
+  id: number;
+  connectionId: number;
+  kind: string;
+  idempotencyKey: string;
+  payload: unknown;
+  state: JobState;
+  attempts: number;
+  nextRunAt: number;
+  errorClass: ErrorClass | null;
+  errorMessage: string | null;
+}
+
+interface JobRow {
+  id: number;
+  connection_id: number;
+  kind: string;
+  idempotency_key: string;
+  payload: string;
+  state: JobState;
+  attempts: number;
+  next_run_at: number;
+  error_class: ErrorClass | null;
+  error_message: string | null;
+}
+
+const toJob = (r: JobRow): Job => ({
+  id: r.id,
+  connectionId: r.connection_id,
+  kind: r.kind,
+  idempotencyKey: r.idempotency_key,
+  payload: JSON.parse(r.payload) as unknown,
+  state: r.state,
+  attempts: r.attempts,
+  nextRunAt: r.next_run_at,
+  errorClass: r.error_class,
+  errorMessage: r.error_message,
+});
+
+export class JobQueue {
+  private readonly db: Db;
+  private readonly audit: AuditLog;
+
+  constructor(db: Db, audit: AuditLog) {
+    this.db = db;
+    this.audit = audit;
+  }
+
+  /** Queues a job once per idempotency key; a second enqueue of the same key is a no-op. */
+  enqueue(
+    o: { connectionId: number; kind: string; idempotencyKey: string; payload: unknown },
+    now: number,
+  ): { id: number; created: boolean } {
+    const inserted = this.db
+      .prepare(
+        `INSERT INTO jobs (connection_id, kind, idempotency_key, payload, state, next_run_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'queued', ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+      )
+      .pluck()
+      .get(
+        o.connectionId,
+        o.kind,
+        o.idempotencyKey,
+        JSON.stringify(o.payload ?? null),
+        now,
+        now,
+        now,
+      ) as number | undefined;
+    if (inserted !== undefined) return { id: inserted, created: true };
+    const existing = this.db
+      .prepare('SELECT id FROM jobs WHERE idempotency_key = ?')
+      .pluck()
+      .get(o.idempotencyKey) as number;
+    return { id: existing, created: false };
+  }
+
+  /** Takes up to `limit` due jobs (oldest first) and marks them running. */
+  claimDue(now: number, limit: number): Job[] {
+    return this.db
+      .transaction(() => {
+        const rows = this.db
+          .prepare(
+            `UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ?
+             WHERE id IN (SELECT id FROM jobs WHERE state IN ('queued', 'failed') AND next_run_at <= ? ORDER BY next_run_at, id LIMIT ?)
+             RETURNING *`,
+          )
+          .all(now, now, limit) as JobRow[];
+        return rows.sort((a, b) => a.next_run_at - b.next_run_at || a.id - b.id).map(toJob);
+      })
+      .immediate();
+  }
+
+  succeed(id: number, now: number): void {
+    this.db
+      .prepare(
+        "UPDATE jobs SET state = 'succeeded', error_class = NULL, error_message = NULL, updated_at = ? WHERE id = ? AND state = 'running'",
+      )
+      .run(now, id);
+  }
+
+  /**
+   * Records a failed try and decides what follows (rules.ts): another try later, the
+   * dead-letter queue, or a paused connection (the job waits, queued, for the resume).
+   */
+  fail(
+    id: number,
+    f: { errorClass: ErrorClass; message: string; retryAfterMs?: number },
+    now: number,
+    random: number,
+  ): RetryDecision {
+    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    if (!row) throw notFound('job_not_found', `There is no job ${id}.`);
+    const decision = retryDecision({
+      errorClass: f.errorClass,
+      attempt: row.attempts,
+      random,
+      message: f.message,
+      ...(f.retryAfterMs !== undefined ? { retryAfterMs: f.retryAfterMs } : {}),
+    });
+    const [state, nextRunAt] =
+      decision.action === 'retry'
+        ? ['failed', now + decision.delayMs]
+        : decision.action === 'dead_letter'
+          ? ['dead', row.next_run_at]
+          : ['queued', now];
+    this.db
+      .prepare(
+        'UPDATE jobs SET state = ?, next_run_at = ?, error_class = ?, error_message = ?, updated_at = ? WHERE id = ?',
+      )
+      .run(
+        state,
+        nextRunAt,
+        f.errorClass,
+        decision.action === 'dead_letter' ? decision.reason : f.message,
+        now,
+        id,
+      );
+    return decision;
+  }
+
+  /** At start: jobs that were running when the process stopped run again (same key). */
+  requeueInterrupted(now: number): number {
+    return this.db
+      .prepare(
+        "UPDATE jobs SET state = 'queued', next_run_at = ?, updated_at = ? WHERE state = 'running'",
+      )
+      .run(now, now).changes;
+  }
+
+  deadLetters(connectionId: number): Job[] {
+    return (
+      this.db
+        .prepare(
+          "SELECT * FROM jobs WHERE connection_id = ? AND state = 'dead' AND dismissed_at IS NULL ORDER BY id",
+        )
+        .all(connectionId) as JobRow[]
+    ).map(toJob);
+  }
+
+  /** Sends dead letters back to the queue for a fresh set of tries (audited). */
+  replay(connectionId: number, ids: number[] | 'all', actor: string, now: number): number {
+    return this.db
+      .transaction(() => {
+        const targets = ids === 'all' ? this.deadLetters(connectionId).map((j) => j.id) : ids;
+        let n = 0;
+        for (const id of targets) {
+          n += this.db
+            .prepare(
+              "UPDATE jobs SET state = 'queued', attempts = 0, next_run_at = ?, updated_at = ? WHERE id = ? AND connection_id = ? AND state = 'dead' AND dismissed_at IS NULL",
+            )
+            .run(now, now, id, connectionId).changes;
+        }
+        this.audit.record({
+          actor,
+          action: 'integration.replay',
+          entity: 'connection',
+          entityId: connectionId,
+          payload: { ids: targets, replayed: n },
+        });
+        return n;
+      })
+      .immediate();
+  }
+
+  /** Takes a dead letter off the list for good, with the reason (audited). */
+  dismiss(id: number, reason: string, actor: string, now: number): void {
+    this.db
+      .transaction(() => {
+        const changed = this.db
+          .prepare(
+            "UPDATE jobs SET dismissed_at = ?, dismissed_by = ?, dismiss_reason = ?, updated_at = ? WHERE id = ? AND state = 'dead' AND dismissed_at IS NULL",
+          )
+          .run(now, actor, reason, now, id).changes;
+        if (changed === 0)
+          throw notFound('dead_letter_not_found', `Job ${id} is not in the dead-letter queue.`);
+        this.audit.record({
+          actor,
+          action: 'integration.dismiss',
+          entity: 'job',
+          entityId: id,
+          payload: { reason },
+        });
+      })
+      .immediate();
+  }
+
+  /** Jobs waiting to run (queued or waiting for a retry) for one connection. */
+  depth(connectionId: number): number {
+    return this.db
+      .prepare(
+        "SELECT count(*) FROM jobs WHERE connection_id = ? AND state IN ('queued', 'failed', 'running')",
+      )
+      .pluck()
+      .get(connectionId) as number;
+  }
+}
