@@ -151,9 +151,6 @@ async function startLanServer(
 ): Promise<RunningHttpServer | null> {
   try {
     const server = await startHttpServer({ services, host: lan.host, port: lan.port, rendererDir });
-    log.warn(
-      `The store server is also listening on ${lan.host}:${server.port}: other computers on the network can reach the sign-in page. Make sure this network is the store's private LAN.`,
-    );
     return server;
   } catch (error) {
     // The desktop window works without it; the LAN clients will show they cannot connect.

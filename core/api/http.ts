@@ -187,6 +187,12 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     server.listen(o.port, o.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  // Said here, so every way of starting a server off the loopback (headless, desktop LAN) says it.
+  if (!isLoopback(o.host)) {
+    o.services.log.warn(
+      `The store server is listening on ${o.host}:${port}: other computers on the network can reach the sign-in page. Make sure this network is the store's private LAN.`,
+    );
+  }
   const shownHost = o.host.includes(':')
     ? `[${o.host}]`
     : o.host === '0.0.0.0'

@@ -48,11 +48,6 @@ export async function startStoreServer(o: StoreServerOptions): Promise<RunningSt
     services.close();
     throw error;
   }
-  if (o.host !== '127.0.0.1' && o.host !== '::1' && o.host !== 'localhost') {
-    log.warn(
-      `The store server is listening on ${o.host}: other computers on the network can reach the sign-in page. Make sure this network is the store's private LAN.`,
-    );
-  }
   let closed = false;
   return {
     url: httpServer.url,

@@ -1,21 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoreServices } from '../app/services.ts';
 import { DomainError } from '../errors.ts';
-import { OWNER, makeServices } from '../testing/fixtures.ts';
+import { OWNER, servicesForTest } from '../testing/fixtures.ts';
 import { ManualClock } from '../clock.ts';
 import { permissionsOf, securityPolicy } from './policy.ts';
 import { UNKNOWN_USER } from './service.ts';
 import { roles } from './model.ts';
 
-let open: StoreServices[] = [];
-afterEach(() => {
-  for (const s of open) s.close();
-  open = [];
-});
-
 async function storeWithOwner(o: { idleTimeoutMs?: number } = {}) {
-  const s = await makeServices({ clock: new ManualClock(), ...o });
-  open.push(s);
+  const s = await servicesForTest({ clock: new ManualClock(), ...o });
   await s.auth.setupOwner(OWNER);
   return s;
 }

@@ -31,6 +31,7 @@ import { useApiMutation, useApiQuery } from '../api/hooks.ts';
 import { Empty } from '../components/Empty.tsx';
 import { IconCheck, IconDots, IconPlus } from '../components/icons.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { DialogActions } from '../components/DialogActions.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { roleLabelKey } from '../i18n/index.ts';
 import { formatTime } from '../lib/format.ts';
@@ -97,14 +98,11 @@ function CreateUserDialog(props: { onClose: () => void; onDone: (u: UserSummary)
           autoComplete="new-password"
           {...form.field('password')}
         />
-        <Group justify="flex-end" mt="sm">
-          <Button variant="default" onClick={props.onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" loading={create.pending}>
-            {t('users.createSubmit')}
-          </Button>
-        </Group>
+        <DialogActions
+          onCancel={props.onClose}
+          pending={create.pending}
+          submitLabel={t('users.createSubmit')}
+        />
       </Stack>
     </form>
   );
@@ -144,14 +142,11 @@ function ChangeRoleDialog(props: {
           data-autofocus
           {...form.field('role')}
         />
-        <Group justify="flex-end" mt="sm">
-          <Button variant="default" onClick={props.onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" loading={change.pending}>
-            {t('users.roleSubmit')}
-          </Button>
-        </Group>
+        <DialogActions
+          onCancel={props.onClose}
+          pending={change.pending}
+          submitLabel={t('users.roleSubmit')}
+        />
       </Stack>
     </form>
   );
@@ -196,14 +191,12 @@ function ResetPasswordDialog(props: {
           autoComplete="new-password"
           {...form.field('confirm')}
         />
-        <Group justify="flex-end" mt="sm">
-          <Button variant="default" onClick={props.onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" color="orange" loading={reset.pending}>
-            {t('users.resetSubmit')}
-          </Button>
-        </Group>
+        <DialogActions
+          onCancel={props.onClose}
+          pending={reset.pending}
+          submitLabel={t('users.resetSubmit')}
+          color="orange"
+        />
       </Stack>
     </form>
   );
