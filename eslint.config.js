@@ -51,6 +51,21 @@ export default tseslint.config(
     },
   },
   layer('core', [refuse(except('core'), 'core/ imports only core/.')], noElectron),
+  // Tests may drive the simulators (stand-ins for the outside world); product code may not.
+  {
+    files: ['core/**/*.test.ts', 'core/**/testing/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            refuse(except('core', 'simulators'), 'core/ tests import core/ and simulators/.'),
+          ],
+          paths: noElectron,
+        },
+      ],
+    },
+  },
   layer(
     'drivers',
     [refuse(except('core', 'drivers'), 'drivers/ imports only core/ ports and types.')],

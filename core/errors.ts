@@ -16,12 +16,20 @@ export class DomainError extends Error {
   readonly kind: DomainErrorKind;
   /** Stable machine-readable reason, e.g. `session_locked`, `account_locked`. */
   readonly reason: string;
+  /** Field-level messages for a form, when the problem is in particular fields. */
+  readonly fields: { path: string; message: string }[] | null;
 
-  constructor(kind: DomainErrorKind, reason: string, message: string) {
+  constructor(
+    kind: DomainErrorKind,
+    reason: string,
+    message: string,
+    fields: { path: string; message: string }[] | null = null,
+  ) {
     super(message);
     this.name = 'DomainError';
     this.kind = kind;
     this.reason = reason;
+    this.fields = fields;
   }
 }
 

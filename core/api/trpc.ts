@@ -54,7 +54,10 @@ const t = initTRPC
       let reason: string | null = null;
       let fields: ApiErrorData['fields'] = null;
       let message = shape.message;
-      if (cause instanceof DomainError) reason = cause.reason;
+      if (cause instanceof DomainError) {
+        reason = cause.reason;
+        fields = cause.fields;
+      }
       if (cause instanceof z.ZodError) {
         reason = 'invalid_input';
         fields = cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));

@@ -1,7 +1,10 @@
 import { EventEmitter } from 'node:events';
 
-/** Every change worth showing is audited, so one topic tells screens to refresh. */
-export type ChangeTopic = 'audit';
+/**
+ * Most changes worth showing are audited ('audit'); integration deliveries are not (the sync
+ * log records them), so they have a topic of their own.
+ */
+export type ChangeTopic = 'audit' | 'integrations';
 
 /**
  * Tells open screens that something changed so they refresh. Topics raised during a

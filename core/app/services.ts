@@ -12,6 +12,9 @@ import { ChainMonitor } from './chain-monitor.ts';
 import type { ProviderDefinition } from '../integrations/model.ts';
 import { loadProviders } from '../integrations/registry.ts';
 import { ChangeFeed } from './change-feed.ts';
+import type { ProviderAdapter } from '../integrations/adapter.ts';
+import { IntegrationService } from '../integrations/service.ts';
+import { WebhookAdapter } from '../integrations/webhook/adapter.ts';
 
 export interface StoreServices {
   readonly version: string;
@@ -27,6 +30,9 @@ export interface StoreServices {
   readonly secrets: SecretStore;
   /** Integration providers from resources/providers/, validated at start. */
   readonly providers: ReadonlyMap<string, ProviderDefinition>;
+  readonly integrations: IntegrationService;
+  /** Stops deliveries gracefully (waits for those in flight), before close(). */
+  drain(): Promise<void>;
   close(): void;
 }
 
@@ -38,6 +44,12 @@ export interface ServicesOptions {
   idleTimeoutMs?: number;
   /** Daily backups on the configured schedule (off in most tests). */
   scheduleBackups?: boolean;
+  /** Run the integration workers and schedules (tests drive them by hand instead). */
+  runIntegrations?: boolean;
+  /** Connector adapters by provider code (default: every connector this version ships). */
+  adapters?: ReadonlyMap<string, ProviderAdapter>;
+  /** Provider definitions (default: resources/providers/, validated). Tests vary them. */
+  providers?: ReadonlyMap<string, ProviderDefinition>;
 }
 
 export const DATABASE_FILE = 'backroom.db';
@@ -46,7 +58,7 @@ export const DATABASE_FILE = 'backroom.db';
 export async function createStoreServices(o: ServicesOptions): Promise<StoreServices> {
   const clock = o.clock ?? systemClock;
   // A bad provider definition stops the start, naming the file and field.
-  const providers = loadProviders();
+  const providers = o.providers ?? loadProviders();
   const dataDir = path.resolve(o.dataDir);
   const store = await openStoreDatabase({
     file: path.join(dataDir, DATABASE_FILE),
@@ -63,15 +75,28 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       policy: securityPolicy,
       ...(o.idleTimeoutMs ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
     });
+    const integrations = new IntegrationService({
+      db: store.db,
+      audit,
+      clock,
+      secrets: o.secrets,
+      log: o.log,
+      providers,
+      adapters:
+        o.adapters ?? new Map([['webhook.outbound', new WebhookAdapter({ version: pkg.version })]]),
+      onChange: () => changes.raise('integrations'),
+    });
     const backups = new BackupService({
       store,
       audit,
+      outbox: integrations.outbox,
       clock,
       defaultFolder: path.join(dataDir, 'backups'),
       log: o.log,
     });
     const chain = new ChainMonitor(store, audit, clock, o.log);
     if (o.scheduleBackups) backups.schedule();
+    if (o.runIntegrations) integrations.start();
     void chain.verify();
     // "Who" and "which record" are indexed a batch at a time, off the write path.
     const lookups = setInterval(() => {
@@ -98,8 +123,11 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       log: o.log,
       secrets: o.secrets,
       providers,
+      integrations,
+      drain: () => integrations.stop(),
       close: () => {
         clearInterval(lookups);
+        integrations.halt();
         chain.stop();
         backups.stop();
         store.close();

@@ -8,6 +8,7 @@ import type { AuditLog } from '../audit/repo.ts';
 import type { Clock } from '../clock.ts';
 import type { StoreDatabase } from '../db/open.ts';
 import type { Logger } from '../log/logger.ts';
+import type { Outbox } from '../integrations/outbox.ts';
 import {
   backupSettingsSchema,
   defaultBackupSettings,
@@ -42,15 +43,19 @@ export class BackupService {
   private running = false;
 
   private readonly log: Logger;
+  private readonly outbox: Outbox | null;
 
   constructor(o: {
     store: StoreDatabase;
     audit: AuditLog;
+    /** Where backup.completed / backup.failed are published for integrations. */
+    outbox?: Outbox;
     clock: Clock;
     defaultFolder: string;
     log: Logger;
   }) {
     this.log = o.log;
+    this.outbox = o.outbox ?? null;
     this.store = o.store;
     this.audit = o.audit;
     this.clock = o.clock;
@@ -180,6 +185,13 @@ export class BackupService {
           entityId: id,
           outcome: ok ? 'success' : 'failed',
           payload: { trigger, file },
+        });
+        this.outbox?.publish({
+          type: ok ? 'backup.completed' : 'backup.failed',
+          entity: 'backup',
+          entityId: id,
+          // No folder paths: a receiver needs the outcome, not the store's file layout.
+          data: { trigger, ok, bytes, finishedAt, message: ok ? null : message },
         });
         return id;
       })

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors.ts';
-import { servicesForTest } from '../testing/fixtures.ts';
-import { ConnectionService } from './connections.ts';
 import { PROVIDER_FILES, loadProviders } from './registry.ts';
+import { IntegrationService } from './service.ts';
+import { quietLog, servicesForTest } from '../testing/fixtures.ts';
 
 async function setup(o: { state?: string; approvedStates?: string[] } = {}) {
   const s = await servicesForTest();
@@ -15,11 +15,14 @@ async function setup(o: { state?: string; approvedStates?: string[] } = {}) {
   });
   if (o.state)
     s.store.db.prepare("INSERT INTO settings (key, value) VALUES ('store.state', ?)").run(o.state);
-  const connections = new ConnectionService({
+  const { connections } = new IntegrationService({
     db: s.store.db,
     audit: s.audit,
+    clock: s.clock,
+    secrets: s.secrets,
+    log: quietLog,
     providers,
-    nowIso: () => new Date(s.clock.now()).toISOString(),
+    adapters: new Map(),
   });
   return { s, connections };
 }

@@ -4,7 +4,18 @@
 import type { AuditLog } from '../audit/repo.ts';
 import type { Db } from '../db/open.ts';
 import { conflict, DomainError, forbidden, notFound } from '../errors.ts';
-import { approvalFor, US_STATES, type ProviderDefinition, type UsState } from './model.ts';
+import type { SecretStore } from '../secrets/port.ts';
+import type { FeatureSettings } from './features.ts';
+import type { JobQueue } from './jobs.ts';
+import {
+  approvalFor,
+  US_STATES,
+  type DeliveryLimits,
+  type ProviderDefinition,
+  type SettingValue,
+  type UsState,
+} from './model.ts';
+import { connectionSettingsProblems } from './providers/rules.ts';
 import {
   LifecycleError,
   nextStatus,
@@ -18,6 +29,19 @@ export interface Connection extends ConnectionStatus {
   provider: string;
   location: string;
   credentialRef: string | null;
+  /** Limits this store set, replacing the provider's (null: the provider's). */
+  maxConcurrency: number | null;
+  maxPerSecond: number | null;
+  templateCode: string | null;
+  activatedAt: number | null;
+}
+
+/** What the settings form shows: values (secrets never leave the keychain) and which are set. */
+export interface ConnectionSettings {
+  values: Record<string, SettingValue>;
+  /** Values the store set itself (a template's defaults show through where it did not). */
+  local: Record<string, SettingValue>;
+  secretsSet: string[];
 }
 
 interface Row {
@@ -29,6 +53,11 @@ interface Row {
   attention: string | null;
   escalated: 0 | 1;
   credential_ref: string | null;
+  config: string;
+  max_concurrency: number | null;
+  max_per_second: number | null;
+  template_code: string | null;
+  activated_at: number | null;
 }
 
 const toConnection = (r: Row): Connection => ({
@@ -40,24 +69,217 @@ const toConnection = (r: Row): Connection => ({
   attention: r.attention,
   escalated: r.escalated === 1,
   credentialRef: r.credential_ref,
+  maxConcurrency: r.max_concurrency,
+  maxPerSecond: r.max_per_second,
+  templateCode: r.template_code,
+  activatedAt: r.activated_at,
 });
+
+/** Where a connection's secrets live in the SecretStore (the row keeps only this ref). */
+export const credentialRefOf = (id: number): string => `integration.connection.${id}`;
 
 export class ConnectionService {
   private readonly db: Db;
   private readonly audit: AuditLog;
   private readonly providers: ReadonlyMap<string, ProviderDefinition>;
-  private readonly nowIso: () => string;
+  private readonly now: () => number;
+  private readonly secrets: SecretStore;
+  private readonly features: FeatureSettings;
+  private readonly jobs: JobQueue;
+  /** Template settings under local ones; set by the integration service. */
+  templateConfig: (code: string) => Record<string, SettingValue> = () => ({});
+  /** Told after every change (the runner drops cached settings; screens refresh). */
+  onChange: (id: number) => void = () => {};
 
   constructor(o: {
     db: Db;
     audit: AuditLog;
     providers: ReadonlyMap<string, ProviderDefinition>;
-    nowIso: () => string;
+    now: () => number;
+    secrets: SecretStore;
+    features: FeatureSettings;
+    jobs: JobQueue;
   }) {
     this.db = o.db;
     this.audit = o.audit;
     this.providers = o.providers;
-    this.nowIso = o.nowIso;
+    this.now = o.now;
+    this.secrets = o.secrets;
+    this.features = o.features;
+    this.jobs = o.jobs;
+  }
+
+  private nowIso(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  provider(code: string): ProviderDefinition {
+    const p = this.providers.get(code);
+    if (!p) throw notFound('provider_not_found', `There is no provider ${code}.`);
+    return p;
+  }
+
+  list(): Connection[] {
+    return (
+      this.db.prepare('SELECT * FROM connections ORDER BY provider, location').all() as Row[]
+    ).map(toConnection);
+  }
+
+  /** The provider's delivery limits, with this store's overrides. */
+  limits(c: Connection): DeliveryLimits {
+    const d = this.provider(c.provider).delivery;
+    return {
+      concurrency: c.maxConcurrency ?? d.concurrency,
+      perSecond: c.maxPerSecond ?? d.perSecond,
+      timeoutSeconds: d.timeoutSeconds,
+    };
+  }
+
+  setLimits(
+    actor: string,
+    id: number,
+    o: { maxConcurrency: number | null; maxPerSecond: number | null },
+  ): Connection {
+    this.get(id);
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare(
+            'UPDATE connections SET max_concurrency = ?, max_per_second = ?, updated_at = ? WHERE id = ?',
+          )
+          .run(o.maxConcurrency, o.maxPerSecond, this.nowIso(), id);
+        this.audit.record({
+          actor,
+          action: 'integration.limits',
+          entity: 'connection',
+          entityId: id,
+          payload: o,
+        });
+      })
+      .immediate();
+    this.onChange(id);
+    return this.get(id);
+  }
+
+  private localConfig(id: number): Record<string, SettingValue> {
+    const raw = this.db
+      .prepare('SELECT config FROM connections WHERE id = ?')
+      .pluck()
+      .get(id) as string;
+    return JSON.parse(raw) as Record<string, SettingValue>;
+  }
+
+  private async secretValues(c: Connection): Promise<Record<string, string>> {
+    if (!c.credentialRef) return {};
+    const raw = await this.secrets.get(c.credentialRef);
+    return raw ? (JSON.parse(raw) as Record<string, string>) : {};
+  }
+
+  /** The form's view of the settings: no secret values, only whether each is set. */
+  async settings(id: number): Promise<ConnectionSettings> {
+    const c = this.get(id);
+    const local = this.localConfig(id);
+    const template = c.templateCode ? this.templateConfig(c.templateCode) : {};
+    return {
+      values: { ...template, ...local },
+      local,
+      secretsSet: Object.keys(await this.secretValues(c)),
+    };
+  }
+
+  /** Everything an adapter needs to act: settings with secrets, for the store server only. */
+  async resolvedSettings(id: number): Promise<Record<string, SettingValue>> {
+    const c = this.get(id);
+    const { values } = await this.settings(id);
+    return { ...values, ...(await this.secretValues(c)) };
+  }
+
+  /**
+   * Saves settings (those sent; the rest stay): checked against the provider's schema and its
+   * own rules; secret fields go to the keychain (an empty secret keeps the one already set).
+   * Audited without values.
+   */
+  async configure(
+    actor: string,
+    id: number,
+    input: Record<string, SettingValue>,
+  ): Promise<ConnectionSettings> {
+    const c = this.get(id);
+    if (c.state === 'disconnected')
+      throw conflict('lifecycle', 'This connection is disconnected. Set it up again to use it.');
+    const p = this.provider(c.provider);
+    const secretKeys = new Set(p.config.filter((f) => f.type === 'secret').map((f) => f.key));
+    const current = await this.secretValues(c);
+    const secrets: Record<string, string> = { ...current };
+    // Fields not sent keep their value; an empty field clears it (a secret keeps its own).
+    const local = new Map(Object.entries(this.localConfig(id)));
+    for (const [k, v] of Object.entries(input)) {
+      if (secretKeys.has(k)) {
+        if (typeof v === 'string' && v !== '') secrets[k] = v;
+      } else if (v === '') local.delete(k);
+      else local.set(k, v);
+    }
+    const template = c.templateCode ? this.templateConfig(c.templateCode) : {};
+    const problems = connectionSettingsProblems(p, {
+      ...template,
+      ...Object.fromEntries(local),
+      ...secrets,
+    });
+    if (problems.length) {
+      throw new DomainError(
+        'invalid',
+        'invalid_settings',
+        problems.map((x) => x.message).join(' '),
+        problems.map((x) => ({ path: x.field, message: x.message })),
+      );
+    }
+    const ref = c.credentialRef ?? credentialRefOf(id);
+    if (Object.keys(secrets).length) await this.secrets.set(ref, JSON.stringify(secrets));
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare(
+            'UPDATE connections SET config = ?, credential_ref = ?, updated_at = ? WHERE id = ?',
+          )
+          .run(
+            JSON.stringify(Object.fromEntries(local)),
+            Object.keys(secrets).length ? ref : c.credentialRef,
+            this.nowIso(),
+            id,
+          );
+        this.audit.record({
+          actor,
+          action: 'integration.configure',
+          entity: 'connection',
+          entityId: id,
+          // Which settings changed, never their values: a secret must not reach the log.
+          payload: { keys: Object.keys(input).sort() },
+        });
+      })
+      .immediate();
+    this.onChange(id);
+    return this.settings(id);
+  }
+
+  /** Chooses the partner template whose defaults this connection uses (null: none). */
+  useTemplate(actor: string, id: number, code: string | null): Connection {
+    this.get(id);
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare('UPDATE connections SET template_code = ?, updated_at = ? WHERE id = ?')
+          .run(code, this.nowIso(), id);
+        this.audit.record({
+          actor,
+          action: 'integration.template_use',
+          entity: 'connection',
+          entityId: id,
+          payload: { code },
+        });
+      })
+      .immediate();
+    this.onChange(id);
+    return this.get(id);
   }
 
   /** The store's US state, which decides which providers may be enabled. */
@@ -114,6 +336,7 @@ export class ConnectionService {
             )
             .run(o.provider, location, o.credentialRef ?? null, now, now).lastInsertRowid,
         );
+        this.features.ensure(id, p);
         this.audit.record({
           actor,
           action: 'integration.create',
@@ -219,6 +442,22 @@ export class ConnectionService {
             id,
           );
         const changedState = before.state !== after.state;
+        if (
+          after.state === 'active' &&
+          (before.state === 'configuring' || before.state === 'error')
+        ) {
+          // First start: from now on, not the store's whole history.
+          this.features.startFromNow(id);
+          this.db
+            .prepare('UPDATE connections SET activated_at = ? WHERE id = ?')
+            .run(this.now(), id);
+        }
+        if (after.state === 'active' && before.state === 'paused') {
+          // Resumed by a person: what waited meanwhile is sent (or skipped, per feature), and
+          // retries waiting for later go now, since the cause was presumably fixed.
+          this.features.resumeAll(id, this.provider(before.provider));
+          this.jobs.retryWaitingNow(id, this.now());
+        }
         if (action && (changedState || event.type !== 'job_failed')) {
           this.audit.record({
             actor,

@@ -12,6 +12,7 @@ export interface Job {
   id: number;
   connectionId: number;
   kind: string;
+  feature: string | null;
   idempotencyKey: string;
   payload: unknown;
   state: JobState;
@@ -25,6 +26,7 @@ interface JobRow {
   id: number;
   connection_id: number;
   kind: string;
+  feature: string | null;
   idempotency_key: string;
   payload: string;
   state: JobState;
@@ -38,6 +40,7 @@ const toJob = (r: JobRow): Job => ({
   id: r.id,
   connectionId: r.connection_id,
   kind: r.kind,
+  feature: r.feature,
   idempotencyKey: r.idempotency_key,
   payload: JSON.parse(r.payload) as unknown,
   state: r.state,
@@ -50,38 +53,83 @@ const toJob = (r: JobRow): Job => ({
 export class JobQueue {
   private readonly db: Db;
   private readonly audit: AuditLog;
+  private readonly insertStmt;
+  private readonly existingStmt;
 
   constructor(db: Db, audit: AuditLog) {
     this.db = db;
     this.audit = audit;
+    this.insertStmt = db
+      .prepare(
+        `INSERT INTO jobs (connection_id, kind, feature, idempotency_key, payload, state, next_run_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+      )
+      .pluck();
+    this.existingStmt = db.prepare('SELECT id FROM jobs WHERE idempotency_key = ?').pluck();
   }
 
   /** Queues a job once per idempotency key; a second enqueue of the same key is a no-op. */
   enqueue(
-    o: { connectionId: number; kind: string; idempotencyKey: string; payload: unknown },
+    o: {
+      connectionId: number;
+      kind: string;
+      feature?: string;
+      idempotencyKey: string;
+      payload: unknown;
+    },
     now: number,
   ): { id: number; created: boolean } {
-    const inserted = this.db
+    const inserted = this.insertStmt.get(
+      o.connectionId,
+      o.kind,
+      o.feature ?? null,
+      o.idempotencyKey,
+      JSON.stringify(o.payload ?? null),
+      now,
+      now,
+      now,
+    ) as number | undefined;
+    if (inserted !== undefined) return { id: inserted, created: true };
+    return { id: this.existingStmt.get(o.idempotencyKey) as number, created: false };
+  }
+
+  /** Takes up to `limit` due jobs of one connection (oldest first) and marks them running. */
+  claimDueFor(connectionId: number, now: number, limit: number): Job[] {
+    if (limit <= 0) return [];
+    return this.db
+      .transaction(() =>
+        (
+          this.db
+            .prepare(
+              `UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ?
+               WHERE id IN (SELECT id FROM jobs WHERE connection_id = ? AND state IN ('queued', 'failed') AND next_run_at <= ? ORDER BY next_run_at, id LIMIT ?)
+               RETURNING *`,
+            )
+            .all(now, connectionId, now, limit) as JobRow[]
+        )
+          .sort((a, b) => a.next_run_at - b.next_run_at || a.id - b.id)
+          .map(toJob),
+      )
+      .immediate();
+  }
+
+  /** When a connection's next job is due (null: nothing waiting). */
+  nextDueAt(connectionId: number): number | null {
+    return this.db
       .prepare(
-        `INSERT INTO jobs (connection_id, kind, idempotency_key, payload, state, next_run_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'queued', ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+        "SELECT min(next_run_at) FROM jobs WHERE connection_id = ? AND state IN ('queued', 'failed')",
       )
       .pluck()
-      .get(
-        o.connectionId,
-        o.kind,
-        o.idempotencyKey,
-        JSON.stringify(o.payload ?? null),
-        now,
-        now,
-        now,
-      ) as number | undefined;
-    if (inserted !== undefined) return { id: inserted, created: true };
-    const existing = this.db
-      .prepare('SELECT id FROM jobs WHERE idempotency_key = ?')
-      .pluck()
-      .get(o.idempotencyKey) as number;
-    return { id: existing, created: false };
+      .get(connectionId) as number | null;
+  }
+
+  /** Jobs waiting for a later try run now (a person resumed or retried the connection). */
+  retryWaitingNow(connectionId: number, now: number): number {
+    return this.db
+      .prepare(
+        "UPDATE jobs SET next_run_at = ?, updated_at = ? WHERE connection_id = ? AND state = 'failed' AND next_run_at > ?",
+      )
+      .run(now, now, connectionId, now).changes;
   }
 
   /** Takes up to `limit` due jobs (oldest first) and marks them running. */
@@ -155,6 +203,45 @@ export class JobQueue {
         "UPDATE jobs SET state = 'queued', next_run_at = ?, updated_at = ? WHERE state = 'running'",
       )
       .run(now, now).changes;
+  }
+
+  /** Counts by state for one connection (the health view). */
+  counts(connectionId: number): {
+    waiting: number;
+    retrying: number;
+    running: number;
+    dead: number;
+    oldestWaitingAt: number | null;
+  } {
+    const r = this.db
+      .prepare(
+        `SELECT
+           coalesce(sum(state = 'queued'), 0) AS waiting,
+           coalesce(sum(state = 'failed'), 0) AS retrying,
+           coalesce(sum(state = 'running'), 0) AS running,
+           coalesce(sum(state = 'dead' AND dismissed_at IS NULL), 0) AS dead,
+           min(CASE WHEN state IN ('queued', 'failed') THEN created_at END) AS oldest
+         FROM jobs WHERE connection_id = ?`,
+      )
+      .get(connectionId) as {
+      waiting: number;
+      retrying: number;
+      running: number;
+      dead: number;
+      oldest: number | null;
+    };
+    return {
+      waiting: r.waiting,
+      retrying: r.retrying,
+      running: r.running,
+      dead: r.dead,
+      oldestWaitingAt: r.oldest,
+    };
+  }
+
+  get(id: number): Job | null {
+    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    return row ? toJob(row) : null;
   }
 
   deadLetters(connectionId: number): Job[] {

@@ -58,6 +58,31 @@ export const US_STATES = [
 ] as const;
 export type UsState = (typeof US_STATES)[number];
 
+/**
+ * Domain events a connection can subscribe to. The store's domains publish them in the same
+ * transaction as the change (core/integrations/outbox.ts); names are `entity.past_tense`.
+ */
+export const DOMAIN_EVENTS = {
+  'sale.completed': 'A sale was completed at the register',
+  'sale.voided': 'A completed sale was voided',
+  'firearm.acquired': 'A firearm was entered in the bound book',
+  'firearm.disposed': 'A firearm disposition was committed',
+  'check.resolved': 'A background check got its final answer',
+  'rx.ready': 'A prescription is ready for pickup',
+  'rx.picked_up': 'A prescription was picked up',
+  'rx.voided': 'A prescription pickup was voided',
+  'rx.returned': 'A picked-up prescription was returned',
+  'purchase_order.approved': 'A purchase order was approved for a distributor',
+  'backup.completed': 'A verified backup was written',
+  'backup.failed': 'A backup failed',
+  'integration.test': 'A test event sent from the connection page',
+} as const;
+export type DomainEventType = keyof typeof DOMAIN_EVENTS;
+export const domainEventTypeSchema = z.enum(
+  Object.keys(DOMAIN_EVENTS) as [DomainEventType, ...DomainEventType[]],
+  { error: 'That is not a domain event this store publishes.' },
+);
+
 const cron = z
   .string()
   .regex(/^(\S+\s+){4}\S+$/, 'A schedule is a five-field cron expression, e.g. "0 2 * * *".');
@@ -68,7 +93,7 @@ export const triggerSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('on_event'),
-      events: z.array(z.string().regex(/^[a-z_]+\.[a-z_]+$/)).min(1),
+      events: z.array(domainEventTypeSchema).min(1),
     })
     .strict(),
   z.object({ kind: z.literal('realtime') }).strict(),
@@ -85,6 +110,32 @@ export const featureSchema = z
     onResume: z.enum(['catch_up', 'skip']),
   })
   .strict();
+
+/** A map group: internal codes (ours) mapped to the provider's codes. */
+export const mappingGroupSchema = z
+  .object({
+    key: z.string().regex(/^[A-Z][A-Za-z]*$/, 'A map group is named like "PaymentMethod".'),
+    name: z.string().min(1),
+    /** one_to_one: an external code is used by one internal code at most. */
+    cardinality: z.enum(['one_to_one', 'many_to_one']),
+    /** Where the internal codes come from: the domain events, or a fixed list. */
+    internalCodes: z.union([z.literal('domain_events'), z.array(z.string().min(1)).min(1)]),
+    /** Reference data (cached from the provider) that offers the external codes, if any. */
+    referenceKind: z.string().optional(),
+  })
+  .strict();
+export type MappingGroup = z.infer<typeof mappingGroupSchema>;
+
+/** How hard the workers may drive a provider: jobs at once and jobs per second. */
+export const deliveryLimitsSchema = z
+  .object({
+    concurrency: z.number().int().min(1).max(64),
+    perSecond: z.number().int().min(1).max(10_000),
+    // Fractions allowed: tests use a short timeout so a hanging receiver costs little time.
+    timeoutSeconds: z.number().min(0.1).max(300),
+  })
+  .strict();
+export type DeliveryLimits = z.infer<typeof deliveryLimitsSchema>;
 
 export const configFieldSchema = z
   .object({
@@ -127,6 +178,8 @@ export const providerSchema = z
     approvedStates: z.union([z.tuple([z.literal('*')]), z.array(z.enum(US_STATES)).min(1)]),
     config: z.array(configFieldSchema),
     features: z.array(featureSchema).min(1),
+    delivery: deliveryLimitsSchema,
+    mappingGroups: z.array(mappingGroupSchema).default([]),
   })
   .strict()
   .refine((p) => (p.authMethod === 'none') === (p.credentialScope === 'none'), {
@@ -146,4 +199,79 @@ export function approvalFor(
     ok: false,
     reason: `${p.name} is not approved for stores in ${state}. It is approved in ${p.approvedStates.join(', ')}.`,
   };
+}
+
+/** The permission that lets a user run a provider's features by hand ("Sync now"). */
+export const syncPermissionOf = (provider: string): string => `integration:sync:${provider}`;
+
+/** A feature's trigger as this connection uses it: the override, else the default. */
+export function effectiveTrigger(
+  feature: z.infer<typeof featureSchema>,
+  override: Trigger | null,
+): Trigger {
+  return override ?? feature.defaultTrigger;
+}
+
+/** A setting's problem, for a form field: which field and what to do. */
+export interface SettingProblem {
+  field: string;
+  message: string;
+}
+
+export type SettingValue = string | number | boolean;
+export const settingsInputSchema = z.record(
+  z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/),
+  z.union([z.string().max(2_000), z.number().finite(), z.boolean()]),
+);
+
+/**
+ * Checks settings against the provider's configuration schema: required fields, types and
+ * choices. `secretsSet` names secret fields already in the keychain (never sent back).
+ */
+export function settingsProblems(
+  p: ProviderDefinition,
+  values: Readonly<Record<string, SettingValue | undefined>>,
+  secretsSet: readonly string[] = [],
+): SettingProblem[] {
+  const problems: SettingProblem[] = [];
+  const known = new Set(p.config.map((f) => f.key));
+  for (const key of Object.keys(values))
+    if (!known.has(key))
+      problems.push({ field: key, message: `${p.name} has no setting "${key}".` });
+  for (const f of p.config) {
+    const v = values[f.key];
+    const empty = v === undefined || v === '';
+    if (empty) {
+      if (f.required && !(f.type === 'secret' && secretsSet.includes(f.key)))
+        problems.push({ field: f.key, message: `${f.label} is required.` });
+      continue;
+    }
+    switch (f.type) {
+      case 'number':
+        if (typeof v !== 'number')
+          problems.push({ field: f.key, message: `${f.label} is a number.` });
+        break;
+      case 'boolean':
+        if (typeof v !== 'boolean')
+          problems.push({ field: f.key, message: `${f.label} is yes or no.` });
+        break;
+      case 'url':
+        if (typeof v !== 'string' || !URL.canParse(v))
+          problems.push({
+            field: f.key,
+            message: `${f.label} is a web address, like https://example.com/hook.`,
+          });
+        break;
+      case 'select':
+        if (typeof v !== 'string' || !f.options?.includes(v))
+          problems.push({
+            field: f.key,
+            message: `${f.label} is one of: ${f.options?.join(', ')}.`,
+          });
+        break;
+      default:
+        if (typeof v !== 'string') problems.push({ field: f.key, message: `${f.label} is text.` });
+    }
+  }
+  return problems;
 }

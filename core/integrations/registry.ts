@@ -46,6 +46,9 @@ export function loadProviders(
     const keys = p.features.map((f) => f.key);
     if (new Set(keys).size !== keys.length)
       throw new ProviderDefinitionError(`${p.code} lists a feature twice.`);
+    const groups = p.mappingGroups.map((g) => g.key);
+    if (new Set(groups).size !== groups.length)
+      throw new ProviderDefinitionError(`${p.code} lists a map group twice.`);
     registry.set(p.code, p);
   }
   return registry;

@@ -141,3 +141,48 @@ export function retryDecision(o: {
   const jittered = Math.round(base * (1 - JITTER + 2 * JITTER * o.random));
   return { action: 'retry', delayMs: Math.max(jittered, o.retryAfterMs ?? 0) };
 }
+
+export type HealthLevel = 'green' | 'yellow' | 'red' | 'off';
+
+export interface HealthInput {
+  state: ConnectionState;
+  attention: string | null;
+  escalated: boolean;
+  deadLetters: number;
+  retrying: number;
+  oldestWaitingAt: number | null;
+  tokenExpiresAt: number | null;
+  now: number;
+}
+
+/** Jobs waiting longer than this make a connection stale (red). */
+export const STALE_AFTER_MS = 60 * 60_000;
+/** A token expiring within this many days is a warning (yellow). */
+export const TOKEN_WARN_DAYS = 7;
+
+/**
+ * The health badge: red for errors, a pause, dead letters or a stale queue; yellow for
+ * retries and warnings; green when all is well; off when not enabled. With the reasons.
+ */
+export function healthOf(h: HealthInput): { level: HealthLevel; reasons: string[] } {
+  const red: string[] = [];
+  const yellow: string[] = [];
+  if (h.state === 'disconnected') return { level: 'off', reasons: ['Disconnected.'] };
+  if (h.state === 'configuring') return { level: 'off', reasons: ['Not enabled yet.'] };
+  if (h.state === 'error') red.push(h.attention ?? 'The connection test failed.');
+  if (h.state === 'paused') red.push(h.attention ?? 'Paused.');
+  if (h.deadLetters > 0) red.push(`${h.deadLetters} in the dead-letter queue.`);
+  if (h.oldestWaitingAt !== null && h.now - h.oldestWaitingAt > STALE_AFTER_MS)
+    red.push('Records have been waiting more than an hour.');
+  if (h.retrying > 0) yellow.push(`${h.retrying} waiting to be retried.`);
+  if (h.escalated) yellow.push('Ten or more failures in a row: flagged for support.');
+  if (h.tokenExpiresAt !== null) {
+    const days = Math.floor((h.tokenExpiresAt - h.now) / 86_400_000);
+    if (days < 0) red.push('The sign-in has expired: reconnect the account.');
+    else if (days <= TOKEN_WARN_DAYS)
+      yellow.push(`The sign-in expires in ${days} day(s): reconnect soon.`);
+  }
+  if (red.length) return { level: 'red', reasons: [...red, ...yellow] };
+  if (yellow.length) return { level: 'yellow', reasons: yellow };
+  return { level: 'green', reasons: [] };
+}

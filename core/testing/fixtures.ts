@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { onTestFinished } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
-import { createStoreServices, type StoreServices } from '../app/services.ts';
+import { createStoreServices, type ServicesOptions, type StoreServices } from '../app/services.ts';
 import { ManualClock } from '../clock.ts';
 import type { Logger } from '../log/logger.ts';
 import { KeyringSecretStore } from '../secrets/keyring.ts';
@@ -24,7 +24,13 @@ export function testKeychain(): SecretStore {
 }
 
 export async function makeServices(
-  o: { dataDir?: string; clock?: ManualClock; idleTimeoutMs?: number; secrets?: SecretStore } = {},
+  o: {
+    dataDir?: string;
+    clock?: ManualClock;
+    idleTimeoutMs?: number;
+    secrets?: SecretStore;
+    providers?: ServicesOptions['providers'];
+  } = {},
 ): Promise<StoreServices & { clock: ManualClock }> {
   const clock = o.clock ?? new ManualClock();
   const services = await createStoreServices({
@@ -33,6 +39,7 @@ export async function makeServices(
     log: quietLog,
     clock,
     ...(o.idleTimeoutMs ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
+    ...(o.providers ? { providers: o.providers } : {}),
   });
   return Object.assign(services, { clock });
 }

@@ -1,5 +1,6 @@
 import foundation from './001_foundation.ts';
 import integrations from './002_integrations.ts';
+import integrationPlatform from './003_integration_platform.ts';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append only: a shipped migration is never edited. */
-export const migrations: readonly Migration[] = [foundation, integrations];
+export const migrations: readonly Migration[] = [foundation, integrations, integrationPlatform];
