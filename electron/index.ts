@@ -85,6 +85,7 @@ async function start(): Promise<void> {
     secrets: openSecretStore(process.env, (m) => log.warn(m)),
     log,
     scheduleBackups: true,
+    runIntegrations: true,
   });
   const ipc = serveApiOverIpc({
     services,
@@ -114,6 +115,8 @@ async function start(): Promise<void> {
     } catch (error) {
       log.warn('The LAN server did not close cleanly', { error: String(error) });
     }
+    // Deliveries in flight finish and are recorded; anything cut off is re-sent, same key.
+    await Promise.race([services.drain(), new Promise((r) => setTimeout(r, 5_000))]);
     services.close();
     log.info('Backroom stopped; the database was closed cleanly.');
   };

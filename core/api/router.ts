@@ -12,6 +12,8 @@ import {
 import { backupSettingsSchema } from '../backup/model.ts';
 import type { ChangeTopic } from '../app/change-feed.ts';
 import { healthOf } from './health.ts';
+import { integrationsRouter } from '../integrations/router.ts';
+import { storeProfileSchema } from '../store/model.ts';
 import { noInput, procedure, router, signedIn } from './trpc.ts';
 
 const userId = z.number().int().positive();
@@ -213,6 +215,11 @@ const dashboard = router({
         nextBackup: s.backups.nextScheduledRun(),
         auditChain: s.chain.status(),
         activeUsers: s.auth.activeUsers(),
+        // Connections that need someone: paused, failing, dead letters or a stale queue.
+        integrationAlerts: s.integrations
+          .overview()
+          .filter((c) => c.health.level === 'red')
+          .map((c) => ({ id: c.id, providerName: c.providerName, reasons: c.health.reasons })),
       };
     }),
   /** Live updates: a topic each time something changes; screens refetch what they show. */
@@ -233,5 +240,26 @@ const dashboard = router({
     }),
 });
 
-export const appRouter = router({ system, setup, auth, users, audit, backup, dashboard });
+const store = router({
+  profile: procedure
+    .meta({ access: 'store:view' })
+    .input(noInput)
+    .query(({ ctx }) => ctx.services.profile.get()),
+  updateProfile: procedure
+    .meta({ access: 'store:manage' })
+    .input(storeProfileSchema)
+    .mutation(({ ctx, input }) => ctx.services.profile.update(signedIn(ctx).user.username, input)),
+});
+
+export const appRouter = router({
+  system,
+  setup,
+  auth,
+  users,
+  audit,
+  backup,
+  dashboard,
+  store,
+  integrations: integrationsRouter,
+});
 export type AppRouter = typeof appRouter;

@@ -1,63 +1,17 @@
 // SIGKILL the real server process in the middle of a burst of audited writes, many times:
 // every write the server acknowledged must be there after restart, and the chain must verify.
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { payloadHashOf } from '../audit/chain.ts';
 import { AuditLog } from '../audit/repo.ts';
 import { systemClock } from '../clock.ts';
 import { openStoreDatabase } from '../db/open.ts';
 import { KeyringSecretStore } from '../secrets/keyring.ts';
 import { OWNER, tempDir } from '../testing/fixtures.ts';
+import { killServersAfterAll, post, startServerProcess } from '../testing/server-process.ts';
 import { DATABASE_FILE } from './services.ts';
 
-const SERVER = fileURLToPath(new URL('../../scripts/server.ts', import.meta.url));
-const children = new Set<ChildProcess>();
-afterAll(() => {
-  for (const c of children) c.kill('SIGKILL');
-});
-
-function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [SERVER, '--port', '0', '--data-dir', dataDir, '--no-backup-schedule'],
-    {
-      env: { ...process.env, BACKROOM_KEYRING_SERVICE: 'backroom-crash-test' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  children.add(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-      if (url) resolve({ child, url });
-    });
-    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) =>
-      reject(new Error(`server exited (${code}) before listening: ${err}`)),
-    );
-  });
-}
-
-async function post(
-  url: string,
-  procedure: string,
-  body: unknown,
-  token?: string,
-): Promise<Response> {
-  return fetch(`${url}/api/${procedure}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify(body),
-  });
-}
+killServersAfterAll();
 
 describe('a server killed mid-burst', () => {
   it('keeps every acknowledged audited write and a sound chain, across many SIGKILLs', async () => {
@@ -65,7 +19,7 @@ describe('a server killed mid-burst', () => {
     const acked: { folder: string; keep: number; dailyAt: string }[] = [];
     let n = 0;
     for (let round = 0; round < 8; round++) {
-      const { child, url } = await startServer(dataDir);
+      const { child, url } = await startServerProcess(dataDir, 'backroom-crash-test');
       if (round === 0) expect((await post(url, 'setup.createOwner', OWNER)).status).toBe(200);
       // After every restart the server's own verification of the whole chain comes out sound.
       await expect
@@ -108,7 +62,6 @@ describe('a server killed mid-burst', () => {
       );
       if (child.exitCode === null && child.signalCode === null)
         await new Promise((r) => child.once('exit', r));
-      children.delete(child);
     }
     expect(acked.length).toBeGreaterThan(20);
 

@@ -15,6 +15,7 @@ import { ChangeFeed } from './change-feed.ts';
 import type { ProviderAdapter } from '../integrations/adapter.ts';
 import { IntegrationService } from '../integrations/service.ts';
 import { WebhookAdapter } from '../integrations/webhook/adapter.ts';
+import { StoreProfileService } from '../store/service.ts';
 
 export interface StoreServices {
   readonly version: string;
@@ -31,6 +32,7 @@ export interface StoreServices {
   /** Integration providers from resources/providers/, validated at start. */
   readonly providers: ReadonlyMap<string, ProviderDefinition>;
   readonly integrations: IntegrationService;
+  readonly profile: StoreProfileService;
   /** Stops deliveries gracefully (waits for those in flight), before close(). */
   drain(): Promise<void>;
   close(): void;
@@ -124,6 +126,7 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       secrets: o.secrets,
       providers,
       integrations,
+      profile: new StoreProfileService(store.db, audit),
       drain: () => integrations.stop(),
       close: () => {
         clearInterval(lookups);

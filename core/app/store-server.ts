@@ -14,6 +14,8 @@ export interface StoreServerOptions {
   clock?: Clock;
   idleTimeoutMs?: number;
   scheduleBackups?: boolean;
+  /** Run integration deliveries (on unless a test drives them by hand). */
+  runIntegrations?: boolean;
   log?: Logger;
 }
 
@@ -35,6 +37,7 @@ export async function startStoreServer(o: StoreServerOptions): Promise<RunningSt
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.idleTimeoutMs ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
     scheduleBackups: o.scheduleBackups ?? true,
+    runIntegrations: o.runIntegrations ?? true,
   });
   let httpServer: RunningHttpServer;
   try {
@@ -57,6 +60,8 @@ export async function startStoreServer(o: StoreServerOptions): Promise<RunningSt
       if (closed) return;
       closed = true;
       await httpServer.close();
+      // Deliveries in flight finish and are recorded; anything cut off is re-sent, same key.
+      await Promise.race([services.drain(), new Promise((r) => setTimeout(r, 5_000))]);
       services.close();
     },
   };

@@ -22,8 +22,14 @@ export const permissions = [
   'firearms:sensitive:view',
   'checks:override',
   'pharmacy:pickup',
+  'store:manage',
   'integration:manage',
   'integration:logs:view',
+  // "Sync now" per provider: one for each file in resources/providers/ (a test checks).
+  'integration:sync:webhook.outbound',
+  'integration:sync:accounting.quickbooks',
+  'integration:sync:pharmacy.rx30',
+  'integration:sync:distributor.edi-x12',
 ] as const;
 export type Permission = (typeof permissions)[number];
 export const permissionSchema = z.enum(permissions);
