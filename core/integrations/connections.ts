@@ -263,7 +263,20 @@ export class ConnectionService {
 
   /** Chooses the partner template whose defaults this connection uses (null: none). */
   useTemplate(actor: string, id: number, code: string | null): Connection {
-    this.get(id);
+    const c = this.get(id);
+    if (code !== null) {
+      const provider = this.db
+        .prepare('SELECT provider FROM partner_templates WHERE code = ?')
+        .pluck()
+        .get(code) as string | undefined;
+      if (!provider) throw notFound('template_not_found', `There is no partner template ${code}.`);
+      if (provider !== c.provider)
+        throw new DomainError(
+          'invalid',
+          'template_wrong_provider',
+          `Template ${code} is for ${provider}, not ${this.provider(c.provider).name}.`,
+        );
+    }
     this.db
       .transaction(() => {
         this.db

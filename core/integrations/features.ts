@@ -27,6 +27,8 @@ export interface FeatureSetting {
   overridden: boolean;
   /** The store chose which events to send (else: every event the feature offers). */
   eventsChosen: boolean;
+  /** The store switched this feature on or off itself. */
+  enabledChosen: boolean;
   /** For event features: the events this connection sends (a subset of the feature's). */
   events: DomainEventType[] | null;
   availableEvents: DomainEventType[] | null;
@@ -54,6 +56,7 @@ interface Row {
   connection_id: number;
   feature: string;
   enabled: 0 | 1;
+  enabled_chosen: 0 | 1;
   trigger_override: string | null;
   events: string | null;
   watermark: number;
@@ -118,6 +121,7 @@ export class FeatureSettings {
         defaultTrigger: f.defaultTrigger,
         overridden: override !== null,
         eventsChosen: r.events !== null,
+        enabledChosen: r.enabled_chosen === 1,
         events: chosen,
         availableEvents: offered,
         onResume: f.onResume,
@@ -140,6 +144,7 @@ export class FeatureSettings {
     provider: ProviderDefinition,
     key: string,
     change: FeatureUpdate,
+    o: { fromTemplate?: boolean } = {},
   ): FeatureSetting {
     const parsed = featureUpdateSchema.parse(change);
     return this.db
@@ -166,6 +171,7 @@ export class FeatureSettings {
         if (parsed.enabled !== undefined) {
           sets.push('enabled = ?');
           args.push(parsed.enabled ? 1 : 0);
+          if (!o.fromTemplate) sets.push('enabled_chosen = 1');
         }
         if (parsed.trigger !== undefined) {
           sets.push('trigger_override = ?');
@@ -188,7 +194,7 @@ export class FeatureSettings {
           action: 'integration.feature',
           entity: 'connection',
           entityId: connectionId,
-          payload: { feature: key, ...parsed },
+          payload: { feature: key, ...parsed, ...(o.fromTemplate ? { fromTemplate: true } : {}) },
         });
         return this.get(connectionId, provider, key);
       })

@@ -100,6 +100,11 @@ export class IntegrationService {
       jobs: this.jobs,
     });
     this.connections.templateConfig = (code) => this.templates.get(code).config;
+    // A newer template version changes the settings of the connections that use it.
+    this.templates.onReceived = (code) => {
+      for (const c of this.connections.list())
+        if (c.templateCode === code) this.connections.onChange(c.id);
+    };
     this.dispatcher = new Dispatcher({
       db: o.db,
       outbox: this.outbox,

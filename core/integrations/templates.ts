@@ -5,8 +5,8 @@ import { z } from 'zod';
 import type { AuditLog } from '../audit/repo.ts';
 import type { Db } from '../db/open.ts';
 import { invalid, notFound } from '../errors.ts';
-import { featureUpdateSchema, type FeatureSettings } from './features.ts';
-import type { Mappings } from './mappings.ts';
+import { eventsOffered, featureUpdateSchema, type FeatureSettings } from './features.ts';
+import { internalCodesOf, type Mappings } from './mappings.ts';
 import { settingsInputSchema, type ProviderDefinition } from './model.ts';
 
 export const partnerTemplateSchema = z
@@ -38,6 +38,8 @@ export class PartnerTemplates {
   private readonly db: Db;
   private readonly audit: AuditLog;
   private readonly providers: ReadonlyMap<string, ProviderDefinition>;
+  /** Told the code of a template that changed (connections using it drop cached settings). */
+  onReceived: (code: string) => void = () => {};
 
   constructor(o: { db: Db; audit: AuditLog; providers: ReadonlyMap<string, ProviderDefinition> }) {
     this.db = o.db;
@@ -65,6 +67,37 @@ export class PartnerTemplates {
     const unknown = Object.keys(t.config).filter((k) => !keys.has(k));
     if (unknown.length)
       throw invalid('template_unknown_setting', `${p.name} has no setting ${unknown.join(', ')}.`);
+    // Everything else a template sets is checked now, so a bad one never half-applies later.
+    for (const [key, change] of Object.entries(t.features)) {
+      const f = p.features.find((x) => x.key === key);
+      if (!f) throw invalid('template_unknown_feature', `${p.name} has no feature "${key}".`);
+      const offered = eventsOffered(f) ?? [];
+      const events = [
+        ...(change.events ?? []),
+        ...(change.trigger?.kind === 'on_event' ? change.trigger.events : []),
+      ];
+      const extra = events.filter((e) => !offered.includes(e));
+      if (extra.length)
+        throw invalid('event_not_offered', `"${f.name}" cannot send ${extra.join(', ')}.`);
+    }
+    for (const m of t.mappings) {
+      const g = p.mappingGroups.find((x) => x.key === m.group);
+      if (!g) throw invalid('map_group_not_found', `${p.name} has no map group "${m.group}".`);
+      if (!internalCodesOf(g).includes(m.internalCode))
+        throw invalid(
+          'unknown_internal_code',
+          `"${m.internalCode}" is not one of the codes ${g.name} maps.`,
+        );
+    }
+    const existing = this.db
+      .prepare('SELECT provider FROM partner_templates WHERE code = ?')
+      .pluck()
+      .get(t.code) as string | undefined;
+    if (existing && existing !== t.provider)
+      throw invalid(
+        'template_provider_changed',
+        `Template ${t.code} is for ${existing}, not ${t.provider}.`,
+      );
     this.db
       .transaction(() => {
         this.db
@@ -83,6 +116,7 @@ export class PartnerTemplates {
         });
       })
       .immediate();
+    this.onReceived(t.code);
     return this.get(t.code);
   }
 
@@ -97,9 +131,9 @@ export class PartnerTemplates {
 
   list(provider?: string): PartnerTemplate[] {
     const rows = this.db
-      .prepare('SELECT body FROM partner_templates WHERE ?1 IS NULL OR provider = ?1 ORDER BY name')
+      .prepare('SELECT body FROM partner_templates WHERE @p IS NULL OR provider = @p ORDER BY name')
       .pluck()
-      .all(provider ?? null) as string[];
+      .all({ p: provider ?? null }) as string[];
     return rows.map((b) => partnerTemplateSchema.parse(JSON.parse(b)));
   }
 
@@ -126,11 +160,14 @@ export class PartnerTemplates {
       if (!f) continue;
       const current = o.features.get(o.connectionId, o.provider, key);
       const gap = {
+        ...(change.enabled !== undefined && !current.enabledChosen
+          ? { enabled: change.enabled }
+          : {}),
         ...(change.trigger !== undefined && !current.overridden ? { trigger: change.trigger } : {}),
         ...(change.events !== undefined && !current.eventsChosen ? { events: change.events } : {}),
       };
       if (Object.keys(gap).length) {
-        o.features.update(actor, o.connectionId, o.provider, key, gap);
+        o.features.update(actor, o.connectionId, o.provider, key, gap, { fromTemplate: true });
         features++;
       }
     }

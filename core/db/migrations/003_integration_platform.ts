@@ -28,6 +28,8 @@ CREATE TABLE connection_features (
   connection_id    INTEGER NOT NULL REFERENCES connections (id),
   feature          TEXT NOT NULL,
   enabled          INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+  -- The store switched it on or off itself (a partner template then leaves it alone).
+  enabled_chosen   INTEGER NOT NULL DEFAULT 0 CHECK (enabled_chosen IN (0, 1)),
   -- JSON: a trigger replacing the feature's default, and the events chosen (NULL: defaults).
   trigger_override TEXT,
   events           TEXT,
