@@ -136,6 +136,7 @@ describe('foundation acceptance, end to end', () => {
       'Users',
       'Audit log',
       'Backups',
+      'Integrations',
       'My account',
     ]);
     // The dashboard shows the store's real state.

@@ -130,7 +130,7 @@ export function Shell({ session }: { session: SessionView }) {
           {sections.map((s) => (
             <Route
               key={s.path}
-              path={s.path}
+              path={s.nested ? `${s.path}/*` : s.path}
               element={
                 s.permission && !can(session, s.permission) ? (
                   <NoAccessScreen permission={s.permission} home={home} />

@@ -127,3 +127,11 @@ export const IconInbox = (p: IconProps) => (
     <path d="M3.5 13.5H8l1.5 2.5h5l1.5-2.5h4.5" />
   </Icon>
 );
+
+export const IconPlug = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M9 3v5M15 3v5" />
+    <path d="M6.5 8h11v3a5.5 5.5 0 0 1-11 0V8z" />
+    <path d="M12 16.5V21" />
+  </Icon>
+);

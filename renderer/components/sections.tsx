@@ -6,13 +6,29 @@ import { AccountScreen } from '../screens/AccountScreen.tsx';
 import { AuditScreen } from '../screens/AuditScreen.tsx';
 import { BackupsScreen } from '../screens/BackupsScreen.tsx';
 import { DashboardScreen } from '../screens/DashboardScreen.tsx';
+import { IntegrationsScreen } from '../screens/integrations/IntegrationsScreen.tsx';
 import { UsersScreen } from '../screens/UsersScreen.tsx';
-import { IconAccount, IconAudit, IconBackup, IconDashboard, IconUsers } from './icons.tsx';
+import {
+  IconAccount,
+  IconAudit,
+  IconBackup,
+  IconDashboard,
+  IconPlug,
+  IconUsers,
+} from './icons.tsx';
 
 export interface Section {
   path: string;
-  label: 'shell.dashboard' | 'shell.users' | 'shell.audit' | 'shell.backups' | 'shell.account';
+  label:
+    | 'shell.dashboard'
+    | 'shell.users'
+    | 'shell.audit'
+    | 'shell.backups'
+    | 'shell.integrations'
+    | 'shell.account';
   permission: Permission | null;
+  /** The page has pages below it (/integrations/:id), routed by the screen itself. */
+  nested?: boolean;
   icon: ReactNode;
   screen: () => ReactElement;
 }
@@ -45,6 +61,14 @@ export const sections: Section[] = [
     permission: 'backup:manage',
     icon: <IconBackup />,
     screen: () => <BackupsScreen />,
+  },
+  {
+    path: '/integrations',
+    label: 'shell.integrations',
+    permission: 'integration:logs:view',
+    icon: <IconPlug />,
+    screen: () => <IntegrationsScreen />,
+    nested: true,
   },
   {
     path: '/account',

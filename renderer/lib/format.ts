@@ -56,3 +56,10 @@ export function dayBoundary(day: string, edge: 'start' | 'end'): string | undefi
     edge === 'start' ? new Date(y, mo, d, 0, 0, 0, 0) : new Date(y, mo, d, 23, 59, 59, 999);
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
+
+/** A time the server sends as milliseconds since 1970, in the reader's language. */
+export function formatEpoch(ms: number | null | undefined, language: string): string {
+  return ms === null || ms === undefined
+    ? ''
+    : formatDateTime(new Date(ms).toISOString(), language);
+}

@@ -12,3 +12,13 @@ export {
 } from '../../core/auth/model.ts';
 export { auditQuerySchema } from '../../core/audit/model.ts';
 export { backupSettingsSchema } from '../../core/backup/model.ts';
+export { storeProfileSchema } from '../../core/store/model.ts';
+export {
+  DOMAIN_EVENTS,
+  US_STATES,
+  settingsProblems,
+  syncPermissionOf,
+  triggerSchema,
+} from '../../core/integrations/model.ts';
+export { connectionSettingsProblems } from '../../core/integrations/providers/rules.ts';
+export { MIN_SECRET_LENGTH } from '../../core/integrations/webhook/rules.ts';

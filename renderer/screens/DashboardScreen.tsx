@@ -1,11 +1,24 @@
-import { Badge, Card, Group, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Card,
+  Group,
+  SimpleGrid,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
+import { Link } from 'react-router';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/app-client.ts';
 import type { Outputs } from '../api/client.ts';
 import { useApiQuery } from '../api/hooks.ts';
 import { Empty } from '../components/Empty.tsx';
-import { IconAudit, IconBackup, IconUsers } from '../components/icons.tsx';
+import { IconAlert, IconAudit, IconBackup, IconUsers } from '../components/icons.tsx';
 import { LiveBadge } from '../components/LiveBadge.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
@@ -123,6 +136,37 @@ function LastBackup({ summary }: { summary: Summary }) {
   );
 }
 
+/** Connections that need someone: shown first, each with why and a way to it. */
+function IntegrationAlerts({ alerts }: { alerts: Summary['integrationAlerts'] }) {
+  const { t } = useTranslation();
+  if (alerts.length === 0) return null;
+  return (
+    <Alert
+      color="red"
+      variant="light"
+      icon={<IconAlert />}
+      title={t('dashboard.integrations')}
+      data-testid="integration-alerts"
+    >
+      <Stack gap={6}>
+        {alerts.map((a) => (
+          <Group key={a.id} gap="xs" wrap="nowrap" align="flex-start">
+            <Text size="sm" fw={600}>
+              {a.providerName}:
+            </Text>
+            <Text size="sm" style={{ flex: 1 }}>
+              {a.reasons.join(' ')}
+            </Text>
+            <Anchor component={Link} to={`/integrations/${a.id}`} size="sm">
+              {t('dashboard.integrationsOpen')}
+            </Anchor>
+          </Group>
+        ))}
+      </Stack>
+    </Alert>
+  );
+}
+
 export function DashboardScreen() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -144,6 +188,7 @@ export function DashboardScreen() {
         )
       ) : (
         <Stack gap="lg">
+          <IntegrationAlerts alerts={s.integrationAlerts} />
           <SimpleGrid cols={{ base: 1, md: 3 }} spacing="lg">
             <Tile title={t('dashboard.database')} icon={<IconBackup />} testId="tile-database">
               <Text size="xl" fw={700}>

@@ -1,0 +1,124 @@
+import {
+  Alert,
+  Button,
+  Card,
+  Group,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/app-client.ts';
+import type { Outputs } from '../../api/client.ts';
+import { useApiMutation } from '../../api/hooks.ts';
+import { IconCheck } from '../../components/icons.tsx';
+import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { useForm } from '../../lib/form.ts';
+import { storeProfileSchema, US_STATES } from '../../lib/rules.ts';
+import { checkField } from '../../lib/validation.ts';
+
+type Profile = Outputs['store']['profile'];
+
+/** The store's name and state; the state decides which providers may be enabled. */
+export function StoreProfileCard(props: {
+  profile: Profile;
+  canEdit: boolean;
+  onSaved: () => void;
+}) {
+  const { t } = useTranslation();
+  const missing = !props.profile.state;
+  const [editing, setEditing] = useState(missing);
+  const [saved, setSaved] = useState(false);
+  const shape = storeProfileSchema.shape;
+  const form = useForm(
+    { name: props.profile.name ?? '', state: props.profile.state ?? '' },
+    (v) => ({
+      name: checkField(shape.name, v.name, t),
+      state: checkField(shape.state, v.state, t),
+    }),
+  );
+  const save = useApiMutation(
+    (v: { name: string; state: string }) =>
+      api.store.updateProfile.mutate(storeProfileSchema.parse(v)),
+    { onProblem: form.showServerFields },
+  );
+  return (
+    <Card
+      withBorder
+      radius="md"
+      padding="lg"
+      component="section"
+      aria-label={t('integrations.store.title')}
+    >
+      <Group justify="space-between" mb="xs">
+        <Title order={2} size="h4">
+          {t('integrations.store.title')}
+        </Title>
+        {!editing && props.canEdit && (
+          <Button variant="subtle" size="xs" onClick={() => setEditing(true)}>
+            {t('integrations.store.edit')}
+          </Button>
+        )}
+      </Group>
+      {missing && (
+        <Alert color="yellow" variant="light" mb="sm" data-testid="store-state-missing">
+          {t('integrations.store.missing')}
+        </Alert>
+      )}
+      {saved && (
+        <Alert color="teal" variant="light" icon={<IconCheck />} role="status" mb="sm">
+          {t('integrations.store.saved')}
+        </Alert>
+      )}
+      {editing && props.canEdit ? (
+        <form
+          noValidate
+          aria-label={t('integrations.store.title')}
+          onSubmit={form.submit(async (v) => {
+            setSaved(false);
+            if (await save.run(v)) {
+              setSaved(true);
+              setEditing(false);
+              props.onSaved();
+            }
+          })}
+        >
+          <Stack gap="sm">
+            <ProblemAlert problem={save.problem} />
+            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+              <TextInput label={t('integrations.store.name')} {...form.field('name')} />
+              <Select
+                label={t('integrations.store.state')}
+                placeholder={t('integrations.store.statePlaceholder')}
+                data={[...US_STATES]}
+                searchable
+                value={form.values.state || null}
+                onChange={(v) => form.set('state', v ?? '')}
+                error={form.field('state').error}
+                data-testid="store-state"
+              />
+            </SimpleGrid>
+            <Group justify="flex-end">
+              <Button type="submit" variant="default" loading={save.pending}>
+                {t('common.save')}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      ) : (
+        !missing && (
+          <Text data-testid="store-summary">
+            {t('integrations.store.summary', {
+              name: props.profile.name ?? '',
+              state: props.profile.state,
+            })}
+          </Text>
+        )
+      )}
+    </Card>
+  );
+}
