@@ -3,6 +3,7 @@
 // a connection keeps only its credential_ref.
 import type { AuditLog } from '../audit/repo.ts';
 import type { Db } from '../db/open.ts';
+import { preparedFor, type Statement } from '../db/statements.ts';
 import { conflict, DomainError, forbidden, notFound } from '../errors.ts';
 import type { SecretStore } from '../secrets/port.ts';
 import type { FeatureSettings } from './features.ts';
@@ -80,6 +81,7 @@ export const credentialRefOf = (id: number): string => `integration.connection.$
 
 export class ConnectionService {
   private readonly db: Db;
+  private readonly sql: (sql: string) => Statement;
   private readonly audit: AuditLog;
   private readonly providers: ReadonlyMap<string, ProviderDefinition>;
   private readonly now: () => number;
@@ -101,6 +103,7 @@ export class ConnectionService {
     jobs: JobQueue;
   }) {
     this.db = o.db;
+    this.sql = preparedFor(this.db);
     this.audit = o.audit;
     this.providers = o.providers;
     this.now = o.now;
@@ -120,9 +123,9 @@ export class ConnectionService {
   }
 
   list(): Connection[] {
-    return (
-      this.db.prepare('SELECT * FROM connections ORDER BY provider, location').all() as Row[]
-    ).map(toConnection);
+    return (this.sql('SELECT * FROM connections ORDER BY provider, location').all() as Row[]).map(
+      toConnection,
+    );
   }
 
   /** The provider's delivery limits, with this store's overrides. */
@@ -143,11 +146,9 @@ export class ConnectionService {
     this.get(id);
     this.db
       .transaction(() => {
-        this.db
-          .prepare(
-            'UPDATE connections SET max_concurrency = ?, max_per_second = ?, updated_at = ? WHERE id = ?',
-          )
-          .run(o.maxConcurrency, o.maxPerSecond, this.nowIso(), id);
+        this.sql(
+          'UPDATE connections SET max_concurrency = ?, max_per_second = ?, updated_at = ? WHERE id = ?',
+        ).run(o.maxConcurrency, o.maxPerSecond, this.nowIso(), id);
         this.audit.record({
           actor,
           action: 'integration.limits',
@@ -162,10 +163,7 @@ export class ConnectionService {
   }
 
   private localConfig(id: number): Record<string, SettingValue> {
-    const raw = this.db
-      .prepare('SELECT config FROM connections WHERE id = ?')
-      .pluck()
-      .get(id) as string;
+    const raw = this.sql('SELECT config FROM connections WHERE id = ?').pluck().get(id) as string;
     return JSON.parse(raw) as Record<string, SettingValue>;
   }
 
@@ -237,16 +235,14 @@ export class ConnectionService {
     if (Object.keys(secrets).length) await this.secrets.set(ref, JSON.stringify(secrets));
     this.db
       .transaction(() => {
-        this.db
-          .prepare(
-            'UPDATE connections SET config = ?, credential_ref = ?, updated_at = ? WHERE id = ?',
-          )
-          .run(
-            JSON.stringify(Object.fromEntries(local)),
-            Object.keys(secrets).length ? ref : c.credentialRef,
-            this.nowIso(),
-            id,
-          );
+        this.sql(
+          'UPDATE connections SET config = ?, credential_ref = ?, updated_at = ? WHERE id = ?',
+        ).run(
+          JSON.stringify(Object.fromEntries(local)),
+          Object.keys(secrets).length ? ref : c.credentialRef,
+          this.nowIso(),
+          id,
+        );
         this.audit.record({
           actor,
           action: 'integration.configure',
@@ -265,8 +261,7 @@ export class ConnectionService {
   useTemplate(actor: string, id: number, code: string | null): Connection {
     const c = this.get(id);
     if (code !== null) {
-      const provider = this.db
-        .prepare('SELECT provider FROM partner_templates WHERE code = ?')
+      const provider = this.sql('SELECT provider FROM partner_templates WHERE code = ?')
         .pluck()
         .get(code) as string | undefined;
       if (!provider) throw notFound('template_not_found', `There is no partner template ${code}.`);
@@ -279,9 +274,11 @@ export class ConnectionService {
     }
     this.db
       .transaction(() => {
-        this.db
-          .prepare('UPDATE connections SET template_code = ?, updated_at = ? WHERE id = ?')
-          .run(code, this.nowIso(), id);
+        this.sql('UPDATE connections SET template_code = ?, updated_at = ? WHERE id = ?').run(
+          code,
+          this.nowIso(),
+          id,
+        );
         this.audit.record({
           actor,
           action: 'integration.template_use',
@@ -297,16 +294,13 @@ export class ConnectionService {
 
   /** The store's US state, which decides which providers may be enabled. */
   storeState(): UsState | null {
-    const raw = this.db
-      .prepare("SELECT value FROM settings WHERE key = 'store.state'")
-      .pluck()
-      .get() as string | undefined;
+    const raw = this.sql("SELECT value FROM settings WHERE key = 'store.state'").pluck().get() as
+      string | undefined;
     return raw && (US_STATES as readonly string[]).includes(raw) ? (raw as UsState) : null;
   }
 
   get(id: number): Connection {
-    const row = this.db.prepare('SELECT * FROM connections WHERE id = ?').get(id) as
-      Row | undefined;
+    const row = this.sql('SELECT * FROM connections WHERE id = ?').get(id) as Row | undefined;
     if (!row) throw notFound('connection_not_found', `There is no connection ${id}.`);
     return toConnection(row);
   }
@@ -333,9 +327,9 @@ export class ConnectionService {
       );
     return this.db
       .transaction(() => {
-        const exists = this.db
-          .prepare('SELECT id FROM connections WHERE provider = ? AND location = ?')
-          .get(o.provider, location);
+        const exists = this.sql(
+          'SELECT id FROM connections WHERE provider = ? AND location = ?',
+        ).get(o.provider, location);
         if (exists)
           throw conflict(
             'connection_exists',
@@ -343,11 +337,9 @@ export class ConnectionService {
           );
         const now = this.nowIso();
         const id = Number(
-          this.db
-            .prepare(
-              "INSERT INTO connections (provider, location, state, credential_ref, created_at, updated_at) VALUES (?, ?, 'configuring', ?, ?, ?)",
-            )
-            .run(o.provider, location, o.credentialRef ?? null, now, now).lastInsertRowid,
+          this.sql(
+            "INSERT INTO connections (provider, location, state, credential_ref, created_at, updated_at) VALUES (?, ?, 'configuring', ?, ?, ?)",
+          ).run(o.provider, location, o.credentialRef ?? null, now, now).lastInsertRowid,
         );
         this.features.ensure(id, p);
         this.audit.record({
@@ -442,18 +434,23 @@ export class ConnectionService {
           if (error instanceof LifecycleError) throw conflict('lifecycle', error.message);
           throw error;
         }
-        this.db
-          .prepare(
-            'UPDATE connections SET state = ?, consecutive_failures = ?, attention = ?, escalated = ?, updated_at = ? WHERE id = ?',
-          )
-          .run(
-            after.state,
-            after.consecutiveFailures,
-            after.attention,
-            after.escalated ? 1 : 0,
-            this.nowIso(),
-            id,
-          );
+        const unchanged =
+          before.state === after.state &&
+          before.consecutiveFailures === after.consecutiveFailures &&
+          before.attention === after.attention &&
+          before.escalated === after.escalated;
+        // A delivery to a healthy connection changes nothing: no write on the hot path.
+        if (unchanged && action === null) return before;
+        this.sql(
+          'UPDATE connections SET state = ?, consecutive_failures = ?, attention = ?, escalated = ?, updated_at = ? WHERE id = ?',
+        ).run(
+          after.state,
+          after.consecutiveFailures,
+          after.attention,
+          after.escalated ? 1 : 0,
+          this.nowIso(),
+          id,
+        );
         const changedState = before.state !== after.state;
         if (
           after.state === 'active' &&
@@ -461,9 +458,7 @@ export class ConnectionService {
         ) {
           // First start: from now on, not the store's whole history.
           this.features.startFromNow(id);
-          this.db
-            .prepare('UPDATE connections SET activated_at = ? WHERE id = ?')
-            .run(this.now(), id);
+          this.sql('UPDATE connections SET activated_at = ? WHERE id = ?').run(this.now(), id);
         }
         if (after.state === 'active' && before.state === 'paused') {
           // Resumed by a person: what waited meanwhile is sent (or skipped, per feature), and

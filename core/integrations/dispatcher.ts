@@ -5,6 +5,7 @@
 import { Cron } from 'croner';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
+import { preparedFor, type Statement } from '../db/statements.ts';
 import { conflict, notFound } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
 import type { FeatureSetting, FeatureSettings } from './features.ts';
@@ -31,6 +32,7 @@ const BATCH = 1_000;
 
 export class Dispatcher {
   private readonly db: Db;
+  private readonly sql: (sql: string) => Statement;
   private readonly outbox: Outbox;
   private readonly jobs: JobQueue;
   private readonly features: FeatureSettings;
@@ -54,6 +56,7 @@ export class Dispatcher {
     onQueued?: () => void;
   }) {
     this.db = o.db;
+    this.sql = preparedFor(this.db);
     this.outbox = o.outbox;
     this.jobs = o.jobs;
     this.features = o.features;
@@ -69,9 +72,9 @@ export class Dispatcher {
     provider: ProviderDefinition;
     f: FeatureSetting;
   }[] {
-    const rows = this.db
-      .prepare("SELECT id, provider FROM connections WHERE state = 'active' ORDER BY id")
-      .all() as { id: number; provider: string }[];
+    const rows = this.sql(
+      "SELECT id, provider FROM connections WHERE state = 'active' ORDER BY id",
+    ).all() as { id: number; provider: string }[];
     const out = [];
     for (const r of rows) {
       const provider = this.providers.get(r.provider);
@@ -138,9 +141,9 @@ export class Dispatcher {
    * Refused unless the connection is active and the feature on.
    */
   runNow(connectionId: number, featureKey: string): { queued: number } {
-    const row = this.db
-      .prepare('SELECT provider, state FROM connections WHERE id = ?')
-      .get(connectionId) as { provider: string; state: string } | undefined;
+    const row = this.sql('SELECT provider, state FROM connections WHERE id = ?').get(
+      connectionId,
+    ) as { provider: string; state: string } | undefined;
     const provider = row && this.providers.get(row.provider);
     if (!row || !provider)
       throw notFound('connection_not_found', `There is no connection ${connectionId}.`);
@@ -208,8 +211,7 @@ export class Dispatcher {
       const cron = new Cron(f.trigger.cron, { protect: true }, () => {
         try {
           const provider = this.providers.get(
-            this.db
-              .prepare('SELECT provider FROM connections WHERE id = ?')
+            this.sql('SELECT provider FROM connections WHERE id = ?')
               .pluck()
               .get(connectionId) as string,
           );

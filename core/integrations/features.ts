@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { AuditLog } from '../audit/repo.ts';
 import type { Db } from '../db/open.ts';
+import { preparedFor, type Statement } from '../db/statements.ts';
 import { invalid, notFound } from '../errors.ts';
 import {
   domainEventTypeSchema,
@@ -71,6 +72,7 @@ export const eventsOffered = (
 
 export class FeatureSettings {
   private readonly db: Db;
+  private readonly sql: (sql: string) => Statement;
   private readonly audit: AuditLog;
   private readonly outbox: Outbox;
   private readonly syncLog: SyncLog;
@@ -78,6 +80,7 @@ export class FeatureSettings {
 
   constructor(o: { db: Db; audit: AuditLog; outbox: Outbox; syncLog: SyncLog; now: () => number }) {
     this.db = o.db;
+    this.sql = preparedFor(this.db);
     this.audit = o.audit;
     this.outbox = o.outbox;
     this.syncLog = o.syncLog;
@@ -86,7 +89,7 @@ export class FeatureSettings {
 
   /** Adds the rows a connection's features need; a new feature starts from now. */
   ensure(connectionId: number, provider: ProviderDefinition): void {
-    const insert = this.db.prepare(
+    const insert = this.sql(
       'INSERT OR IGNORE INTO connection_features (connection_id, feature, watermark) VALUES (?, ?, ?)',
     );
     const head = this.outbox.head();
@@ -97,9 +100,9 @@ export class FeatureSettings {
     this.ensure(connectionId, provider);
     const rows = new Map(
       (
-        this.db
-          .prepare('SELECT * FROM connection_features WHERE connection_id = ?')
-          .all(connectionId) as Row[]
+        this.sql('SELECT * FROM connection_features WHERE connection_id = ?').all(
+          connectionId,
+        ) as Row[]
       ).map((r) => [r.feature, r]),
     );
     return provider.features.map((f) => {
@@ -182,11 +185,9 @@ export class FeatureSettings {
           args.push(parsed.events ? JSON.stringify(parsed.events) : null);
         }
         if (sets.length) {
-          this.db
-            .prepare(
-              `UPDATE connection_features SET ${sets.join(', ')} WHERE connection_id = ? AND feature = ?`,
-            )
-            .run(...args, connectionId, key);
+          this.sql(
+            `UPDATE connection_features SET ${sets.join(', ')} WHERE connection_id = ? AND feature = ?`,
+          ).run(...args, connectionId, key);
         }
         if (!before.enabled && parsed.enabled === true) this.resumeFeature(connectionId, before);
         this.audit.record({
@@ -203,9 +204,10 @@ export class FeatureSettings {
 
   /** A connection's first activation: its features start from now, not from history. */
   startFromNow(connectionId: number): void {
-    this.db
-      .prepare('UPDATE connection_features SET watermark = ? WHERE connection_id = ?')
-      .run(this.outbox.head(), connectionId);
+    this.sql('UPDATE connection_features SET watermark = ? WHERE connection_id = ?').run(
+      this.outbox.head(),
+      connectionId,
+    );
   }
 
   /** A connection resumes after a pause: each feature catches up or skips, as it says. */
@@ -215,20 +217,17 @@ export class FeatureSettings {
   }
 
   advance(connectionId: number, key: string, watermark: number, now: number): void {
-    this.db
-      .prepare(
-        'UPDATE connection_features SET watermark = max(watermark, ?), last_run_at = ? WHERE connection_id = ? AND feature = ?',
-      )
-      .run(watermark, now, connectionId, key);
+    this.sql(
+      'UPDATE connection_features SET watermark = max(watermark, ?), last_run_at = ? WHERE connection_id = ? AND feature = ?',
+    ).run(watermark, now, connectionId, key);
   }
 
   /** Events of the chosen types after the watermark (what a catch-up would send). */
   pendingCount(connectionId: number, f: FeatureSetting): number {
     if (!f.events) return 0;
-    return this.db
-      .prepare(
-        `SELECT count(*) FROM domain_events WHERE id > ? AND type IN (${f.events.map(() => '?').join(',')})`,
-      )
+    return this.sql(
+      `SELECT count(*) FROM domain_events WHERE id > ? AND type IN (${f.events.map(() => '?').join(',')})`,
+    )
       .pluck()
       .get(f.watermark, ...f.events) as number;
   }

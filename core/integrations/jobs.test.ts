@@ -45,9 +45,9 @@ describe('the durable job queue', () => {
     const { q, connectionId, t0 } = await queueWithConnection();
     for (let i = 0; i < 5; i++)
       q.enqueue({ connectionId, kind: 'k', idempotencyKey: `k${i}`, payload: i }, t0 + i);
-    expect(q.claimDue(t0 + 2, 10).map((j) => j.payload)).toEqual([0, 1, 2]);
-    expect(q.claimDue(t0 + 2, 10)).toEqual([]);
-    const later = q.claimDue(t0 + 10, 1);
+    expect(q.claimDueFor(connectionId, t0 + 2, 10).map((j) => j.payload)).toEqual([0, 1, 2]);
+    expect(q.claimDueFor(connectionId, t0 + 2, 10)).toEqual([]);
+    const later = q.claimDueFor(connectionId, t0 + 10, 1);
     expect(later).toMatchObject([{ payload: 3, state: 'running', attempts: 1 }]);
   });
 
@@ -56,13 +56,13 @@ describe('the durable job queue', () => {
     const { id } = q.enqueue({ connectionId, kind: 'k', idempotencyKey: 'x', payload: null }, t0);
     let now = t0;
     for (const base of RETRY_DELAYS_MS) {
-      expect(q.claimDue(now, 1)).toHaveLength(1);
+      expect(q.claimDueFor(connectionId, now, 1)).toHaveLength(1);
       const d = q.fail(id, { errorClass: 'network', message: '503 Service Unavailable' }, now, 0.5);
       expect(d).toEqual({ action: 'retry', delayMs: base });
-      expect(q.claimDue(now + base - 1, 1)).toEqual([]); // not before its time
+      expect(q.claimDueFor(connectionId, now + base - 1, 1)).toEqual([]); // not before its time
       now += base;
     }
-    q.claimDue(now, 1);
+    q.claimDueFor(connectionId, now, 1);
     expect(
       q.fail(id, { errorClass: 'network', message: '503 Service Unavailable' }, now, 0.5).action,
     ).toBe('dead_letter');
@@ -74,21 +74,21 @@ describe('the durable job queue', () => {
   it('sends refused data straight to the dead letters with the provider’s message, and replays it once', async () => {
     const { s, q, connectionId, t0 } = await queueWithConnection();
     const { id } = q.enqueue({ connectionId, kind: 'k', idempotencyKey: 'bad', payload: null }, t0);
-    q.claimDue(t0, 1);
+    q.claimDueFor(connectionId, t0, 1);
     expect(
       q.fail(id, { errorClass: 'validation', message: 'amount must be positive' }, t0, 0),
     ).toEqual({ action: 'dead_letter', reason: 'amount must be positive' });
     expect(q.depth(connectionId)).toBe(0);
     expect(q.replay(connectionId, 'all', 'owner', t0 + 1)).toBe(1);
     expect(q.replay(connectionId, 'all', 'owner', t0 + 1)).toBe(0);
-    expect(q.claimDue(t0 + 1, 5)).toMatchObject([{ id, attempts: 1 }]);
+    expect(q.claimDueFor(connectionId, t0 + 1, 5)).toMatchObject([{ id, attempts: 1 }]);
     expect(s.audit.query({ action: 'integration.replay' }).entries).toHaveLength(2);
   });
 
   it('dismisses a dead letter with a reason, on record', async () => {
     const { s, q, connectionId, t0 } = await queueWithConnection();
     const { id } = q.enqueue({ connectionId, kind: 'k', idempotencyKey: 'd', payload: null }, t0);
-    q.claimDue(t0, 1);
+    q.claimDueFor(connectionId, t0, 1);
     q.fail(id, { errorClass: 'business', message: 'duplicate invoice' }, t0, 0);
     q.dismiss(id, 'entered by hand in QuickBooks', 'owner', t0 + 5);
     expect(q.deadLetters(connectionId)).toEqual([]);
@@ -105,7 +105,7 @@ describe('the durable job queue', () => {
       { connectionId, kind: 'k', idempotencyKey: 'auth', payload: null },
       t0,
     );
-    q.claimDue(t0, 1);
+    q.claimDueFor(connectionId, t0, 1);
     expect(q.fail(id, { errorClass: 'auth', message: '401' }, t0, 0).action).toBe(
       'pause_connection',
     );
@@ -115,8 +115,10 @@ describe('the durable job queue', () => {
   it('runs again, with the same key, the jobs that were running when the process stopped', async () => {
     const { q, connectionId, t0 } = await queueWithConnection();
     q.enqueue({ connectionId, kind: 'k', idempotencyKey: 'crash', payload: null }, t0);
-    expect(q.claimDue(t0, 1)).toHaveLength(1);
+    expect(q.claimDueFor(connectionId, t0, 1)).toHaveLength(1);
     expect(q.requeueInterrupted(t0 + 100)).toBe(1);
-    expect(q.claimDue(t0 + 100, 1)).toMatchObject([{ idempotencyKey: 'crash', attempts: 2 }]);
+    expect(q.claimDueFor(connectionId, t0 + 100, 1)).toMatchObject([
+      { idempotencyKey: 'crash', attempts: 2 },
+    ]);
   });
 });

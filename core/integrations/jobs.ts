@@ -3,6 +3,7 @@
 // retries follow rules.ts. Workers that run jobs and talk to providers build on this.
 import type { AuditLog } from '../audit/repo.ts';
 import type { Db } from '../db/open.ts';
+import { preparedFor, type Statement } from '../db/statements.ts';
 import { notFound } from '../errors.ts';
 import { retryDecision, type ErrorClass, type RetryDecision } from './rules.ts';
 
@@ -52,12 +53,14 @@ const toJob = (r: JobRow): Job => ({
 
 export class JobQueue {
   private readonly db: Db;
+  private readonly sql: (sql: string) => Statement;
   private readonly audit: AuditLog;
   private readonly insertStmt;
   private readonly existingStmt;
 
   constructor(db: Db, audit: AuditLog) {
     this.db = db;
+    this.sql = preparedFor(this.db);
     this.audit = audit;
     this.insertStmt = db
       .prepare(
@@ -99,13 +102,11 @@ export class JobQueue {
     return this.db
       .transaction(() =>
         (
-          this.db
-            .prepare(
-              `UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ?
+          this.sql(
+            `UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ?
                WHERE id IN (SELECT id FROM jobs WHERE connection_id = ? AND state IN ('queued', 'failed') AND next_run_at <= ? ORDER BY next_run_at, id LIMIT ?)
                RETURNING *`,
-            )
-            .all(now, connectionId, now, limit) as JobRow[]
+          ).all(now, connectionId, now, limit) as JobRow[]
         )
           .sort((a, b) => a.next_run_at - b.next_run_at || a.id - b.id)
           .map(toJob),
@@ -115,45 +116,24 @@ export class JobQueue {
 
   /** When a connection's next job is due (null: nothing waiting). */
   nextDueAt(connectionId: number): number | null {
-    return this.db
-      .prepare(
-        "SELECT min(next_run_at) FROM jobs WHERE connection_id = ? AND state IN ('queued', 'failed')",
-      )
+    return this.sql(
+      "SELECT min(next_run_at) FROM jobs WHERE connection_id = ? AND state IN ('queued', 'failed')",
+    )
       .pluck()
       .get(connectionId) as number | null;
   }
 
   /** Jobs waiting for a later try run now (a person resumed or retried the connection). */
   retryWaitingNow(connectionId: number, now: number): number {
-    return this.db
-      .prepare(
-        "UPDATE jobs SET next_run_at = ?, updated_at = ? WHERE connection_id = ? AND state = 'failed' AND next_run_at > ?",
-      )
-      .run(now, now, connectionId, now).changes;
-  }
-
-  /** Takes up to `limit` due jobs (oldest first) and marks them running. */
-  claimDue(now: number, limit: number): Job[] {
-    return this.db
-      .transaction(() => {
-        const rows = this.db
-          .prepare(
-            `UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ?
-             WHERE id IN (SELECT id FROM jobs WHERE state IN ('queued', 'failed') AND next_run_at <= ? ORDER BY next_run_at, id LIMIT ?)
-             RETURNING *`,
-          )
-          .all(now, now, limit) as JobRow[];
-        return rows.sort((a, b) => a.next_run_at - b.next_run_at || a.id - b.id).map(toJob);
-      })
-      .immediate();
+    return this.sql(
+      "UPDATE jobs SET next_run_at = ?, updated_at = ? WHERE connection_id = ? AND state = 'failed' AND next_run_at > ?",
+    ).run(now, now, connectionId, now).changes;
   }
 
   succeed(id: number, now: number): void {
-    this.db
-      .prepare(
-        "UPDATE jobs SET state = 'succeeded', error_class = NULL, error_message = NULL, updated_at = ? WHERE id = ? AND state = 'running'",
-      )
-      .run(now, id);
+    this.sql(
+      "UPDATE jobs SET state = 'succeeded', error_class = NULL, error_message = NULL, updated_at = ? WHERE id = ? AND state = 'running'",
+    ).run(now, id);
   }
 
   /**
@@ -166,7 +146,7 @@ export class JobQueue {
     now: number,
     random: number,
   ): RetryDecision {
-    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    const row = this.sql('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
     if (!row) throw notFound('job_not_found', `There is no job ${id}.`);
     const decision = retryDecision({
       errorClass: f.errorClass,
@@ -181,28 +161,24 @@ export class JobQueue {
         : decision.action === 'dead_letter'
           ? ['dead', row.next_run_at]
           : ['queued', now];
-    this.db
-      .prepare(
-        'UPDATE jobs SET state = ?, next_run_at = ?, error_class = ?, error_message = ?, updated_at = ? WHERE id = ?',
-      )
-      .run(
-        state,
-        nextRunAt,
-        f.errorClass,
-        decision.action === 'dead_letter' ? decision.reason : f.message,
-        now,
-        id,
-      );
+    this.sql(
+      'UPDATE jobs SET state = ?, next_run_at = ?, error_class = ?, error_message = ?, updated_at = ? WHERE id = ?',
+    ).run(
+      state,
+      nextRunAt,
+      f.errorClass,
+      decision.action === 'dead_letter' ? decision.reason : f.message,
+      now,
+      id,
+    );
     return decision;
   }
 
   /** At start: jobs that were running when the process stopped run again (same key). */
   requeueInterrupted(now: number): number {
-    return this.db
-      .prepare(
-        "UPDATE jobs SET state = 'queued', next_run_at = ?, updated_at = ? WHERE state = 'running'",
-      )
-      .run(now, now).changes;
+    return this.sql(
+      "UPDATE jobs SET state = 'queued', next_run_at = ?, updated_at = ? WHERE state = 'running'",
+    ).run(now, now).changes;
   }
 
   /** Counts by state for one connection (the health view). */
@@ -213,17 +189,15 @@ export class JobQueue {
     dead: number;
     oldestWaitingAt: number | null;
   } {
-    const r = this.db
-      .prepare(
-        `SELECT
+    const r = this.sql(
+      `SELECT
            coalesce(sum(state = 'queued'), 0) AS waiting,
            coalesce(sum(state = 'failed'), 0) AS retrying,
            coalesce(sum(state = 'running'), 0) AS running,
            coalesce(sum(state = 'dead' AND dismissed_at IS NULL), 0) AS dead,
            min(CASE WHEN state IN ('queued', 'failed') THEN created_at END) AS oldest
          FROM jobs WHERE connection_id = ?`,
-      )
-      .get(connectionId) as {
+    ).get(connectionId) as {
       waiting: number;
       retrying: number;
       running: number;
@@ -240,17 +214,15 @@ export class JobQueue {
   }
 
   get(id: number): Job | null {
-    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    const row = this.sql('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
     return row ? toJob(row) : null;
   }
 
   deadLetters(connectionId: number): Job[] {
     return (
-      this.db
-        .prepare(
-          "SELECT * FROM jobs WHERE connection_id = ? AND state = 'dead' AND dismissed_at IS NULL ORDER BY id",
-        )
-        .all(connectionId) as JobRow[]
+      this.sql(
+        "SELECT * FROM jobs WHERE connection_id = ? AND state = 'dead' AND dismissed_at IS NULL ORDER BY id",
+      ).all(connectionId) as JobRow[]
     ).map(toJob);
   }
 
@@ -261,11 +233,9 @@ export class JobQueue {
         const targets = ids === 'all' ? this.deadLetters(connectionId).map((j) => j.id) : ids;
         let n = 0;
         for (const id of targets) {
-          n += this.db
-            .prepare(
-              "UPDATE jobs SET state = 'queued', attempts = 0, next_run_at = ?, updated_at = ? WHERE id = ? AND connection_id = ? AND state = 'dead' AND dismissed_at IS NULL",
-            )
-            .run(now, now, id, connectionId).changes;
+          n += this.sql(
+            "UPDATE jobs SET state = 'queued', attempts = 0, next_run_at = ?, updated_at = ? WHERE id = ? AND connection_id = ? AND state = 'dead' AND dismissed_at IS NULL",
+          ).run(now, now, id, connectionId).changes;
         }
         this.audit.record({
           actor,
@@ -283,11 +253,9 @@ export class JobQueue {
   dismiss(id: number, reason: string, actor: string, now: number): void {
     this.db
       .transaction(() => {
-        const changed = this.db
-          .prepare(
-            "UPDATE jobs SET dismissed_at = ?, dismissed_by = ?, dismiss_reason = ?, updated_at = ? WHERE id = ? AND state = 'dead' AND dismissed_at IS NULL",
-          )
-          .run(now, actor, reason, now, id).changes;
+        const changed = this.sql(
+          "UPDATE jobs SET dismissed_at = ?, dismissed_by = ?, dismiss_reason = ?, updated_at = ? WHERE id = ? AND state = 'dead' AND dismissed_at IS NULL",
+        ).run(now, actor, reason, now, id).changes;
         if (changed === 0)
           throw notFound('dead_letter_not_found', `Job ${id} is not in the dead-letter queue.`);
         this.audit.record({
@@ -303,10 +271,9 @@ export class JobQueue {
 
   /** Jobs waiting to run (queued or waiting for a retry) for one connection. */
   depth(connectionId: number): number {
-    return this.db
-      .prepare(
-        "SELECT count(*) FROM jobs WHERE connection_id = ? AND state IN ('queued', 'failed', 'running')",
-      )
+    return this.sql(
+      "SELECT count(*) FROM jobs WHERE connection_id = ? AND state IN ('queued', 'failed', 'running')",
+    )
       .pluck()
       .get(connectionId) as number;
   }

@@ -3,6 +3,7 @@
 // explained with last month's mappings, and nothing is rewritten.
 import type { AuditLog } from '../audit/repo.ts';
 import type { Db } from '../db/open.ts';
+import { preparedFor, type Statement } from '../db/statements.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import { DOMAIN_EVENTS, type MappingGroup, type ProviderDefinition } from './model.ts';
 
@@ -45,28 +46,28 @@ interface Row {
 
 export class Mappings {
   private readonly db: Db;
+  private readonly sql: (sql: string) => Statement;
   private readonly audit: AuditLog;
   /** Current mappings per connection and group; cleared on every change. */
   private cache = new Map<string, Map<string, string>>();
 
   constructor(db: Db, audit: AuditLog) {
     this.db = db;
+    this.sql = preparedFor(this.db);
     this.audit = audit;
   }
 
   /** The mappings in force at `at`: the latest row per internal code, removals left out. */
   current(connectionId: number, group: string, at: number): Mapping[] {
-    const rows = this.db
-      .prepare(
-        `SELECT m.* FROM mappings m
+    const rows = this.sql(
+      `SELECT m.* FROM mappings m
          WHERE m.connection_id = ? AND m.map_group = ? AND m.id = (
            SELECT id FROM mappings x
            WHERE x.connection_id = m.connection_id AND x.map_group = m.map_group
              AND x.internal_code = m.internal_code AND x.effective_at <= ?
            ORDER BY x.effective_at DESC, x.id DESC LIMIT 1)
          ORDER BY m.internal_code`,
-      )
-      .all(connectionId, group, at) as Row[];
+    ).all(connectionId, group, at) as Row[];
     return rows
       .filter((r) => r.external_code !== null)
       .map((r) => ({
@@ -94,11 +95,9 @@ export class Mappings {
   /** Every change for a group, newest first (the history view). */
   history(connectionId: number, group: string): MappingChange[] {
     return (
-      this.db
-        .prepare(
-          'SELECT * FROM mappings WHERE connection_id = ? AND map_group = ? ORDER BY effective_at DESC, id DESC',
-        )
-        .all(connectionId, group) as Row[]
+      this.sql(
+        'SELECT * FROM mappings WHERE connection_id = ? AND map_group = ? ORDER BY effective_at DESC, id DESC',
+      ).all(connectionId, group) as Row[]
     ).map((r) => ({
       id: r.id,
       internalCode: r.internal_code,
@@ -150,11 +149,9 @@ export class Mappings {
               `${external} is already mapped from ${taken.internalCode}; in ${g.name} each code is used once.`,
             );
         }
-        this.db
-          .prepare(
-            'INSERT INTO mappings (connection_id, map_group, internal_code, external_code, effective_at, changed_by, source) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          )
-          .run(o.connectionId, o.group, o.internalCode, external, now, actor, o.source ?? 'local');
+        this.sql(
+          'INSERT INTO mappings (connection_id, map_group, internal_code, external_code, effective_at, changed_by, source) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        ).run(o.connectionId, o.group, o.internalCode, external, now, actor, o.source ?? 'local');
         this.audit.record({
           actor,
           action: 'integration.mapping',
@@ -176,34 +173,28 @@ export class Mappings {
   /** Whether an internal code has ever been mapped here (a template leaves those alone). */
   hasHistory(connectionId: number, group: string, internalCode: string): boolean {
     return (
-      this.db
-        .prepare(
-          'SELECT 1 FROM mappings WHERE connection_id = ? AND map_group = ? AND internal_code = ? LIMIT 1',
-        )
-        .get(connectionId, group, internalCode) !== undefined
+      this.sql(
+        'SELECT 1 FROM mappings WHERE connection_id = ? AND map_group = ? AND internal_code = ? LIMIT 1',
+      ).get(connectionId, group, internalCode) !== undefined
     );
   }
 
   // Reference data: what the provider offers (accounts, tax codes), cached with its age.
 
   putReference(connectionId: number, kind: string, items: ReferenceItem[], now: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO reference_data (connection_id, kind, items, refreshed_at) VALUES (?, ?, ?, ?)
+    this.sql(
+      `INSERT INTO reference_data (connection_id, kind, items, refreshed_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (connection_id, kind) DO UPDATE SET items = excluded.items, refreshed_at = excluded.refreshed_at`,
-      )
-      .run(connectionId, kind, JSON.stringify(items), now);
+    ).run(connectionId, kind, JSON.stringify(items), now);
   }
 
   reference(
     connectionId: number,
     kind: string,
   ): { items: ReferenceItem[]; refreshedAt: number } | null {
-    const row = this.db
-      .prepare(
-        'SELECT items, refreshed_at FROM reference_data WHERE connection_id = ? AND kind = ?',
-      )
-      .get(connectionId, kind) as { items: string; refreshed_at: number } | undefined;
+    const row = this.sql(
+      'SELECT items, refreshed_at FROM reference_data WHERE connection_id = ? AND kind = ?',
+    ).get(connectionId, kind) as { items: string; refreshed_at: number } | undefined;
     return row
       ? { items: JSON.parse(row.items) as ReferenceItem[], refreshedAt: row.refreshed_at }
       : null;

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
+import { preparedFor, type Statement } from '../db/statements.ts';
 import type { DomainEventType } from './model.ts';
 
 export interface DomainEvent {
@@ -38,6 +39,7 @@ const toEvent = (r: Row): DomainEvent => ({
 
 export class Outbox {
   private readonly db: Db;
+  private readonly sql: (sql: string) => Statement;
   private readonly clock: Clock;
   private readonly onPublish: () => void;
   private readonly insertStmt;
@@ -46,6 +48,7 @@ export class Outbox {
   /** `onPublish` wakes the dispatcher (after the current synchronous work, so after commit). */
   constructor(db: Db, clock: Clock, onPublish: () => void = () => {}) {
     this.db = db;
+    this.sql = preparedFor(this.db);
     this.clock = clock;
     this.onPublish = onPublish;
     this.insertStmt = db.prepare(
@@ -87,15 +90,15 @@ export class Outbox {
   /** Events after `afterId`, oldest first. */
   after(afterId: number, limit: number): DomainEvent[] {
     return (
-      this.db
-        .prepare('SELECT * FROM domain_events WHERE id > ? ORDER BY id LIMIT ?')
-        .all(afterId, limit) as Row[]
+      this.sql('SELECT * FROM domain_events WHERE id > ? ORDER BY id LIMIT ?').all(
+        afterId,
+        limit,
+      ) as Row[]
     ).map(toEvent);
   }
 
   get(id: number): DomainEvent | null {
-    const row = this.db.prepare('SELECT * FROM domain_events WHERE id = ?').get(id) as
-      Row | undefined;
+    const row = this.sql('SELECT * FROM domain_events WHERE id = ?').get(id) as Row | undefined;
     return row ? toEvent(row) : null;
   }
 }

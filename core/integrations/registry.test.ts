@@ -55,3 +55,16 @@ describe('the provider registry', () => {
     });
   });
 });
+
+describe('provider permissions', () => {
+  it('has an integration:sync:<provider> permission, named in roles.json, for every provider', async () => {
+    const { permissions } = await import('../auth/model.ts');
+    const roles = (await import('../../resources/roles.json', { with: { type: 'json' } })).default;
+    for (const code of loadProviders().keys()) {
+      const permission = `integration:sync:${code}`;
+      expect(permissions as readonly string[]).toContain(permission);
+      expect(Object.keys(roles.permissions)).toContain(permission);
+      expect(roles.roles.owner).toContain(permission);
+    }
+  });
+});

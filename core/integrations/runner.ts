@@ -59,8 +59,10 @@ export class JobRunner {
   private readonly stopping = new AbortController();
   private running = false;
   private timer: NodeJS.Timeout | null = null;
-  private flushQueued = false;
-  private ticking = false;
+  private pumpQueued = false;
+  /** New events may wait in the outbox: the next pump fans them out. */
+  private eventsPending = true;
+  private recordedSomething = false;
 
   constructor(o: {
     db: Db;
@@ -100,11 +102,10 @@ export class JobRunner {
     this.wake();
   }
 
-  /** Something may be due: tick soon. */
+  /** Something may be due (an event was published, settings changed): pump soon. */
   wake(): void {
-    if (!this.running) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.loop(), 0);
+    this.eventsPending = true;
+    this.schedule(0);
   }
 
   /** Settings changed: the next job reads them again. */
@@ -128,8 +129,7 @@ export class JobRunner {
     if (this.timer) clearTimeout(this.timer);
     this.stopping.abort();
     while (this.inFlightTotal() > 0) await this.nextSettle();
-    this.flush();
-    this.closeRuns(true);
+    this.record(true);
   }
 
   /**
@@ -137,45 +137,104 @@ export class JobRunner {
    * flight, then records everything.
    */
   async runUntilIdle(): Promise<void> {
+    this.eventsPending = true;
     for (;;) {
-      this.dispatcher.fanOut();
-      const launched = this.tick();
-      if (launched === 0 && this.inFlightTotal() === 0) {
-        this.flush();
-        if (this.tick() === 0 && this.inFlightTotal() === 0) break;
-        continue;
+      const launched = this.pump();
+      if (launched === 0 && this.inFlightTotal() === 0 && this.finished.length === 0) break;
+      if (this.inFlightTotal() > 0) {
+        await this.nextSettle();
+        await this.batchWindow();
       }
-      if (this.inFlightTotal() > 0) await this.nextSettle();
-      this.flush();
     }
-    this.closeRuns(false);
+    this.record(false);
   }
 
-  private async loop(): Promise<void> {
-    if (!this.running || this.ticking) return;
-    this.ticking = true;
-    this.timer = null;
-    let delay = this.pollMs;
+  private schedule(ms: number): void {
+    if (!this.running) return;
+    if (this.timer) {
+      if (ms > 0) return; // a pump is already coming
+      clearTimeout(this.timer);
+    }
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.loop();
+    }, ms);
+  }
+
+  private loop(): void {
+    if (!this.running) return;
     try {
-      this.dispatcher.fanOut();
-      this.tick();
-      this.closeRuns(false);
-      delay = Math.min(delay, this.untilNextDue());
+      this.pump();
+      this.schedule(Math.max(5, Math.min(this.pollMs, this.untilNextDue())));
     } catch (error) {
       this.log.error('The integration workers hit an error; they carry on', {
         error: String(error),
       });
-    } finally {
-      this.ticking = false;
+      this.schedule(this.pollMs);
     }
-    if (this.running && !this.timer)
-      this.timer = setTimeout(() => void this.loop(), Math.max(delay, 5));
+  }
+
+  /**
+   * One step, in one transaction: record what finished, fan out new events, and claim what
+   * may start now within each connection's limits. Jobs start after the commit, so a claim
+   * is on disk before anything is sent. Returns how many jobs it started.
+   */
+  private pump(): number {
+    const started: [Connection, Job][] = [];
+    this.db
+      .transaction(() => {
+        this.recordFinished();
+        if (this.eventsPending) {
+          this.eventsPending = false;
+          this.dispatcher.fanOut();
+        }
+        for (const c of this.activeConnections()) {
+          const limits = this.connections.limits(c);
+          const free = limits.concurrency - (this.inflight.get(c.id) ?? 0);
+          if (free <= 0) continue;
+          const allowed = this.take(c, limits.perSecond, free);
+          const claimed = this.jobs.claimDueFor(c.id, this.clock.now(), allowed);
+          this.giveBack(c.id, allowed - claimed.length);
+          for (const job of claimed) started.push([c, job]);
+        }
+        this.closeRuns(false);
+      })
+      .immediate();
+    for (const [c, job] of started) this.launch(c, job);
+    if (this.recordedSomething) {
+      this.recordedSomething = false;
+      this.onRecorded();
+    }
+    return started.length;
+  }
+
+  /** Records outside a pump (stopping): outcomes and open runs. */
+  private record(all: boolean): void {
+    this.db
+      .transaction(() => {
+        this.recordFinished();
+        this.closeRuns(all);
+      })
+      .immediate();
+    if (this.recordedSomething) {
+      this.recordedSomething = false;
+      this.onRecorded();
+    }
   }
 
   private inFlightTotal(): number {
     let n = 0;
     for (const v of this.inflight.values()) n += v;
     return n;
+  }
+
+  /**
+   * How long to let answers gather before recording them: at once when at least half of
+   * what was in flight has answered, else a millisecond (so the rest can land in the batch).
+   */
+  private batchWindow(): Promise<void> {
+    const gathered = this.finished.length >= this.inFlightTotal();
+    return new Promise((r) => (gathered ? setImmediate(r) : setTimeout(r, 1)));
   }
 
   private nextSettle(): Promise<void> {
@@ -203,28 +262,12 @@ export class JobRunner {
     if (b) b.tokens += n;
   }
 
-  /** Starts what may start now; returns how many jobs it launched. */
-  private tick(): number {
-    let launched = 0;
-    for (const c of this.activeConnections()) {
-      const limits = this.connections.limits(c);
-      const free = limits.concurrency - (this.inflight.get(c.id) ?? 0);
-      if (free <= 0) continue;
-      const allowed = this.take(c, limits.perSecond, free);
-      const claimed = this.jobs.claimDueFor(c.id, this.clock.now(), allowed);
-      this.giveBack(c.id, allowed - claimed.length);
-      for (const job of claimed) this.launch(c, job);
-      launched += claimed.length;
-    }
-    return launched;
-  }
-
   private untilNextDue(): number {
     let soonest = Number.POSITIVE_INFINITY;
     const now = this.clock.now();
     for (const c of this.activeConnections()) {
       const due = this.jobs.nextDueAt(c.id);
-      if (due !== null) soonest = Math.min(soonest, Math.max(0, due - now));
+      if (due !== null) soonest = Math.max(0, Math.min(soonest, due - now));
     }
     return soonest;
   }
@@ -243,17 +286,13 @@ export class JobRunner {
         const waiting = this.settled;
         this.settled = [];
         for (const w of waiting) w();
-        // Outcomes that finish together are recorded in one transaction.
-        if (this.running && !this.flushQueued) {
-          this.flushQueued = true;
-          setImmediate(() => {
-            this.flushQueued = false;
-            try {
-              this.flush();
-            } catch (error) {
-              this.log.error('Recording integration job outcomes failed', { error: String(error) });
-            }
-            this.wake();
+        // Outcomes are recorded (and freed slots refilled) in batches: one transaction, one
+        // disk sync, for every answer that lands within a millisecond or so.
+        if (this.running && !this.pumpQueued) {
+          this.pumpQueued = true;
+          void this.batchWindow().then(() => {
+            this.pumpQueued = false;
+            this.loop();
           });
         }
       });
@@ -285,49 +324,43 @@ export class JobRunner {
     return adapter.perform(job, ctx);
   }
 
-  /** Records finished jobs: job state, connection lifecycle and the run, in one transaction. */
-  private flush(): void {
+  /** Records finished jobs (inside the pump's transaction): job state, lifecycle, the run. */
+  private recordFinished(): void {
     if (this.finished.length === 0) return;
     const batch = this.finished;
     this.finished = [];
-    this.db
-      .transaction(() => {
-        for (const { job, outcome, at } of batch) {
-          let record: RecordOutcome = 'success';
-          let message: string | null = null;
-          if (outcome.ok) {
-            this.jobs.succeed(job.id, at);
-            this.connections.recordJobOutcome(job.connectionId, { type: 'job_succeeded' });
-          } else {
-            const decision = this.jobs.fail(
-              job.id,
-              {
-                errorClass: outcome.errorClass,
-                message: outcome.message,
-                ...(outcome.retryAfterMs !== undefined
-                  ? { retryAfterMs: outcome.retryAfterMs }
-                  : {}),
-              },
-              at,
-              this.random(),
-            );
-            record =
-              decision.action === 'retry'
-                ? 'retrying'
-                : decision.action === 'dead_letter'
-                  ? 'dead'
-                  : 'paused';
-            message = decision.action === 'dead_letter' ? decision.reason : outcome.message;
-            this.connections.recordJobOutcome(job.connectionId, {
-              type: 'job_failed',
-              errorClass: outcome.errorClass,
-            });
-          }
-          this.note(job, outcome, record, message, at);
-        }
-      })
-      .immediate();
-    this.onRecorded();
+    this.recordedSomething = true;
+    for (const { job, outcome, at } of batch) {
+      let record: RecordOutcome = 'success';
+      let message: string | null = null;
+      if (outcome.ok) {
+        this.jobs.succeed(job.id, at);
+        this.connections.recordJobOutcome(job.connectionId, { type: 'job_succeeded' });
+      } else {
+        const decision = this.jobs.fail(
+          job.id,
+          {
+            errorClass: outcome.errorClass,
+            message: outcome.message,
+            ...(outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {}),
+          },
+          at,
+          this.random(),
+        );
+        record =
+          decision.action === 'retry'
+            ? 'retrying'
+            : decision.action === 'dead_letter'
+              ? 'dead'
+              : 'paused';
+        message = decision.action === 'dead_letter' ? decision.reason : outcome.message;
+        this.connections.recordJobOutcome(job.connectionId, {
+          type: 'job_failed',
+          errorClass: outcome.errorClass,
+        });
+      }
+      this.note(job, outcome, record, message, at);
+    }
   }
 
   private note(

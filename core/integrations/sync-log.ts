@@ -1,6 +1,7 @@
 // The sync log: one row per run of a connection's feature (a drain of its due jobs, a
 // scheduled or manual run), with per-record results when some records failed.
 import type { Db } from '../db/open.ts';
+import { preparedFor, type Statement } from '../db/statements.ts';
 
 export type RunStatus = 'success' | 'partial' | 'failed';
 export type RecordOutcome = 'success' | 'retrying' | 'dead' | 'paused';
@@ -68,36 +69,36 @@ export const RECORDS_PER_RUN = 500;
 
 export class SyncLog {
   private readonly db: Db;
+  private readonly sql: (sql: string) => Statement;
 
   constructor(db: Db) {
     this.db = db;
+    this.sql = preparedFor(this.db);
   }
 
   /** Records a finished run; per-record results are kept only when something failed. */
   record(run: Omit<SyncRun, 'id' | 'status'> & { records?: SyncRecord[] }): number {
     const status = runStatusOf(run.pushed + run.pulled, run.errors);
     const id = Number(
-      this.db
-        .prepare(
-          `INSERT INTO sync_runs (connection_id, feature, direction, trigger, status, pushed, pulled, errors, message, started_at, duration_ms)
+      this.sql(
+        `INSERT INTO sync_runs (connection_id, feature, direction, trigger, status, pushed, pulled, errors, message, started_at, duration_ms)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          run.connectionId,
-          run.feature,
-          run.direction,
-          run.trigger,
-          status,
-          run.pushed,
-          run.pulled,
-          run.errors,
-          run.message,
-          run.startedAt,
-          run.durationMs,
-        ).lastInsertRowid,
+      ).run(
+        run.connectionId,
+        run.feature,
+        run.direction,
+        run.trigger,
+        status,
+        run.pushed,
+        run.pulled,
+        run.errors,
+        run.message,
+        run.startedAt,
+        run.durationMs,
+      ).lastInsertRowid,
     );
     if (status !== 'success' && run.records) {
-      const insert = this.db.prepare(
+      const insert = this.sql(
         'INSERT INTO sync_run_records (run_id, job_id, record, outcome, message) VALUES (?, ?, ?, ?, ?)',
       );
       for (const r of run.records.slice(0, RECORDS_PER_RUN))
@@ -109,21 +110,17 @@ export class SyncLog {
   /** Newest first; `before` pages back. */
   list(connectionId: number, o: { limit: number; before?: number }): SyncRun[] {
     return (
-      this.db
-        .prepare(
-          'SELECT * FROM sync_runs WHERE connection_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
-        )
-        .all(connectionId, o.before ?? Number.MAX_SAFE_INTEGER, o.limit) as RunRow[]
+      this.sql(
+        'SELECT * FROM sync_runs WHERE connection_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
+      ).all(connectionId, o.before ?? Number.MAX_SAFE_INTEGER, o.limit) as RunRow[]
     ).map(toRun);
   }
 
   records(runId: number): SyncRecord[] {
     return (
-      this.db
-        .prepare(
-          'SELECT job_id, record, outcome, message FROM sync_run_records WHERE run_id = ? ORDER BY rowid',
-        )
-        .all(runId) as {
+      this.sql(
+        'SELECT job_id, record, outcome, message FROM sync_run_records WHERE run_id = ? ORDER BY rowid',
+      ).all(runId) as {
         job_id: number | null;
         record: string;
         outcome: RecordOutcome;
@@ -137,20 +134,18 @@ export class SyncLog {
     connectionId: number,
     since: number,
   ): { succeeded: number; failed: number; lastRunAt: number | null; lastSuccessAt: number | null } {
-    const row = this.db
-      .prepare(
-        `SELECT coalesce(sum(pushed + pulled), 0) AS ok, coalesce(sum(errors), 0) AS bad FROM sync_runs
+    const row = this.sql(
+      `SELECT coalesce(sum(pushed + pulled), 0) AS ok, coalesce(sum(errors), 0) AS bad FROM sync_runs
          WHERE connection_id = ? AND started_at >= ?`,
-      )
-      .get(connectionId, since) as { ok: number; bad: number };
-    const last = this.db
-      .prepare('SELECT max(started_at + duration_ms) FROM sync_runs WHERE connection_id = ?')
+    ).get(connectionId, since) as { ok: number; bad: number };
+    const last = this.sql(
+      'SELECT max(started_at + duration_ms) FROM sync_runs WHERE connection_id = ?',
+    )
       .pluck()
       .get(connectionId) as number | null;
-    const lastOk = this.db
-      .prepare(
-        "SELECT max(started_at + duration_ms) FROM sync_runs WHERE connection_id = ? AND status != 'failed'",
-      )
+    const lastOk = this.sql(
+      "SELECT max(started_at + duration_ms) FROM sync_runs WHERE connection_id = ? AND status != 'failed'",
+    )
       .pluck()
       .get(connectionId) as number | null;
     return { succeeded: row.ok, failed: row.bad, lastRunAt: last, lastSuccessAt: lastOk };

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { AuditLog } from '../audit/repo.ts';
 import type { Db } from '../db/open.ts';
+import { preparedFor, type Statement } from '../db/statements.ts';
 import { invalid, notFound } from '../errors.ts';
 import { eventsOffered, featureUpdateSchema, type FeatureSettings } from './features.ts';
 import { internalCodesOf, type Mappings } from './mappings.ts';
@@ -36,6 +37,7 @@ export type PartnerTemplate = z.infer<typeof partnerTemplateSchema>;
 
 export class PartnerTemplates {
   private readonly db: Db;
+  private readonly sql: (sql: string) => Statement;
   private readonly audit: AuditLog;
   private readonly providers: ReadonlyMap<string, ProviderDefinition>;
   /** Told the code of a template that changed (connections using it drop cached settings). */
@@ -43,6 +45,7 @@ export class PartnerTemplates {
 
   constructor(o: { db: Db; audit: AuditLog; providers: ReadonlyMap<string, ProviderDefinition> }) {
     this.db = o.db;
+    this.sql = preparedFor(this.db);
     this.audit = o.audit;
     this.providers = o.providers;
   }
@@ -89,8 +92,7 @@ export class PartnerTemplates {
           `"${m.internalCode}" is not one of the codes ${g.name} maps.`,
         );
     }
-    const existing = this.db
-      .prepare('SELECT provider FROM partner_templates WHERE code = ?')
+    const existing = this.sql('SELECT provider FROM partner_templates WHERE code = ?')
       .pluck()
       .get(t.code) as string | undefined;
     if (existing && existing !== t.provider)
@@ -100,13 +102,11 @@ export class PartnerTemplates {
       );
     this.db
       .transaction(() => {
-        this.db
-          .prepare(
-            `INSERT INTO partner_templates (code, provider, name, version, body, received_at) VALUES (?, ?, ?, ?, ?, ?)
+        this.sql(
+          `INSERT INTO partner_templates (code, provider, name, version, body, received_at) VALUES (?, ?, ?, ?, ?, ?)
              ON CONFLICT (code) DO UPDATE SET name = excluded.name, version = excluded.version, body = excluded.body, received_at = excluded.received_at
              WHERE excluded.version > partner_templates.version`,
-          )
-          .run(t.code, t.provider, t.name, t.version, JSON.stringify(t), now);
+        ).run(t.code, t.provider, t.name, t.version, JSON.stringify(t), now);
         this.audit.record({
           actor,
           action: 'integration.template',
@@ -121,17 +121,16 @@ export class PartnerTemplates {
   }
 
   get(code: string): PartnerTemplate {
-    const body = this.db
-      .prepare('SELECT body FROM partner_templates WHERE code = ?')
-      .pluck()
-      .get(code) as string | undefined;
+    const body = this.sql('SELECT body FROM partner_templates WHERE code = ?').pluck().get(code) as
+      string | undefined;
     if (!body) throw notFound('template_not_found', `There is no partner template ${code}.`);
     return partnerTemplateSchema.parse(JSON.parse(body));
   }
 
   list(provider?: string): PartnerTemplate[] {
-    const rows = this.db
-      .prepare('SELECT body FROM partner_templates WHERE @p IS NULL OR provider = @p ORDER BY name')
+    const rows = this.sql(
+      'SELECT body FROM partner_templates WHERE @p IS NULL OR provider = @p ORDER BY name',
+    )
       .pluck()
       .all({ p: provider ?? null }) as string[];
     return rows.map((b) => partnerTemplateSchema.parse(JSON.parse(b)));

@@ -45,6 +45,8 @@ ALTER TABLE connections ADD COLUMN template_code TEXT;
 ALTER TABLE connections ADD COLUMN activated_at INTEGER;
 
 ALTER TABLE jobs ADD COLUMN feature TEXT;
+-- Workers claim per connection now; the store-wide due index only cost every enqueue a write.
+DROP INDEX jobs_due;
 CREATE INDEX jobs_due_by_connection ON jobs (connection_id, next_run_at, id) WHERE state IN ('queued', 'failed');
 
 -- The sync log: one row per run, and per-record results when a run was partial or failed.
