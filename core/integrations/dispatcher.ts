@@ -18,6 +18,8 @@ export type JobKind = 'deliver_event' | 'run_feature';
 
 export interface DeliverEventPayload {
   event: Omit<DomainEvent, 'id'> & { id: number };
+  /** What sent it on its way (the sync log says so). */
+  trigger: 'on_event' | 'on_schedule' | 'on_manual';
 }
 export interface RunFeaturePayload {
   trigger: 'on_schedule' | 'on_manual';
@@ -99,7 +101,11 @@ export class Dispatcher {
   }
 
   /** Sends a feature's pending events (from its watermark), in batches, once each. */
-  fanOutFeature(connectionId: number, f: FeatureSetting): number {
+  fanOutFeature(
+    connectionId: number,
+    f: FeatureSetting,
+    trigger: DeliverEventPayload['trigger'] = 'on_event',
+  ): number {
     const types = new Set(f.events ?? []);
     let watermark = f.watermark;
     let queued = 0;
@@ -114,7 +120,7 @@ export class Dispatcher {
           const now = this.clock.now();
           for (const e of events) {
             if (!types.has(e.type)) continue;
-            const payload: DeliverEventPayload = { event: e };
+            const payload: DeliverEventPayload = { event: e, trigger };
             const { created } = this.jobs.enqueue(
               {
                 connectionId,
@@ -153,7 +159,7 @@ export class Dispatcher {
     if (!f.enabled)
       throw conflict('feature_off', `"${f.name}" is switched off for this connection.`);
     const queued = f.events
-      ? this.fanOutFeature(connectionId, f)
+      ? this.fanOutFeature(connectionId, f, 'on_manual')
       : this.queueRun(connectionId, f, 'on_manual');
     if (queued > 0) this.onQueued();
     return { queued };
@@ -179,6 +185,33 @@ export class Dispatcher {
     );
     this.features.advance(connectionId, f.key, f.watermark, now);
     return created ? 1 : 0;
+  }
+
+  /**
+   * What a schedule does when it fires: an event feature sends what gathered since its last
+   * run (a digest); any other feature queues one run. Nothing for a connection no longer active.
+   */
+  runScheduled(connectionId: number, featureKey: string): number {
+    const row = this.sql('SELECT provider, state FROM connections WHERE id = ?').get(
+      connectionId,
+    ) as { provider: string; state: string } | undefined;
+    const provider = row && this.providers.get(row.provider);
+    if (!row || !provider || row.state !== 'active') return 0;
+    const f = this.features.get(connectionId, provider, featureKey);
+    if (!f.enabled) return 0;
+    const queued = f.events
+      ? this.fanOutFeature(connectionId, f, 'on_schedule')
+      : this.queueRun(connectionId, f, 'on_schedule');
+    if (queued > 0) this.onQueued();
+    return queued;
+  }
+
+  /** The scheduled features and when each runs next (the connection page shows it). */
+  schedules(): { connectionId: number; feature: string; nextRun: Date | null }[] {
+    return [...this.crons].map(([key, cron]) => {
+      const [id, feature] = key.split(':');
+      return { connectionId: Number(id), feature: feature ?? '', nextRun: cron.nextRun() };
+    });
   }
 
   /** Keeps one croner timer per scheduled feature of an active connection. */
@@ -210,17 +243,7 @@ export class Dispatcher {
       if (f.trigger.kind !== 'on_schedule') continue;
       const cron = new Cron(f.trigger.cron, { protect: true }, () => {
         try {
-          const provider = this.providers.get(
-            this.sql('SELECT provider FROM connections WHERE id = ?')
-              .pluck()
-              .get(connectionId) as string,
-          );
-          if (!provider) return;
-          const current = this.features.get(connectionId, provider, f.key);
-          const queued = current.events
-            ? this.fanOutFeature(connectionId, current)
-            : this.queueRun(connectionId, current, 'on_schedule');
-          if (queued > 0) this.onQueued();
+          this.runScheduled(connectionId, f.key);
         } catch (error) {
           this.log.warn('A scheduled integration run could not be queued', {
             connectionId,

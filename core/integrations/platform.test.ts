@@ -273,3 +273,46 @@ describe('the integration platform, against a real webhook sink', () => {
     });
   });
 });
+
+describe('scheduled and manual triggers', () => {
+  it('a feature moved to a schedule sends nothing live, then everything pending when its schedule fires', async () => {
+    const { s, sink, connectionId, publish } = await webhookSetup();
+    const i = s.integrations;
+    i.updateFeature('owner', connectionId, 'domain_events', {
+      trigger: { kind: 'on_schedule', cron: '0 6 * * *' },
+    });
+    i.dispatcher.startSchedules();
+    const pending = publish(4);
+    await i.runner.runUntilIdle();
+    expect(sink.stats().accepted).toBe(0);
+    const [schedule] = i.dispatcher.schedules();
+    expect(schedule).toMatchObject({ connectionId, feature: 'domain_events' });
+    expect(schedule?.nextRun?.getHours()).toBe(6);
+    expect(i.dispatcher.runScheduled(connectionId, 'domain_events')).toBe(4);
+    await i.runner.runUntilIdle();
+    expect(sink.accepted().map((a) => a.eventId)).toEqual(pending);
+    expect(i.syncLog.list(connectionId, { limit: 1 })[0]?.trigger).toBe('on_schedule');
+    i.connections.pause('owner', connectionId);
+    i.dispatcher.fanOut();
+    expect(i.dispatcher.schedules()).toEqual([]); // a paused connection has no timer
+    i.dispatcher.stop();
+  });
+
+  it('“Sync now” on a manual feature sends what is pending; a test event needs a feature that sends it', async () => {
+    const { s, sink, connectionId, publish } = await webhookSetup();
+    const i = s.integrations;
+    i.updateFeature('owner', connectionId, 'domain_events', { trigger: { kind: 'on_manual' } });
+    publish(2);
+    await i.runner.runUntilIdle();
+    expect(sink.stats().accepted).toBe(0);
+    expect(i.runNow('owner', connectionId, 'domain_events')).toEqual({ queued: 2 });
+    await i.runner.runUntilIdle();
+    expect(sink.stats().accepted).toBe(2);
+    expect(i.syncLog.list(connectionId, { limit: 1 })[0]?.trigger).toBe('on_manual');
+    i.updateFeature('owner', connectionId, 'domain_events', {
+      trigger: null,
+      events: ['sale.completed'],
+    });
+    expect(() => i.sendTestEvent('owner', connectionId)).toThrow(/integration\.test/);
+  });
+});

@@ -56,7 +56,14 @@ export const integrationsRouter = router({
       return {
         ...detail,
         settings: await i.connections.settings(input.id),
-        features: i.features.list(input.id, detail.definition),
+        features: i.features.list(input.id, detail.definition).map((f) => ({
+          ...f,
+          nextRunAt:
+            i.dispatcher
+              .schedules()
+              .find((x) => x.connectionId === input.id && x.feature === f.key)
+              ?.nextRun?.getTime() ?? null,
+        })),
         templates: i.templates.list(detail.provider),
       };
     }),

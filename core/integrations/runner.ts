@@ -8,7 +8,7 @@ import type { Db } from '../db/open.ts';
 import type { Logger } from '../log/logger.ts';
 import type { AdapterContext, JobOutcome, ProviderAdapter } from './adapter.ts';
 import type { Connection, ConnectionService } from './connections.ts';
-import type { Dispatcher, RunFeaturePayload } from './dispatcher.ts';
+import type { Dispatcher } from './dispatcher.ts';
 import type { Job, JobQueue } from './jobs.ts';
 import type { Mappings } from './mappings.ts';
 import type { SettingValue } from './model.ts';
@@ -381,11 +381,9 @@ export class JobRunner {
         feature,
         direction: f?.direction ?? 'outbound',
         trigger:
-          job.kind === 'run_feature'
-            ? (job.payload as RunFeaturePayload).trigger
-            : job.attempts > 1
-              ? 'retry'
-              : 'on_event',
+          job.attempts > 1
+            ? 'retry'
+            : ((job.payload as { trigger?: string } | null)?.trigger ?? 'on_event'),
         startedAt: at,
         pushed: 0,
         pulled: 0,

@@ -344,6 +344,14 @@ export class IntegrationService {
     const c = this.connections.get(id);
     if (c.state !== 'active')
       throw conflict('not_active', 'Enable the connection before sending a test event.');
+    const listening = this.features
+      .list(id, this.provider(c.provider))
+      .some((f) => f.enabled && f.events?.includes('integration.test'));
+    if (!listening)
+      throw conflict(
+        'test_event_not_sent',
+        'This connection does not send test events: tick “integration.test” among the events a feature sends.',
+      );
     return this.db
       .transaction(() => {
         const { uid } = this.outbox.publish({

@@ -408,6 +408,7 @@ export const en = {
       useDefault: 'Use the default',
       saved: 'Feature saved.',
       lastRun: 'Last run {{time}}',
+      nextRun: 'next run {{time}}',
       direction: {
         outbound: 'Sends',
         inbound: 'Receives',

@@ -412,6 +412,7 @@ export const es: typeof en = {
       useDefault: 'Usar el predeterminado',
       saved: 'Función guardada.',
       lastRun: 'Última ejecución {{time}}',
+      nextRun: 'próxima ejecución {{time}}',
       direction: {
         outbound: 'Envía',
         inbound: 'Recibe',

@@ -147,6 +147,9 @@ function FeatureCard(props: {
                   time: formatEpoch(f.lastRunAt, i18n.language),
                 })
               : ''}
+            {f.nextRunAt
+              ? ` · ${t('integrations.features.nextRun', { time: formatEpoch(f.nextRunAt, i18n.language) })}`
+              : ''}
           </Text>
           <Group gap="xs">
             {f.overridden && !readOnly && (
