@@ -174,4 +174,25 @@ describe('integrations, end to end', () => {
     expect(sink.stats().eventsAcceptedTwice).toEqual([]);
     expect(pageProblems).toEqual([]);
   });
+
+  it('a refused event waits in the dead letters with the receiver’s words, and “Retry” sends it once', async () => {
+    onFailure();
+    sink.setFault({ kind: 'status', status: 400, message: 'field total is required' });
+    await page.getByRole('button', { name: 'Send a test event' }).click();
+    await until(() => page.getByRole('tab', { name: 'Dead letters (1)' }).isVisible()).toBe(true);
+    await page.getByRole('tab', { name: 'Dead letters (1)' }).click();
+    await until(() => page.getByTestId('dead-letter-error').textContent()).toBe(
+      'The receiver answered 400 Bad Request: field total is required',
+    );
+    sink.setFault({ kind: 'none' });
+    await page
+      .getByTestId('dead-letters')
+      .getByRole('button', { name: 'Retry', exact: true })
+      .click();
+    await until(() => sink.stats().accepted).toBe(7);
+    await until(() => page.getByTestId('dead-letters-empty').isVisible()).toBe(true);
+    await until(badge).toBe('green');
+    expect(sink.stats().eventsAcceptedTwice).toEqual([]);
+    expect(pageProblems).toEqual([]);
+  });
 });

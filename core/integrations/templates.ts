@@ -18,7 +18,7 @@ export const partnerTemplateSchema = z
         /^[a-z0-9][a-z0-9._-]{1,63}$/,
         'A template code is lowercase letters, digits, dots and dashes.',
       ),
-    provider: z.string().min(1),
+    provider: z.string().min(1).max(60),
     name: z.string().min(1).max(120),
     version: z.number().int().min(1),
     /** Default settings (never secrets: those are the store's own). */

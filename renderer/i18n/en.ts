@@ -387,6 +387,10 @@ export const en = {
       templateNone: 'None',
       templateHint:
         'A partner’s defaults, applied when the connection is enabled. Your own settings are kept.',
+      templateImport: 'Import a template file',
+      templateImported: 'Template “{{name}}” received. Choose it above to use it.',
+      templateNotJson:
+        'That file is not a template: it is not JSON. Ask the partner for their template file.',
       readOnly: 'Your role can read these settings but not change them.',
     },
     features: {

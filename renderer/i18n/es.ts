@@ -390,6 +390,10 @@ export const es: typeof en = {
       templateNone: 'Ninguna',
       templateHint:
         'Los valores predeterminados de un socio, aplicados al activar la conexión. Sus propios ajustes se conservan.',
+      templateImport: 'Importar un archivo de plantilla',
+      templateImported: 'Plantilla «{{name}}» recibida. Elíjala arriba para usarla.',
+      templateNotJson:
+        'Ese archivo no es una plantilla: no es JSON. Pida al socio su archivo de plantilla.',
       readOnly: 'Su rol puede leer estos ajustes pero no cambiarlos.',
     },
     features: {

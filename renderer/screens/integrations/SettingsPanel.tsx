@@ -1,6 +1,7 @@
 import {
   Alert,
   Button,
+  FileButton,
   Group,
   NumberInput,
   PasswordInput,
@@ -79,6 +80,14 @@ export function SettingsPanel(props: { detail: Detail; canManage: boolean; onSav
     api.integrations.useTemplate.mutate({ id: detail.id, code }),
   );
   const readOnly = !props.canManage;
+  const [imported, setImported] = useState<string | null>(null);
+  const [notJson, setNotJson] = useState(false);
+  // A partner's template file: JSON, checked whole by the store server before it is kept.
+  const importTemplate = useApiMutation((body: unknown) =>
+    api.integrations.receiveTemplate.mutate(
+      body as Parameters<typeof api.integrations.receiveTemplate.mutate>[0],
+    ),
+  );
 
   return (
     <Stack gap="xl">
@@ -261,27 +270,68 @@ export function SettingsPanel(props: { detail: Detail; canManage: boolean; onSav
         </Group>
       </Stack>
 
-      {detail.templates.length > 0 && (
+      {(detail.templates.length > 0 || !readOnly) && (
         <Stack gap="sm" component="section" aria-label={t('integrations.settings.template')}>
           <Title order={3} size="h5">
             {t('integrations.settings.template')}
           </Title>
-          <ProblemAlert problem={template.problem} />
-          <Select
-            description={t('integrations.settings.templateHint')}
-            disabled={readOnly}
-            data={[
-              { value: '', label: t('integrations.settings.templateNone') },
-              ...detail.templates.map((x) => ({
-                value: x.code,
-                label: `${x.name} (v${x.version})`,
-              })),
-            ]}
-            value={detail.templateCode ?? ''}
-            onChange={async (v) => {
-              if (await template.run(v || null)) props.onSaved();
-            }}
-          />
+          <ProblemAlert problem={template.problem ?? importTemplate.problem} />
+          {notJson && (
+            <Alert color="red" variant="light" role="alert">
+              {t('integrations.settings.templateNotJson')}
+            </Alert>
+          )}
+          {imported && (
+            <Alert color="teal" variant="light" icon={<IconCheck />} role="status">
+              {t('integrations.settings.templateImported', { name: imported })}
+            </Alert>
+          )}
+          <Group align="flex-end">
+            <Select
+              style={{ flex: 1 }}
+              description={t('integrations.settings.templateHint')}
+              disabled={readOnly || detail.templates.length === 0}
+              data={[
+                { value: '', label: t('integrations.settings.templateNone') },
+                ...detail.templates.map((x) => ({
+                  value: x.code,
+                  label: `${x.name} (v${x.version})`,
+                })),
+              ]}
+              value={detail.templateCode ?? ''}
+              onChange={async (v) => {
+                if (await template.run(v || null)) props.onSaved();
+              }}
+            />
+            {!readOnly && (
+              <FileButton
+                accept="application/json,.json"
+                onChange={async (file) => {
+                  setImported(null);
+                  setNotJson(false);
+                  if (!file) return;
+                  let body: unknown;
+                  try {
+                    body = JSON.parse(await file.text());
+                  } catch {
+                    setNotJson(true);
+                    return;
+                  }
+                  const t0 = await importTemplate.run(body);
+                  if (t0) {
+                    setImported(t0.name);
+                    props.onSaved();
+                  }
+                }}
+              >
+                {(p) => (
+                  <Button variant="default" loading={importTemplate.pending} {...p}>
+                    {t('integrations.settings.templateImport')}
+                  </Button>
+                )}
+              </FileButton>
+            )}
+          </Group>
         </Stack>
       )}
     </Stack>
