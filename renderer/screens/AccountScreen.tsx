@@ -1,5 +1,4 @@
 import {
-  Alert,
   Badge,
   Button,
   Card,
@@ -12,11 +11,11 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DoneAlert } from '../components/DoneAlert.tsx';
 import { pinSchema } from '../lib/rules.ts';
 import { api } from '../api/app-client.ts';
 import { useApiMutation } from '../api/hooks.ts';
 import { ChangePasswordForm } from '../components/ChangePasswordForm.tsx';
-import { IconCheck } from '../components/icons.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { permissionLabelKey, roleLabelKey } from '../i18n/index.ts';
@@ -55,11 +54,7 @@ function PinForm({ hasPin }: { hasPin: boolean }) {
           {hasPin ? t('account.pinHasOne') : t('account.pinNone')}
         </Text>
         <ProblemAlert problem={save.problem} />
-        {saved && (
-          <Alert color="teal" variant="light" icon={<IconCheck />} role="status">
-            {t('account.pinSaved')}
-          </Alert>
-        )}
+        {saved && <DoneAlert>{t('account.pinSaved')}</DoneAlert>}
         <PasswordInput
           label={t('fields.pin')}
           inputMode="numeric"
@@ -143,11 +138,7 @@ export function AccountScreen() {
               {t('account.passwordTitle')}
             </Title>
             <Stack gap="sm">
-              {passwordSaved && (
-                <Alert color="teal" variant="light" icon={<IconCheck />} role="status">
-                  {t('account.passwordSaved')}
-                </Alert>
-              )}
+              {passwordSaved && <DoneAlert>{t('account.passwordSaved')}</DoneAlert>}
               <ChangePasswordForm
                 submitLabel={t('account.passwordSubmit')}
                 onDone={() => setPasswordSaved(true)}

@@ -15,13 +15,14 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DoneAlert } from '../components/DoneAlert.tsx';
 import type { BackupRecord } from '../../core/backup/model.ts';
 import { backupSettingsSchema } from '../lib/rules.ts';
 import { api } from '../api/app-client.ts';
 import type { Outputs } from '../api/client.ts';
 import { useApiMutation, useApiQuery } from '../api/hooks.ts';
 import { Empty } from '../components/Empty.tsx';
-import { IconBackup, IconCheck } from '../components/icons.tsx';
+import { IconBackup } from '../components/icons.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { formatBytes, formatDateTime } from '../lib/format.ts';
@@ -65,11 +66,7 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: () =
     <form onSubmit={onSubmit} noValidate aria-label={t('backups.settings')}>
       <Stack gap="sm">
         <ProblemAlert problem={save.problem} />
-        {saved && (
-          <Alert color="teal" variant="light" icon={<IconCheck />} role="status">
-            {t('backups.saved')}
-          </Alert>
-        )}
+        {saved && <DoneAlert>{t('backups.saved')}</DoneAlert>}
         <TextInput
           label={t('backups.folder')}
           description={t('backups.folderHint', { folder: settings.effectiveFolder })}

@@ -58,6 +58,16 @@ export interface WebhookSink {
   close(): Promise<void>;
 }
 
+const zeroCounts = () => ({
+  requests: 0,
+  accepted: 0,
+  duplicates: 0,
+  rejected: 0,
+  failedOnPurpose: 0,
+  pings: 0,
+  maxInFlight: 0,
+});
+
 export async function startWebhookSink(o: {
   secret: string;
   port?: number;
@@ -72,15 +82,7 @@ export async function startWebhookSink(o: {
   let accepted = new Map<string, AcceptedDelivery>();
   let byEvent = new Map<string, string>();
   let twice: string[] = [];
-  let counts = {
-    requests: 0,
-    accepted: 0,
-    duplicates: 0,
-    rejected: 0,
-    failedOnPurpose: 0,
-    pings: 0,
-    maxInFlight: 0,
-  };
+  let counts = zeroCounts();
   let inFlight = 0;
   const hanging = new Set<http.ServerResponse>();
   const now = o.now ?? (() => Date.now());
@@ -208,15 +210,7 @@ export async function startWebhookSink(o: {
       attempts = new Map();
       byEvent = new Map();
       twice = [];
-      counts = {
-        requests: 0,
-        accepted: 0,
-        duplicates: 0,
-        rejected: 0,
-        failedOnPurpose: 0,
-        pings: 0,
-        maxInFlight: 0,
-      };
+      counts = zeroCounts();
     },
     close: () =>
       new Promise<void>((resolve) => {

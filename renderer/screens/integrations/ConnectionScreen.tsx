@@ -14,6 +14,7 @@ import {
 } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DoneAlert } from '../../components/DoneAlert.tsx';
 import { Link, useParams } from 'react-router';
 import type { Permission } from '../../../core/auth/model.ts';
 import { api } from '../../api/app-client.ts';
@@ -215,11 +216,7 @@ export function ConnectionScreen() {
       />
       <Stack gap="md">
         <ProblemAlert problem={act.problem} />
-        {note && (
-          <Alert color="teal" variant="light" role="status" data-testid="connection-note">
-            {note}
-          </Alert>
-        )}
+        {note && <DoneAlert testId="connection-note">{note}</DoneAlert>}
         {canSync && d.provider === 'webhook.outbound' && d.state === 'active' && (
           <Group>
             <Button

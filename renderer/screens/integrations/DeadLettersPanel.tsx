@@ -1,5 +1,4 @@
 import {
-  Alert,
   Button,
   Checkbox,
   Group,
@@ -12,6 +11,7 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DoneAlert } from '../../components/DoneAlert.tsx';
 import { api } from '../../api/app-client.ts';
 import { useApiMutation, useApiQuery } from '../../api/hooks.ts';
 import { DialogActions } from '../../components/DialogActions.tsx';
@@ -60,11 +60,7 @@ export function DeadLettersPanel(props: {
   return (
     <Stack gap="sm">
       <ProblemAlert problem={dead.problem ?? replay.problem} />
-      {note && (
-        <Alert color="teal" variant="light" role="status">
-          {note}
-        </Alert>
-      )}
+      {note && <DoneAlert>{note}</DoneAlert>}
       {list.length === 0 ? (
         <Empty title={t('integrations.dead.empty')} testId="dead-letters-empty" />
       ) : (

@@ -1,5 +1,4 @@
 import {
-  Alert,
   Button,
   Card,
   Checkbox,
@@ -13,6 +12,7 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DoneAlert } from '../../components/DoneAlert.tsx';
 import type { DomainEventType, Trigger } from '../../../core/integrations/model.ts';
 import { api } from '../../api/app-client.ts';
 import type { Outputs } from '../../api/client.ts';
@@ -81,11 +81,7 @@ function FeatureCard(props: {
           />
         </Group>
         <ProblemAlert problem={update.problem ?? sync.problem} />
-        {note && (
-          <Alert color="teal" variant="light" role="status" py={6}>
-            {note}
-          </Alert>
-        )}
+        {note && <DoneAlert>{note}</DoneAlert>}
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
           <Select
             label={t('integrations.features.trigger')}

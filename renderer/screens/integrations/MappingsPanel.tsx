@@ -1,5 +1,4 @@
 import {
-  Alert,
   Autocomplete,
   Badge,
   Button,
@@ -13,6 +12,7 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DoneAlert } from '../../components/DoneAlert.tsx';
 import { api } from '../../api/app-client.ts';
 import type { Outputs } from '../../api/client.ts';
 import { useApiMutation, useApiQuery } from '../../api/hooks.ts';
@@ -119,11 +119,7 @@ export function MappingsPanel(props: { connectionId: number; canManage: boolean 
     return <Empty title={t('integrations.mappings.empty')} testId="mappings-empty" />;
   return (
     <Stack gap="md">
-      {note && (
-        <Alert color="teal" variant="light" role="status">
-          {note}
-        </Alert>
-      )}
+      {note && <DoneAlert>{note}</DoneAlert>}
       {groups.data.map((g) => (
         <Card key={g.group.key} withBorder radius="md" padding="md">
           <Title order={3} size="h5">

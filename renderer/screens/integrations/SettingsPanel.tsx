@@ -14,11 +14,11 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DoneAlert } from '../../components/DoneAlert.tsx';
 import type { SettingValue } from '../../../core/integrations/model.ts';
 import { api } from '../../api/app-client.ts';
 import type { Outputs } from '../../api/client.ts';
 import { useApiMutation } from '../../api/hooks.ts';
-import { IconCheck } from '../../components/icons.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { connectionSettingsProblems } from '../../lib/rules.ts';
 
@@ -123,11 +123,7 @@ export function SettingsPanel(props: { detail: Detail; canManage: boolean; onSav
             </Text>
           )}
           <ProblemAlert problem={save.problem} />
-          {saved && (
-            <Alert color="teal" variant="light" icon={<IconCheck />} role="status">
-              {t('integrations.settings.saved')}
-            </Alert>
-          )}
+          {saved && <DoneAlert>{t('integrations.settings.saved')}</DoneAlert>}
           {detail.definition.config.map((f) => {
             const common = {
               label: f.label,
@@ -228,11 +224,7 @@ export function SettingsPanel(props: { detail: Detail; canManage: boolean; onSav
           })}
         </Text>
         <ProblemAlert problem={saveLimits.problem} />
-        {limitsSaved && (
-          <Alert color="teal" variant="light" icon={<IconCheck />} role="status">
-            {t('integrations.settings.limitsSaved')}
-          </Alert>
-        )}
+        {limitsSaved && <DoneAlert>{t('integrations.settings.limitsSaved')}</DoneAlert>}
         <Group align="flex-end">
           <NumberInput
             label={t('integrations.settings.concurrency')}
@@ -282,9 +274,7 @@ export function SettingsPanel(props: { detail: Detail; canManage: boolean; onSav
             </Alert>
           )}
           {imported && (
-            <Alert color="teal" variant="light" icon={<IconCheck />} role="status">
-              {t('integrations.settings.templateImported', { name: imported })}
-            </Alert>
+            <DoneAlert>{t('integrations.settings.templateImported', { name: imported })}</DoneAlert>
           )}
           <Group align="flex-end">
             <Select

@@ -12,10 +12,10 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DoneAlert } from '../../components/DoneAlert.tsx';
 import { api } from '../../api/app-client.ts';
 import type { Outputs } from '../../api/client.ts';
 import { useApiMutation } from '../../api/hooks.ts';
-import { IconCheck } from '../../components/icons.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useForm } from '../../lib/form.ts';
 import { storeProfileSchema, US_STATES } from '../../lib/rules.ts';
@@ -69,11 +69,7 @@ export function StoreProfileCard(props: {
           {t('integrations.store.missing')}
         </Alert>
       )}
-      {saved && (
-        <Alert color="teal" variant="light" icon={<IconCheck />} role="status" mb="sm">
-          {t('integrations.store.saved')}
-        </Alert>
-      )}
+      {saved && <DoneAlert mb="sm">{t('integrations.store.saved')}</DoneAlert>}
       {editing && props.canEdit ? (
         <form
           noValidate
