@@ -1,0 +1,134 @@
+// Calendar days as ISO dates ("2026-11-26") and the business-day arithmetic NICS and the
+// multiple-sale rule use. Pure: no clock, no time zone (a date is the store's local date,
+// decided by the caller), so the screens compute the same dates the server does.
+import { z } from 'zod';
+
+export type IsoDate = string;
+export const isoDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'A date looks like 2026-11-26.')
+  .refine((d) => toDays(d) !== null, 'That date does not exist.');
+
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 for a valid ISO date, else null. */
+function toDays(d: IsoDate): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
+  if (!m) return null;
+  const [y, mo, da] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = Date.UTC(y, mo - 1, da);
+  const back = new Date(t);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== da)
+    return null;
+  return t / DAY_MS;
+}
+
+const fromDays = (n: number): IsoDate => new Date(n * DAY_MS).toISOString().slice(0, 10);
+
+function days(d: IsoDate): number {
+  const n = toDays(d);
+  if (n === null) throw new RangeError(`Not a date: ${d}`);
+  return n;
+}
+
+export const addDays = (d: IsoDate, n: number): IsoDate => fromDays(days(d) + n);
+export const daysBetween = (from: IsoDate, to: IsoDate): number => days(to) - days(from);
+/** 0 = Sunday … 6 = Saturday. */
+export const weekday = (d: IsoDate): number => new Date(days(d) * DAY_MS).getUTCDay();
+
+/** A federal holiday rule: a fixed date, or the nth weekday of a month (nth -1 = last). */
+export const holidayRuleSchema = z
+  .object({
+    name: z.string().min(1),
+    month: z.number().int().min(1).max(12),
+    day: z.number().int().min(1).max(31).optional(),
+    weekday: z.number().int().min(0).max(6).optional(),
+    nth: z
+      .number()
+      .int()
+      .min(-1)
+      .max(5)
+      .refine((n) => n !== 0, 'nth counts from 1; -1 is the last.')
+      .optional(),
+    /** The first date the holiday applies (a holiday's law has an effective date). */
+    from: isoDateSchema,
+  })
+  .strict()
+  .refine((r) => (r.day !== undefined) !== (r.weekday !== undefined && r.nth !== undefined), {
+    message: 'A holiday has either a day of the month, or a weekday and which one.',
+  });
+export type HolidayRule = z.infer<typeof holidayRuleSchema>;
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The date a rule's holiday is observed in a year (weekend dates move to Friday/Monday). */
+function observed(rule: HolidayRule, year: number): IsoDate | null {
+  let date: IsoDate;
+  if (rule.day !== undefined) {
+    date = `${year}-${pad(rule.month)}-${pad(rule.day)}`;
+    const wd = weekday(date);
+    if (wd === 6) date = addDays(date, -1);
+    else if (wd === 0) date = addDays(date, 1);
+  } else {
+    const first = `${year}-${pad(rule.month)}-01`;
+    const target = rule.weekday ?? 1;
+    if ((rule.nth ?? 1) > 0) {
+      const offset = (target - weekday(first) + 7) % 7;
+      date = addDays(first, offset + 7 * ((rule.nth ?? 1) - 1));
+    } else {
+      const nextMonth =
+        rule.month === 12 ? `${year + 1}-01-01` : `${year}-${pad(rule.month + 1)}-01`;
+      const last = addDays(nextMonth, -1);
+      date = addDays(last, -((weekday(last) - target + 7) % 7));
+    }
+  }
+  return date >= rule.from ? date : null;
+}
+
+/** Weekdays that are not federal holidays. */
+export class BusinessCalendar {
+  private readonly rules: readonly HolidayRule[];
+  private readonly byYear = new Map<number, Set<IsoDate>>();
+
+  constructor(rules: readonly HolidayRule[]) {
+    this.rules = rules;
+  }
+
+  holidays(year: number): Set<IsoDate> {
+    let set = this.byYear.get(year);
+    if (!set) {
+      set = new Set();
+      // A January 1 on a Saturday is observed on December 31 of the year before.
+      for (const y of [year, year + 1])
+        for (const r of this.rules) {
+          const d = observed(r, y);
+          if (d && d.startsWith(`${year}-`)) set.add(d);
+        }
+      this.byYear.set(year, set);
+    }
+    return set;
+  }
+
+  isBusinessDay(d: IsoDate): boolean {
+    const wd = weekday(d);
+    return wd !== 0 && wd !== 6 && !this.holidays(Number(d.slice(0, 4))).has(d);
+  }
+
+  /** The nth business day after `d` (`d` itself never counts). */
+  nthBusinessDayAfter(d: IsoDate, n: number): IsoDate {
+    let date = d;
+    let counted = 0;
+    while (counted < n) {
+      date = addDays(date, 1);
+      if (this.isBusinessDay(date)) counted++;
+    }
+    return date;
+  }
+
+  /** Business days from `from` (not counted) through `to` (counted). */
+  businessDaysBetween(from: IsoDate, to: IsoDate): number {
+    let n = 0;
+    for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (this.isBusinessDay(d)) n++;
+    return n;
+  }
+}

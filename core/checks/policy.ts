@@ -1,0 +1,15 @@
+// Loads the background-check rule data from resources/firearms/, validated, once.
+import holidaysData from '../../resources/firearms/federal-holidays.json' with { type: 'json' };
+import policyData from '../../resources/firearms/nics-policy.json' with { type: 'json' };
+import { BusinessCalendar } from './calendar.ts';
+import { holidaysFileSchema, nicsPolicyFileSchema, type NicsPolicy } from './model.ts';
+
+/** Every version of the NICS policy, oldest first (policyOn picks the one in force). */
+export const nicsPolicies: readonly NicsPolicy[] = nicsPolicyFileSchema
+  .parse(policyData)
+  .versions.toSorted((a, b) => a.effective.localeCompare(b.effective));
+
+/** Weekdays except federal holidays: the calendar NICS waiting periods count in. */
+export const federalCalendar = new BusinessCalendar(
+  holidaysFileSchema.parse(holidaysData).holidays,
+);
