@@ -1,7 +1,8 @@
 // Background-check rules, pure: the state machine of a check, when a delayed transfer may
 // proceed, when a check expires, and whether a disposition to a non-licensee may complete.
 // Facts: ../shared/domain/firearms-and-checks.md; values: resources/firearms/nics-policy.json.
-import { addDays, BusinessCalendar, type IsoDate } from './calendar.ts';
+import type { BusinessCalendar } from './calendar.ts';
+import { addDays, type IsoDate } from './calendar.ts';
 import type {
   Check,
   CheckRoute,
