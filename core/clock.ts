@@ -21,3 +21,13 @@ export class ManualClock implements Clock {
     this.t = t;
   }
 }
+
+/** The store's calendar date for a moment ("2026-11-21"), in its time zone (default: this PC's). */
+export function localDate(ms: number, timeZone?: string): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(ms));
+}

@@ -16,6 +16,8 @@ import type { ProviderAdapter } from '../integrations/adapter.ts';
 import { IntegrationService } from '../integrations/service.ts';
 import { WebhookAdapter } from '../integrations/webhook/adapter.ts';
 import { StoreProfileService } from '../store/service.ts';
+import { CheckDesk } from '../checks/service.ts';
+import { FirearmsLedger } from '../firearms/service.ts';
 
 export interface StoreServices {
   readonly version: string;
@@ -33,6 +35,9 @@ export interface StoreServices {
   readonly providers: ReadonlyMap<string, ProviderDefinition>;
   readonly integrations: IntegrationService;
   readonly profile: StoreProfileService;
+  /** The firearms bound book and the background-check desk. */
+  readonly firearms: FirearmsLedger;
+  readonly checks: CheckDesk;
   /** Stops deliveries gracefully (waits for those in flight), before close(). */
   drain(): Promise<void>;
   close(): void;
@@ -88,6 +93,14 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
         o.adapters ?? new Map([['webhook.outbound', new WebhookAdapter({ version: pkg.version })]]),
       onChange: () => changes.raise('integrations'),
     });
+    const checks = new CheckDesk({ db: store.db, audit, clock });
+    const firearms = new FirearmsLedger({
+      db: store.db,
+      audit,
+      outbox: integrations.outbox,
+      clock,
+      checks,
+    });
     const backups = new BackupService({
       store,
       audit,
@@ -127,6 +140,8 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       providers,
       integrations,
       profile: new StoreProfileService(store.db, audit),
+      firearms,
+      checks,
       drain: () => integrations.stop(),
       close: () => {
         clearInterval(lookups);

@@ -159,12 +159,6 @@ export function transferDecision(o: {
       reason: 'no_check',
       message: 'Run a background check (or record a qualifying permit) before the transfer.',
     };
-  if (!sameSubject(c, o.transaction))
-    return {
-      allowed: false,
-      reason: 'subject_changed',
-      message: 'The buyer or the items changed since the check: run a new check.',
-    };
   if (c.status === 'denied')
     return { allowed: false, reason: 'denied', message: 'The check was denied: do not transfer.' };
   if (c.status === 'cancelled')
@@ -172,6 +166,12 @@ export function transferDecision(o: {
       allowed: false,
       reason: 'cancelled',
       message: 'The check was cancelled: run a new check to transfer.',
+    };
+  if (!sameSubject(c, o.transaction))
+    return {
+      allowed: false,
+      reason: 'subject_changed',
+      message: 'The buyer or the items changed since the check: run a new check.',
     };
   const last = lastValidDay(c, policy);
   if (c.status === 'expired' || (last !== null && today > last))

@@ -1,6 +1,7 @@
 import foundation from './001_foundation.ts';
 import integrations from './002_integrations.ts';
 import integrationPlatform from './003_integration_platform.ts';
+import firearms from './004_firearms.ts';
 
 export interface Migration {
   version: number;
@@ -9,4 +10,9 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append only: a shipped migration is never edited. */
-export const migrations: readonly Migration[] = [foundation, integrations, integrationPlatform];
+export const migrations: readonly Migration[] = [
+  foundation,
+  integrations,
+  integrationPlatform,
+  firearms,
+];

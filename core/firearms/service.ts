@@ -1,0 +1,614 @@
+// The bound book: acquisitions (one or many at once), dispositions that are pending until
+// the firearm is handed over, corrections as new entries, and the background-check gate.
+// Every change is a chain-of-custody entry in the audit log.
+import type { AuditLog } from '../audit/repo.ts';
+import { policyOn } from '../checks/model.ts';
+import { federalCalendar, nicsPolicies } from '../checks/policy.ts';
+import { transferDecision } from '../checks/rules.ts';
+import type { CheckDesk } from '../checks/service.ts';
+import { localDate, type Clock } from '../clock.ts';
+import type { Db } from '../db/open.ts';
+import { conflict, DomainError, forbidden, notFound } from '../errors.ts';
+import type { Outbox } from '../integrations/outbox.ts';
+import {
+  acquisitionSchema,
+  correctionReasonSchema,
+  dispositionSchema,
+  firearmSchema,
+  makerKey,
+  serialKey,
+  type AcquisitionInput,
+  type DispositionInput,
+  type FirearmInput,
+} from './model.ts';
+
+export interface AcquisitionEntry {
+  entryNo: number;
+  itemId: number;
+  receivedOn: string;
+  sourceName: string;
+  sourceAddress: string | null;
+  sourceFfl: string | null;
+  manufacturer: string;
+  importer: string | null;
+  model: string;
+  serial: string;
+  type: string;
+  caliber: string;
+  recordedAt: number;
+  recordedBy: string;
+  corrects: number | null;
+  correctionReason: string | null;
+}
+
+interface AcqRow {
+  entry_no: number;
+  item_id: number;
+  received_on: string;
+  source_name: string;
+  source_address: string | null;
+  source_ffl: string | null;
+  manufacturer: string;
+  importer: string | null;
+  model: string;
+  serial: string;
+  type: string;
+  caliber: string;
+  recorded_at: number;
+  recorded_by: string;
+  corrects: number | null;
+  correction_reason: string | null;
+}
+
+const toEntry = (r: AcqRow): AcquisitionEntry => ({
+  entryNo: r.entry_no,
+  itemId: r.item_id,
+  receivedOn: r.received_on,
+  sourceName: r.source_name,
+  sourceAddress: r.source_address,
+  sourceFfl: r.source_ffl,
+  manufacturer: r.manufacturer,
+  importer: r.importer,
+  model: r.model,
+  serial: r.serial,
+  type: r.type,
+  caliber: r.caliber,
+  recordedAt: r.recorded_at,
+  recordedBy: r.recorded_by,
+  corrects: r.corrects,
+  correctionReason: r.correction_reason,
+});
+
+interface ItemRow {
+  id: number;
+  manufacturer: string;
+  model: string;
+  serial: string;
+  type: string;
+  status: 'in_stock' | 'reserved' | 'disposed';
+  hold: string | null;
+  privately_made: 0 | 1;
+}
+
+export interface DispositionRow {
+  id: number;
+  item_id: number;
+  acquisition_entry: number;
+  kind: DispositionInput['kind'];
+  disposed_on: string | null;
+  transferee_name: string | null;
+  form_4473: string | null;
+  buyer_key: string | null;
+  check_id: number | null;
+  state: 'pending' | 'committed' | 'cancelled';
+  voided: 0 | 1;
+  corrects: number | null;
+  multiple_sale: 0 | 1;
+}
+
+/** Which acquisition rows a view shows: as first entered, as corrected, or both. */
+export type LedgerView = 'original' | 'corrected' | 'both';
+
+export class FirearmsLedger {
+  private readonly db: Db;
+  private readonly audit: AuditLog;
+  private readonly outbox: Outbox;
+  private readonly clock: Clock;
+  private readonly checks: CheckDesk;
+
+  constructor(o: { db: Db; audit: AuditLog; outbox: Outbox; clock: Clock; checks: CheckDesk }) {
+    this.db = o.db;
+    this.audit = o.audit;
+    this.outbox = o.outbox;
+    this.clock = o.clock;
+    this.checks = o.checks;
+  }
+
+  private today(): string {
+    return localDate(this.clock.now());
+  }
+
+  /** An open item with the same manufacturer, serial and type, if there is one. */
+  private clash(f: FirearmInput, exceptItem?: number): string | null {
+    const row = this.db
+      .prepare(
+        `SELECT i.id, a.entry_no, a.received_on FROM firearm_items i
+         JOIN ledger_acquisitions a ON a.item_id = i.id AND a.corrects IS NULL
+         WHERE i.manufacturer_key = ? AND i.serial_key = ? AND i.type = ? AND i.status != 'disposed' AND i.id != ?`,
+      )
+      .get(makerKey(f.manufacturer), serialKey(f.serial), f.type, exceptItem ?? 0) as
+      { id: number; entry_no: number; received_on: string } | undefined;
+    return row
+      ? `Serial ${f.serial} (${f.manufacturer} ${f.type}) is already in stock: acquired ${row.received_on}, entry ${row.entry_no}.`
+      : null;
+  }
+
+  /**
+   * Enters one or many firearms received together (27 CFR 478.125(e)): all or none. A
+   * serial already open for the same manufacturer and type is refused, with the clash shown.
+   */
+  acquire(actor: string, raw: AcquisitionInput): AcquisitionEntry[] {
+    const input = acquisitionSchema.parse(raw);
+    if (input.receivedOn > this.today())
+      throw new DomainError(
+        'invalid',
+        'future_date',
+        'The date of receipt cannot be in the future.',
+      );
+    const source = input.source;
+    return this.db
+      .transaction(() => {
+        const batch =
+          input.firearms.length > 1 ? `batch-${this.clock.now()}-${input.firearms.length}` : null;
+        const seen = new Set<string>();
+        const entries: AcquisitionEntry[] = [];
+        input.firearms.forEach((f, i) => {
+          const key = `${makerKey(f.manufacturer)}|${serialKey(f.serial)}|${f.type}`;
+          const clash =
+            this.clash(f) ??
+            (seen.has(key) ? `Serial ${f.serial} is listed twice in this acquisition.` : null);
+          if (clash)
+            throw new DomainError('conflict', 'serial_in_stock', clash, [
+              { path: `firearms.${i}.serial`, message: clash },
+            ]);
+          seen.add(key);
+          const itemId = Number(
+            this.db
+              .prepare(
+                `INSERT INTO firearm_items (manufacturer, importer, model, serial, type, caliber, manufacturer_key, serial_key, privately_made, status, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_stock', ?)`,
+              )
+              .run(
+                f.manufacturer,
+                f.importer ?? null,
+                f.model,
+                f.serial,
+                f.type,
+                f.caliber,
+                makerKey(f.manufacturer),
+                serialKey(f.serial),
+                f.privatelyMade ? 1 : 0,
+                this.clock.now(),
+              ).lastInsertRowid,
+          );
+          const entryNo = this.insertAcquisition(
+            actor,
+            itemId,
+            input.receivedOn,
+            source,
+            f,
+            batch,
+            null,
+            null,
+          );
+          this.audit.record({
+            actor,
+            action: 'firearm.acquire',
+            entity: 'firearm',
+            entityId: itemId,
+            externalRef: String(entryNo),
+          });
+          this.outbox.publish({
+            type: 'firearm.acquired',
+            entity: 'firearm',
+            entityId: itemId,
+            data: {
+              entryNo,
+              type: f.type,
+              manufacturer: f.manufacturer,
+              model: f.model,
+              caliber: f.caliber,
+            },
+          });
+          entries.push(this.entry(entryNo));
+        });
+        return entries;
+      })
+      .immediate();
+  }
+
+  private insertAcquisition(
+    actor: string,
+    itemId: number,
+    receivedOn: string,
+    source: AcquisitionInput['source'],
+    f: FirearmInput,
+    batch: string | null,
+    corrects: number | null,
+    reason: string | null,
+  ): number {
+    return Number(
+      this.db
+        .prepare(
+          `INSERT INTO ledger_acquisitions (item_id, received_on, source_name, source_address, source_ffl, manufacturer, importer, model, serial, type, caliber, batch, recorded_at, recorded_by, corrects, correction_reason)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          itemId,
+          receivedOn,
+          source.name,
+          'address' in source ? source.address : null,
+          'ffl' in source ? source.ffl : null,
+          f.manufacturer,
+          f.importer ?? null,
+          f.model,
+          f.serial,
+          f.type,
+          f.caliber,
+          batch,
+          this.clock.now(),
+          actor,
+          corrects,
+          reason,
+        ).lastInsertRowid,
+    );
+  }
+
+  entry(entryNo: number): AcquisitionEntry {
+    const row = this.db
+      .prepare('SELECT * FROM ledger_acquisitions WHERE entry_no = ?')
+      .get(entryNo) as AcqRow | undefined;
+    if (!row) throw notFound('entry_not_found', `There is no ledger entry ${entryNo}.`);
+    return toEntry(row);
+  }
+
+  /**
+   * Corrects an acquisition: a new entry that references the original, with who, when and
+   * why. The original stays as it was (ATF Ruling 2016-1).
+   */
+  correctAcquisition(
+    actor: string,
+    entryNo: number,
+    o: {
+      firearm: FirearmInput;
+      receivedOn: string;
+      source: AcquisitionInput['source'];
+      reason: string;
+    },
+  ): AcquisitionEntry {
+    const f = firearmSchema.parse(o.firearm);
+    const reason = correctionReasonSchema.parse(o.reason);
+    const parsed = acquisitionSchema.parse({
+      receivedOn: o.receivedOn,
+      source: o.source,
+      firearms: [f],
+    });
+    return this.db
+      .transaction(() => {
+        const original = this.entry(entryNo);
+        // Corrections chain from the entry as first made.
+        const root = original.corrects ?? original.entryNo;
+        const clash = this.clash(f, original.itemId);
+        if (clash) throw new DomainError('conflict', 'serial_in_stock', clash);
+        const newEntry = this.insertAcquisition(
+          actor,
+          original.itemId,
+          parsed.receivedOn,
+          parsed.source,
+          f,
+          null,
+          root,
+          reason,
+        );
+        this.db
+          .prepare(
+            'UPDATE firearm_items SET manufacturer = ?, importer = ?, model = ?, serial = ?, type = ?, caliber = ?, manufacturer_key = ?, serial_key = ? WHERE id = ?',
+          )
+          .run(
+            f.manufacturer,
+            f.importer ?? null,
+            f.model,
+            f.serial,
+            f.type,
+            f.caliber,
+            makerKey(f.manufacturer),
+            serialKey(f.serial),
+            original.itemId,
+          );
+        this.audit.record({
+          actor,
+          action: 'firearm.correct',
+          entity: 'firearm',
+          entityId: original.itemId,
+          externalRef: String(newEntry),
+          payload: { corrects: root, reason },
+        });
+        return this.entry(newEntry);
+      })
+      .immediate();
+  }
+
+  /** Acquisition entries as first made, as last corrected, or every version. */
+  acquisitions(
+    view: LedgerView,
+    o: { limit: number; afterEntry?: number } = { limit: 100 },
+  ): AcquisitionEntry[] {
+    const where =
+      view === 'original'
+        ? 'corrects IS NULL'
+        : view === 'both'
+          ? '1 = 1'
+          : // the newest version of each chain
+            `entry_no = (SELECT max(x.entry_no) FROM ledger_acquisitions x WHERE coalesce(x.corrects, x.entry_no) = coalesce(a.corrects, a.entry_no))`;
+    return (
+      this.db
+        .prepare(
+          `SELECT * FROM ledger_acquisitions a WHERE ${where} AND entry_no > ? ORDER BY coalesce(corrects, entry_no), entry_no LIMIT ?`,
+        )
+        .all(o.afterEntry ?? 0, o.limit) as AcqRow[]
+    ).map(toEntry);
+  }
+
+  private item(id: number): ItemRow {
+    const row = this.db.prepare('SELECT * FROM firearm_items WHERE id = ?').get(id) as
+      ItemRow | undefined;
+    if (!row) throw notFound('firearm_not_found', `There is no firearm ${id} in the book.`);
+    return row;
+  }
+
+  disposition(id: number): DispositionRow {
+    const row = this.db.prepare('SELECT * FROM ledger_dispositions WHERE id = ?').get(id) as
+      DispositionRow | undefined;
+    if (!row) throw notFound('disposition_not_found', `There is no disposition ${id}.`);
+    return row;
+  }
+
+  /** Starts a disposition: pending (the item is reserved) until the firearm is handed over. */
+  startDisposition(actor: string, itemId: number, raw: DispositionInput): DispositionRow {
+    const d = dispositionSchema.parse(raw);
+    return this.db
+      .transaction(() => {
+        const item = this.item(itemId);
+        if (item.hold)
+          throw forbidden(
+            'item_on_hold',
+            `${item.manufacturer} ${item.model}, serial ${item.serial}, is on hold for review: it cannot be reserved or disposed of.`,
+          );
+        if (item.status !== 'in_stock')
+          throw conflict(
+            'not_in_stock',
+            `Serial ${item.serial} is ${item.status.replace('_', ' ')}, not in stock.`,
+          );
+        const entry = this.db
+          .prepare(
+            'SELECT entry_no FROM ledger_acquisitions WHERE item_id = ? AND corrects IS NULL ORDER BY entry_no DESC LIMIT 1',
+          )
+          .pluck()
+          .get(itemId) as number;
+        const id = Number(
+          this.db
+            .prepare(
+              `INSERT INTO ledger_dispositions (item_id, acquisition_entry, kind, transferee_name, transferee_address, transferee_ffl, form_4473, atf_incident, buyer_key, check_id, state, created_at, created_by)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
+            )
+            .run(
+              itemId,
+              entry,
+              d.kind,
+              'transfereeName' in d ? d.transfereeName : null,
+              'transfereeAddress' in d ? (d.transfereeAddress ?? null) : null,
+              'transfereeFfl' in d ? d.transfereeFfl : null,
+              'form4473' in d ? d.form4473 : null,
+              'atfIncident' in d ? d.atfIncident : null,
+              'buyerKey' in d ? d.buyerKey : null,
+              'checkId' in d ? (d.checkId ?? null) : null,
+              this.clock.now(),
+              actor,
+            ).lastInsertRowid,
+        );
+        this.db.prepare("UPDATE firearm_items SET status = 'reserved' WHERE id = ?").run(itemId);
+        this.audit.record({
+          actor,
+          action: 'firearm.reserve',
+          entity: 'firearm',
+          entityId: itemId,
+          payload: { disposition: id, kind: d.kind },
+        });
+        return this.disposition(id);
+      })
+      .immediate();
+  }
+
+  /**
+   * Commits a disposition when the firearm is handed over. To a non-licensee only with a
+   * valid check for the same buyer and items (18 U.S.C. 922(t)); otherwise refused with the
+   * reason and the date it may proceed, if waiting will do.
+   */
+  commitDisposition(actor: string, dispositionId: number): DispositionRow {
+    const outcome = this.db
+      .transaction((): { refused: DomainError; itemId: number } | { row: DispositionRow } => {
+        const d = this.disposition(dispositionId);
+        if (d.state !== 'pending')
+          throw conflict('not_pending', `Disposition ${dispositionId} is ${d.state}.`);
+        const item = this.item(d.item_id);
+        if (item.hold)
+          throw forbidden('item_on_hold', `Serial ${item.serial} is on hold for review.`);
+        const today = this.today();
+        let multipleSale = false;
+        if (d.kind === 'non_licensee') {
+          const decision = this.checkDecision(d, today);
+          if (!decision.allowed)
+            return {
+              refused: new DomainError('forbidden', `check_${decision.reason}`, decision.message),
+              itemId: d.item_id,
+            };
+          multipleSale = this.isMultipleSale(d, item, today);
+        }
+        this.db
+          .prepare(
+            "UPDATE ledger_dispositions SET state = 'committed', disposed_on = ?, committed_at = ?, committed_by = ?, multiple_sale = ? WHERE id = ?",
+          )
+          .run(today, this.clock.now(), actor, multipleSale ? 1 : 0, dispositionId);
+        this.db.prepare("UPDATE firearm_items SET status = 'disposed' WHERE id = ?").run(d.item_id);
+        this.audit.record({
+          actor,
+          action: 'firearm.dispose',
+          entity: 'firearm',
+          entityId: d.item_id,
+          payload: { disposition: dispositionId, kind: d.kind, multipleSale },
+        });
+        this.outbox.publish({
+          type: 'firearm.disposed',
+          entity: 'firearm',
+          entityId: d.item_id,
+          data: { disposition: dispositionId, kind: d.kind, type: item.type },
+        });
+        return { row: this.disposition(dispositionId) };
+      })
+      .immediate();
+    if ('row' in outcome) return outcome.row;
+    // A refused transfer is on record too (outside the transaction that changed nothing).
+    this.audit.record({
+      actor,
+      action: 'firearm.dispose',
+      entity: 'firearm',
+      entityId: outcome.itemId,
+      outcome: 'denied',
+      payload: { disposition: dispositionId, reason: outcome.refused.reason },
+    });
+    throw outcome.refused;
+  }
+
+  /** The gate for a transfer to a non-licensee: the check on the 4473, for its items today. */
+  private checkDecision(d: DispositionRow, today: string) {
+    const check = d.check_id ? this.checks.get(d.check_id) : null;
+    // The transaction is every item on this 4473 that is still being transferred.
+    const items = (
+      this.db
+        .prepare(
+          "SELECT item_id FROM ledger_dispositions WHERE form_4473 = ? AND state != 'cancelled' AND voided = 0 AND corrects IS NULL",
+        )
+        .pluck()
+        .all(d.form_4473) as number[]
+    ).map(String);
+    return transferDecision({
+      check,
+      transaction: { buyer: d.buyer_key ?? '', items },
+      today,
+      policy: policyOn(nicsPolicies, today),
+      calendar: federalCalendar,
+    });
+  }
+
+  /**
+   * ATF Form 3310.4: two or more pistols/revolvers to the same unlicensed person at once or
+   * within 5 consecutive business days (today's disposition counted).
+   */
+  private isMultipleSale(d: DispositionRow, item: ItemRow, today: string): boolean {
+    const policy = policyOn(nicsPolicies, today);
+    if (!d.buyer_key || !policy.multipleSale.types.includes(item.type)) return false;
+    const others = this.db
+      .prepare(
+        `SELECT d.disposed_on, i.type FROM ledger_dispositions d JOIN firearm_items i ON i.id = d.item_id
+         WHERE d.buyer_key = ? AND d.kind = 'non_licensee' AND d.state = 'committed' AND d.voided = 0 AND d.id != ?`,
+      )
+      .all(d.buyer_key, d.id) as { disposed_on: string; type: string }[];
+    return others.some(
+      (o) =>
+        policy.multipleSale.types.includes(o.type) &&
+        federalCalendar.businessDaysBetween(o.disposed_on, today) <
+          policy.multipleSale.businessDays,
+    );
+  }
+
+  /** Cancels a pending disposition (the buyer walked away): the item is back in stock. */
+  cancelDisposition(actor: string, dispositionId: number): void {
+    this.db
+      .transaction(() => {
+        const d = this.disposition(dispositionId);
+        if (d.state !== 'pending')
+          throw conflict(
+            'not_pending',
+            `Disposition ${dispositionId} is ${d.state}: correct it instead.`,
+          );
+        this.db
+          .prepare("UPDATE ledger_dispositions SET state = 'cancelled' WHERE id = ?")
+          .run(dispositionId);
+        this.db.prepare("UPDATE firearm_items SET status = 'in_stock' WHERE id = ?").run(d.item_id);
+        this.audit.record({
+          actor,
+          action: 'firearm.unreserve',
+          entity: 'firearm',
+          entityId: d.item_id,
+          payload: { disposition: dispositionId },
+        });
+      })
+      .immediate();
+  }
+
+  /**
+   * "Undispose": a correction entry voiding a committed disposition (entered in error); the
+   * original stays visible and the firearm is back in stock.
+   */
+  undispose(actor: string, dispositionId: number, reason: string): DispositionRow {
+    const why = correctionReasonSchema.parse(reason);
+    return this.db
+      .transaction(() => {
+        const d = this.disposition(dispositionId);
+        if (d.state !== 'committed' || d.voided || d.corrects !== null)
+          throw conflict(
+            'not_committed',
+            `Disposition ${dispositionId} is not a committed entry that can be voided.`,
+          );
+        const already = this.db
+          .prepare('SELECT 1 FROM ledger_dispositions WHERE corrects = ?')
+          .get(dispositionId);
+        if (already)
+          throw conflict(
+            'already_corrected',
+            `Disposition ${dispositionId} was already corrected.`,
+          );
+        const id = Number(
+          this.db
+            .prepare(
+              `INSERT INTO ledger_dispositions (item_id, acquisition_entry, kind, disposed_on, transferee_name, form_4473, buyer_key, check_id, state, voided, corrects, correction_reason, created_at, created_by, committed_at, committed_by)
+               SELECT item_id, acquisition_entry, kind, disposed_on, transferee_name, form_4473, buyer_key, check_id, 'committed', 1, id, ?, ?, ?, ?, ? FROM ledger_dispositions WHERE id = ?`,
+            )
+            .run(why, this.clock.now(), actor, this.clock.now(), actor, dispositionId)
+            .lastInsertRowid,
+        );
+        const item = this.item(d.item_id);
+        const clash = this.clash(
+          {
+            manufacturer: item.manufacturer,
+            model: item.model,
+            serial: item.serial,
+            type: item.type as FirearmInput['type'],
+            caliber: 'x',
+          },
+          item.id,
+        );
+        if (clash) throw new DomainError('conflict', 'serial_in_stock', clash);
+        this.db.prepare("UPDATE firearm_items SET status = 'in_stock' WHERE id = ?").run(d.item_id);
+        this.audit.record({
+          actor,
+          action: 'firearm.undispose',
+          entity: 'firearm',
+          entityId: d.item_id,
+          payload: { voids: dispositionId, reason: why },
+        });
+        return this.disposition(id);
+      })
+      .immediate();
+  }
+}
