@@ -13,6 +13,7 @@ import { backupSettingsSchema } from '../backup/model.ts';
 import type { ChangeTopic } from '../app/change-feed.ts';
 import { healthOf } from './health.ts';
 import { integrationsRouter } from '../integrations/router.ts';
+import { checksRouter, firearmsRouter } from '../firearms/router.ts';
 import { storeProfileSchema } from '../store/model.ts';
 import { noInput, procedure, router, signedIn } from './trpc.ts';
 
@@ -261,5 +262,7 @@ export const appRouter = router({
   dashboard,
   store,
   integrations: integrationsRouter,
+  firearms: firearmsRouter,
+  checks: checksRouter,
 });
 export type AppRouter = typeof appRouter;

@@ -20,6 +20,7 @@ export const permissions = [
   'backup:manage',
   'firearms:ledger:write',
   'firearms:sensitive:view',
+  'firearms:holds:review',
   'checks:override',
   'pharmacy:pickup',
   'store:manage',

@@ -225,3 +225,42 @@ describe('a disposition to a non-licensee', () => {
     s.clock.advance(DAY);
   });
 });
+
+describe('a suspect serial', () => {
+  it('is held (no reservation, no disposition) until released with a reason; escalating keeps it held', async () => {
+    const { s, acquire, f } = await ledger();
+    const [entry] = acquire([GLOCK]);
+    const itemId = entry?.itemId ?? 0;
+    const toShop = {
+      kind: 'licensee' as const,
+      transfereeName: 'Gun Shop B',
+      transfereeFfl: '5-74-015-07-8C-04321',
+    };
+    f.flagSuspect('carlos', itemId, 'Serial looks re-stamped');
+    expect(() => f.startDisposition('carlos', itemId, toShop)).toThrow(/on hold for review/);
+    f.reviewHold('maria', itemId, { decision: 'escalate', reason: 'Sent photos to ATF' });
+    expect(f.holds()).toEqual([
+      {
+        itemId,
+        serial: 'ABC123',
+        manufacturer: 'Glock',
+        model: '19',
+        hold: 'escalated',
+        reason: 'Sent photos to ATF',
+      },
+    ]);
+    expect(() => f.startDisposition('carlos', itemId, toShop)).toThrow(/on hold/);
+    f.reviewHold('maria', itemId, { decision: 'release', reason: 'ATF confirmed the serial' });
+    expect(f.holds()).toEqual([]);
+    expect(f.startDisposition('carlos', itemId, toShop).state).toBe('pending');
+    expect(
+      s.audit.query({ entity: 'firearm', entityId: String(itemId) }).entries.map((e) => e.action),
+    ).toEqual([
+      'firearm.reserve',
+      'firearm.release',
+      'firearm.escalate',
+      'firearm.hold',
+      'firearm.acquire',
+    ]);
+  });
+});

@@ -611,4 +611,121 @@ export class FirearmsLedger {
       })
       .immediate();
   }
+
+  /**
+   * Flags a serial as suspect: the firearm is held (no reservation, no disposition) until
+   * someone with firearms:holds:review releases it with a reason, or escalates it.
+   */
+  flagSuspect(actor: string, itemId: number, reason: string): void {
+    const why = correctionReasonSchema.parse(reason);
+    this.db
+      .transaction(() => {
+        const item = this.item(itemId);
+        if (item.hold) throw conflict('already_held', `Serial ${item.serial} is already on hold.`);
+        if (item.status === 'disposed')
+          throw conflict('not_in_stock', `Serial ${item.serial} is no longer in the store.`);
+        this.db
+          .prepare("UPDATE firearm_items SET hold = 'held', hold_reason = ? WHERE id = ?")
+          .run(why, itemId);
+        this.audit.record({
+          actor,
+          action: 'firearm.hold',
+          entity: 'firearm',
+          entityId: itemId,
+          payload: { reason: why },
+        });
+      })
+      .immediate();
+  }
+
+  /** Reviews a held firearm: release it (with the reason) or escalate it (it stays held). */
+  reviewHold(
+    actor: string,
+    itemId: number,
+    o: { decision: 'release' | 'escalate'; reason: string },
+  ): void {
+    const why = correctionReasonSchema.parse(o.reason);
+    this.db
+      .transaction(() => {
+        const item = this.item(itemId);
+        if (!item.hold) throw conflict('not_held', `Serial ${item.serial} is not on hold.`);
+        if (o.decision === 'release')
+          this.db
+            .prepare('UPDATE firearm_items SET hold = NULL, hold_reason = NULL WHERE id = ?')
+            .run(itemId);
+        else
+          this.db
+            .prepare("UPDATE firearm_items SET hold = 'escalated', hold_reason = ? WHERE id = ?")
+            .run(why, itemId);
+        this.audit.record({
+          actor,
+          action: o.decision === 'release' ? 'firearm.release' : 'firearm.escalate',
+          entity: 'firearm',
+          entityId: itemId,
+          payload: { reason: why },
+        });
+      })
+      .immediate();
+  }
+
+  /** Firearms on hold, for the review list. */
+  holds(): {
+    itemId: number;
+    serial: string;
+    manufacturer: string;
+    model: string;
+    hold: string;
+    reason: string | null;
+  }[] {
+    return (
+      this.db
+        .prepare(
+          'SELECT id, serial, manufacturer, model, hold, hold_reason FROM firearm_items WHERE hold IS NOT NULL ORDER BY id',
+        )
+        .all() as {
+        id: number;
+        serial: string;
+        manufacturer: string;
+        model: string;
+        hold: string;
+        hold_reason: string | null;
+      }[]
+    ).map((r) => ({
+      itemId: r.id,
+      serial: r.serial,
+      manufacturer: r.manufacturer,
+      model: r.model,
+      hold: r.hold,
+      reason: r.hold_reason,
+    }));
+  }
+
+  /** Chain of custody for one firearm: every acquisition and disposition entry, in order. */
+  history(itemId: number): {
+    acquisitions: AcquisitionEntry[];
+    dispositions: (DispositionRow & {
+      transferee_address: string | null;
+      transferee_ffl: string | null;
+    })[];
+  } {
+    this.item(itemId);
+    return {
+      acquisitions: (
+        this.db
+          .prepare('SELECT * FROM ledger_acquisitions WHERE item_id = ? ORDER BY entry_no')
+          .all(itemId) as AcqRow[]
+      ).map(toEntry),
+      dispositions: this.db
+        .prepare('SELECT * FROM ledger_dispositions WHERE item_id = ? ORDER BY id')
+        .all(itemId) as (DispositionRow & {
+        transferee_address: string | null;
+        transferee_ffl: string | null;
+      })[],
+    };
+  }
+
+  /** The types of these firearms (a check's route depends on them). */
+  typesOf(itemIds: readonly number[]): string[] {
+    return itemIds.map((i) => this.item(i).type);
+  }
 }

@@ -123,6 +123,7 @@ export const en = {
     backup_manage: 'Manage backups',
     firearms_ledger_write: 'Record firearm acquisitions and dispositions',
     firearms_sensitive_view: 'See purchaser details in the bound book',
+    firearms_holds_review: 'Review firearms held as suspect',
     checks_override: 'Override a background-check hold',
     pharmacy_pickup: 'Check out prescriptions',
     integration_manage: 'Manage integrations',

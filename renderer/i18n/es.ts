@@ -125,6 +125,7 @@ export const es: typeof en = {
     backup_manage: 'Administrar copias de seguridad',
     firearms_ledger_write: 'Registrar adquisiciones y disposiciones de armas de fuego',
     firearms_sensitive_view: 'Ver los datos del comprador en el libro de registro',
+    firearms_holds_review: 'Revisar armas retenidas como sospechosas',
     checks_override: 'Anular una retención de verificación de antecedentes',
     pharmacy_pickup: 'Entregar recetas',
     integration_manage: 'Administrar integraciones',

@@ -1,0 +1,84 @@
+// The bound book over HTTP: a clerk's whole path from acquisition to a gated disposition,
+// with every view of purchaser details on record.
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { httpTransport } from '../api/testing.ts';
+import { OWNER, servicesForTest } from '../testing/fixtures.ts';
+
+describe('the firearms API', () => {
+  it('acquires, checks, refuses too early, commits, and audits each view of the purchaser', async () => {
+    const s = await servicesForTest();
+    const api = await httpTransport(s);
+    onTestFinished(() => api.close());
+    await s.auth.setupOwner(OWNER);
+    const { token } = await s.auth.login(OWNER, 'test');
+    const call = async <T>(
+      path: string,
+      type: 'query' | 'mutation',
+      input: unknown,
+    ): Promise<T> => {
+      const r = await api.call({ path, type }, input, token);
+      if (r.error) throw new Error(r.error.message);
+      return (r.body as { result: { data: T } }).result.data;
+    };
+    s.profile.update('owner', { name: 'Main Street Outfitters', state: 'TX' });
+    const [entry] = await call<{ itemId: number }[]>('firearms.acquire', 'mutation', {
+      receivedOn: '2026-01-05',
+      source: { name: 'Jane Seller', address: '9 Elm St, Austin TX' },
+      firearms: [
+        {
+          manufacturer: 'Smith & Wesson',
+          model: '686',
+          serial: 'CXY1234',
+          type: 'revolver',
+          caliber: '.357 Mag',
+        },
+      ],
+    });
+    const itemId = entry?.itemId ?? 0;
+    const check = await call<{ id: number; route: string }>('checks.start', 'mutation', {
+      form4473: 'T-77',
+      buyerKey: 'buyer-77',
+      itemIds: [itemId],
+      buyerUnder21: false,
+    });
+    expect(check.route).toBe('federal_nics');
+    const d = await call<{ id: number }>('firearms.startDisposition', 'mutation', {
+      itemId,
+      disposition: {
+        kind: 'non_licensee',
+        form4473: 'T-77',
+        transfereeName: 'Pat Buyer',
+        transfereeAddress: '1 Main St',
+        buyerKey: 'buyer-77',
+        checkId: check.id,
+      },
+    });
+    await expect(
+      call('firearms.commitDisposition', 'mutation', { dispositionId: d.id }),
+    ).rejects.toThrow(/no answer yet/);
+    await call('checks.record', 'mutation', {
+      checkId: check.id,
+      response: { kind: 'submit', on: '2026-01-05' },
+    });
+    await call('checks.record', 'mutation', {
+      checkId: check.id,
+      response: { kind: 'proceed', on: '2026-01-05', ntn: '100QWE' },
+    });
+    expect(
+      await call('firearms.commitDisposition', 'mutation', { dispositionId: d.id }),
+    ).toMatchObject({ state: 'committed' });
+    const history = await call<{ dispositions: { transferee_name: string; redacted: boolean }[] }>(
+      'firearms.history',
+      'query',
+      { itemId },
+    );
+    expect(history.dispositions[0]).toMatchObject({
+      transferee_name: 'Pat Buyer',
+      redacted: false,
+    });
+    expect(s.audit.query({ action: 'firearm.sensitive_view' }).entries[0]).toMatchObject({
+      actor: 'owner',
+      entityId: String(itemId),
+    });
+  });
+});

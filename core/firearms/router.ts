@@ -1,0 +1,192 @@
+// The bound book and check desk API. Clerks need firearms:ledger:write; purchaser names and
+// addresses are shown only with firearms:sensitive:view, and every such view is audited.
+import { z } from 'zod';
+import { isoDateSchema } from '../checks/calendar.ts';
+import { noInput, procedure, router, signedIn, type SignedInContext } from '../api/trpc.ts';
+import { conflict } from '../errors.ts';
+import {
+  acquisitionSchema,
+  correctionReasonSchema,
+  dispositionSchema,
+  firearmSchema,
+  sourceSchema,
+} from './model.ts';
+
+const id = z.number().int().positive();
+const who = (ctx: Parameters<typeof signedIn>[0]) => signedIn(ctx).user.username;
+
+export const firearmsRouter = router({
+  acquire: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(acquisitionSchema)
+    .mutation(({ ctx, input }) => ctx.services.firearms.acquire(who(ctx), input)),
+  correctAcquisition: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(
+      z
+        .object({
+          entryNo: id,
+          firearm: firearmSchema,
+          receivedOn: isoDateSchema,
+          source: sourceSchema,
+          reason: correctionReasonSchema,
+        })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) =>
+      ctx.services.firearms.correctAcquisition(who(ctx), input.entryNo, {
+        firearm: input.firearm,
+        receivedOn: input.receivedOn,
+        source: input.source,
+        reason: input.reason,
+      }),
+    ),
+  acquisitions: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(
+      z
+        .object({
+          view: z.enum(['original', 'corrected', 'both']).default('corrected'),
+          afterEntry: z.number().int().min(0).optional(),
+          limit: z.number().int().min(1).max(500).default(100),
+        })
+        .strict(),
+    )
+    .query(({ ctx, input }) =>
+      ctx.services.firearms.acquisitions(input.view, {
+        limit: input.limit,
+        ...(input.afterEntry !== undefined ? { afterEntry: input.afterEntry } : {}),
+      }),
+    ),
+  history: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(z.object({ itemId: id }).strict())
+    .query(({ ctx, input }) => {
+      const s = signedIn(ctx);
+      const h = ctx.services.firearms.history(input.itemId);
+      return { ...h, dispositions: h.dispositions.map((d) => purchaserView(s, input.itemId, d)) };
+    }),
+  startDisposition: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(z.object({ itemId: id, disposition: dispositionSchema }).strict())
+    .mutation(({ ctx, input }) =>
+      ctx.services.firearms.startDisposition(who(ctx), input.itemId, input.disposition),
+    ),
+  commitDisposition: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(z.object({ dispositionId: id }).strict())
+    .mutation(({ ctx, input }) =>
+      ctx.services.firearms.commitDisposition(who(ctx), input.dispositionId),
+    ),
+  cancelDisposition: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(z.object({ dispositionId: id }).strict())
+    .mutation(({ ctx, input }) => {
+      ctx.services.firearms.cancelDisposition(who(ctx), input.dispositionId);
+      return { ok: true as const };
+    }),
+  undispose: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(z.object({ dispositionId: id, reason: correctionReasonSchema }).strict())
+    .mutation(({ ctx, input }) =>
+      ctx.services.firearms.undispose(who(ctx), input.dispositionId, input.reason),
+    ),
+  flagSuspect: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(z.object({ itemId: id, reason: correctionReasonSchema }).strict())
+    .mutation(({ ctx, input }) => {
+      ctx.services.firearms.flagSuspect(who(ctx), input.itemId, input.reason);
+      return { ok: true as const };
+    }),
+  reviewHold: procedure
+    .meta({ access: 'firearms:holds:review' })
+    .input(
+      z
+        .object({
+          itemId: id,
+          decision: z.enum(['release', 'escalate']),
+          reason: correctionReasonSchema,
+        })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) => {
+      ctx.services.firearms.reviewHold(who(ctx), input.itemId, {
+        decision: input.decision,
+        reason: input.reason,
+      });
+      return { ok: true as const };
+    }),
+  holds: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(noInput)
+    .query(({ ctx }) => ctx.services.firearms.holds()),
+});
+
+/** Purchaser details only for firearms:sensitive:view, and each such view on record. */
+function purchaserView<
+  T extends { transferee_name: string | null; transferee_address: string | null },
+>(ctx: SignedInContext, itemId: number, d: T): T & { redacted: boolean } {
+  if (!ctx.services.auth.can(ctx.user, 'firearms:sensitive:view'))
+    return { ...d, transferee_name: null, transferee_address: null, redacted: true };
+  if (d.transferee_name)
+    ctx.services.audit.record({
+      actor: ctx.user.username,
+      action: 'firearm.sensitive_view',
+      entity: 'firearm',
+      entityId: itemId,
+    });
+  return { ...d, redacted: false };
+}
+
+export const checksRouter = router({
+  start: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(
+      z
+        .object({
+          form4473: z.string().trim().min(1).max(40),
+          buyerKey: z.string().trim().min(1).max(80),
+          itemIds: z.array(id).min(1).max(50),
+          buyerUnder21: z.boolean(),
+        })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) => {
+      const state = ctx.services.profile.get().state;
+      if (!state)
+        throw conflict(
+          'store_state_missing',
+          "Set the store's state first: it decides who runs the check.",
+        );
+      const types = ctx.services.firearms.typesOf(input.itemIds);
+      return ctx.services.checks.start(who(ctx), { ...input, itemTypes: types, state });
+    }),
+  record: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(
+      z
+        .object({
+          checkId: id,
+          response: z.discriminatedUnion('kind', [
+            z.object({ kind: z.literal('submit'), on: isoDateSchema }).strict(),
+            z
+              .object({
+                kind: z.enum(['proceed', 'delayed', 'denied', 'cancelled']),
+                on: isoDateSchema,
+                ntn: z.string().trim().max(40).optional(),
+                furtherInvestigation: z.boolean().optional(),
+              })
+              .strict(),
+            z.object({ kind: z.literal('expire') }).strict(),
+          ]),
+        })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) =>
+      ctx.services.checks.record(who(ctx), input.checkId, input.response),
+    ),
+  get: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(z.object({ checkId: id }).strict())
+    .query(({ ctx, input }) => ctx.services.checks.get(input.checkId)),
+});
