@@ -1,0 +1,91 @@
+// Golden tests: the exported bound book has exactly the required columns and one line per
+// firearm, as last corrected, with its disposition.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { servicesForTest, tempDir } from '../testing/fixtures.ts';
+import { exportBoundBook } from './export.ts';
+
+async function book() {
+  const s = await servicesForTest();
+  const f = s.firearms;
+  const [glock, ruger, colt] = f.acquire('carlos', {
+    receivedOn: '2026-01-05',
+    source: { name: 'Lipsey’s LLC', ffl: '9-86-123-01-7K-12345' },
+    firearms: [
+      { manufacturer: 'Glock', model: '19', serial: 'ABC123', type: 'pistol', caliber: '9mm' },
+      {
+        manufacturer: 'Ruger',
+        model: '10/22',
+        serial: '0001-2345',
+        type: 'rifle',
+        caliber: '.22 LR',
+      },
+      {
+        manufacturer: 'Colt',
+        model: 'Python',
+        serial: 'PY|77',
+        type: 'revolver',
+        caliber: '.357 Mag',
+      },
+    ],
+  });
+  f.correctAcquisition('maria', ruger?.entryNo ?? 0, {
+    firearm: {
+      manufacturer: 'Ruger',
+      model: '10/22 Carbine',
+      serial: '0001-2345',
+      type: 'rifle',
+      caliber: '.22 LR',
+    },
+    receivedOn: '2026-01-05',
+    source: { name: 'Lipsey’s LLC', ffl: '9-86-123-01-7K-12345' },
+    reason: 'Model as engraved',
+  });
+  const toShop = f.startDisposition('carlos', glock?.itemId ?? 0, {
+    kind: 'licensee',
+    transfereeName: 'Gun Shop "B"',
+    transfereeFfl: '5-74-015-07-8C-04321',
+  });
+  f.commitDisposition('carlos', toShop.id);
+  const stolen = f.startDisposition('carlos', colt?.itemId ?? 0, {
+    kind: 'theft_loss',
+    atfIncident: 'ATF-2026-0042',
+  });
+  f.commitDisposition('carlos', stolen.id);
+  return s;
+}
+
+describe('the bound book export', () => {
+  it('writes CSV with exactly the ATF columns, one row per firearm as corrected', async () => {
+    const s = await book();
+    const file = path.join(tempDir(), 'book.csv');
+    expect(await exportBoundBook(s.store.db, file, 'csv')).toBe(3);
+    expect(fs.readFileSync(file, 'utf8')).toBe(
+      [
+        '"Entry","Date of acquisition","Source name","Source address or FFL number","Manufacturer","Importer","Model","Serial number","Type","Caliber or gauge","Date of disposition","Transferee name","Transferee address, FFL number or Form 4473 number"',
+        '"1","2026-01-05","Lipsey’s LLC","9-86-123-01-7K-12345","Glock","","19","ABC123","pistol","9mm","2026-01-05","Gun Shop ""B""","5-74-015-07-8C-04321"',
+        '"2","2026-01-05","Lipsey’s LLC","9-86-123-01-7K-12345","Ruger","","10/22 Carbine","0001-2345","rifle",".22 LR","","",""',
+        '"3","2026-01-05","Lipsey’s LLC","9-86-123-01-7K-12345","Colt","","Python","PY|77","revolver",".357 Mag","2026-01-05","Theft or loss","ATF incident ATF-2026-0042"',
+        '',
+      ].join('\r\n'),
+    );
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('writes the out-of-business ASCII file and its description', async () => {
+    const s = await book();
+    const file = path.join(tempDir(), 'book.txt');
+    const progress: number[] = [];
+    await exportBoundBook(s.store.db, file, 'ascii', (n) => progress.push(n));
+    const lines = fs.readFileSync(file, 'latin1').split('\r\n');
+    expect(lines[0]?.split('|')).toHaveLength(13);
+    expect(lines[1]).toBe(
+      '1|2026-01-05|Lipsey\'s LLC|9-86-123-01-7K-12345|Glock||19|ABC123|pistol|9mm|2026-01-05|Gun Shop "B"|5-74-015-07-8C-04321',
+    );
+    expect(lines[3]).toContain('|PY/77|');
+    expect(/^[\x20-\x7e\r\n]*$/.test(fs.readFileSync(file, 'latin1'))).toBe(true);
+    expect(fs.readFileSync(`${file}.description.txt`, 'utf8')).toContain('Entries: 3.');
+    expect(progress.at(-1)).toBe(3);
+  });
+});

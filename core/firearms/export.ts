@@ -1,0 +1,148 @@
+// The bound book as files: CSV in the ATF columns (27 CFR 478.125(e)), and the
+// out-of-business format (ASCII text with a file description) for the ATF Out-of-Business
+// Records Center. Rows stream from SQLite to the file, so memory stays flat at any size.
+import fs from 'node:fs';
+import { once } from 'node:events';
+import type { Db } from '../db/open.ts';
+
+/** The required columns, in the book's order: acquisition, then disposition. */
+export const BOUND_BOOK_COLUMNS = [
+  'Entry',
+  'Date of acquisition',
+  'Source name',
+  'Source address or FFL number',
+  'Manufacturer',
+  'Importer',
+  'Model',
+  'Serial number',
+  'Type',
+  'Caliber or gauge',
+  'Date of disposition',
+  'Transferee name',
+  'Transferee address, FFL number or Form 4473 number',
+] as const;
+
+interface Row {
+  entry_no: number;
+  corrects: number | null;
+  received_on: string;
+  source_name: string;
+  source_address: string | null;
+  source_ffl: string | null;
+  manufacturer: string;
+  importer: string | null;
+  model: string;
+  serial: string;
+  type: string;
+  caliber: string;
+  disposed_on: string | null;
+  transferee_name: string | null;
+  transferee_address: string | null;
+  transferee_ffl: string | null;
+  form_4473: string | null;
+  atf_incident: string | null;
+  kind: string | null;
+}
+
+// Each firearm's acquisition as last corrected, with its committed, not voided disposition.
+const BOOK_SQL = /* sql */ `
+SELECT a.*, d.disposed_on, d.transferee_name, d.transferee_address, d.transferee_ffl, d.form_4473, d.atf_incident, d.kind
+FROM ledger_acquisitions a
+LEFT JOIN ledger_dispositions d ON d.id = (
+  SELECT x.id FROM ledger_dispositions x
+  WHERE x.acquisition_entry = coalesce(a.corrects, a.entry_no) AND x.state = 'committed' AND x.voided = 0 AND x.corrects IS NULL
+    AND NOT EXISTS (SELECT 1 FROM ledger_dispositions v WHERE v.corrects = x.id AND v.voided = 1)
+  ORDER BY x.id DESC LIMIT 1)
+WHERE a.entry_no = (SELECT max(y.entry_no) FROM ledger_acquisitions y WHERE coalesce(y.corrects, y.entry_no) = coalesce(a.corrects, a.entry_no))
+ORDER BY coalesce(a.corrects, a.entry_no)`;
+
+function cells(r: Row): string[] {
+  const transferee =
+    r.kind === 'non_licensee'
+      ? (r.form_4473 ?? r.transferee_address ?? '')
+      : r.kind === 'licensee'
+        ? (r.transferee_ffl ?? '')
+        : r.kind === 'theft_loss'
+          ? `ATF incident ${r.atf_incident ?? ''}`
+          : (r.transferee_address ?? '');
+  return [
+    // The entry's own number in the book; a correction shows under the entry it corrects.
+    String(r.corrects ?? r.entry_no),
+    r.received_on,
+    r.source_name,
+    r.source_ffl ?? r.source_address ?? '',
+    r.manufacturer,
+    r.importer ?? '',
+    r.model,
+    r.serial,
+    r.type,
+    r.caliber,
+    r.disposed_on ?? '',
+    r.kind === 'theft_loss' ? 'Theft or loss' : (r.transferee_name ?? ''),
+    r.disposed_on ? transferee : '',
+  ];
+}
+
+/** RFC 4180: every field quoted, quotes doubled, CRLF line ends. */
+const csvLine = (values: readonly string[]) =>
+  `${values.map((v) => `"${v.replace(/"/g, '""')}"`).join(',')}\r\n`;
+
+/** ASCII text, "|"-delimited: non-ASCII letters are spelled plainly, delimiters removed. */
+const asciiLine = (values: readonly string[]) =>
+  `${values
+    .map((v) =>
+      v
+        .normalize('NFKD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .replace(/[’‘]/g, "'")
+        .replace(/[^\x20-\x7e]/g, '?')
+        .replace(/\|/g, '/'),
+    )
+    .join('|')}\r\n`;
+
+export type BookFormat = 'csv' | 'ascii';
+
+/**
+ * Writes the bound book to `file`, a row at a time (back-pressure respected), and reports
+ * progress. Returns the number of entries written.
+ */
+export async function exportBoundBook(
+  db: Db,
+  file: string,
+  format: BookFormat,
+  onProgress: (rows: number) => void = () => {},
+): Promise<number> {
+  const out = fs.createWriteStream(file, { mode: 0o600 });
+  const line = format === 'csv' ? csvLine : asciiLine;
+  let n = 0;
+  try {
+    if (!out.write(line(BOUND_BOOK_COLUMNS))) await once(out, 'drain');
+    for (const r of db.prepare(BOOK_SQL).iterate() as IterableIterator<Row>) {
+      if (!out.write(line(cells(r)))) await once(out, 'drain');
+      if (++n % 10_000 === 0) onProgress(n);
+    }
+    out.end();
+    await once(out, 'finish');
+  } catch (error) {
+    out.destroy();
+    throw error;
+  }
+  onProgress(n);
+  if (format === 'ascii')
+    fs.writeFileSync(`${file}.description.txt`, fileDescription(n), { mode: 0o600 });
+  return n;
+}
+
+/** The file description the ATF Out-of-Business Records Center asks to accompany the data. */
+export function fileDescription(rows: number): string {
+  return [
+    'Firearms Acquisition and Disposition Record (27 CFR 478.125(e)), exported by Backroom.',
+    'Character set: ASCII. One entry per line, lines end with CR LF.',
+    'Fields are separated by "|" (a "|" inside a value is written as "/"). The first line names the fields.',
+    `Entries: ${rows}.`,
+    'Fields, in order:',
+    ...BOUND_BOOK_COLUMNS.map((c, i) => `${i + 1}. ${c}`),
+    'Dates are YYYY-MM-DD. An empty disposition date means the firearm was still in inventory.',
+    '',
+  ].join('\r\n');
+}
