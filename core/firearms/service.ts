@@ -106,6 +106,19 @@ export interface DispositionRow {
   multiple_sale: 0 | 1;
 }
 
+/** An item's described columns, in table order, with the keys uniqueness compares. */
+const itemColumns = (f: FirearmInput) =>
+  [
+    f.manufacturer,
+    f.importer ?? null,
+    f.model,
+    f.serial,
+    f.type,
+    f.caliber,
+    makerKey(f.manufacturer),
+    serialKey(f.serial),
+  ] as const;
+
 /** Which acquisition rows a view shows: as first entered, as corrected, or both. */
 export type LedgerView = 'original' | 'corrected' | 'both';
 
@@ -178,18 +191,7 @@ export class FirearmsLedger {
                 `INSERT INTO firearm_items (manufacturer, importer, model, serial, type, caliber, manufacturer_key, serial_key, privately_made, status, created_at)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_stock', ?)`,
               )
-              .run(
-                f.manufacturer,
-                f.importer ?? null,
-                f.model,
-                f.serial,
-                f.type,
-                f.caliber,
-                makerKey(f.manufacturer),
-                serialKey(f.serial),
-                f.privatelyMade ? 1 : 0,
-                this.clock.now(),
-              ).lastInsertRowid,
+              .run(...itemColumns(f), f.privatelyMade ? 1 : 0, this.clock.now()).lastInsertRowid,
           );
           const entryNo = this.insertAcquisition(
             actor,
@@ -314,17 +316,7 @@ export class FirearmsLedger {
           .prepare(
             'UPDATE firearm_items SET manufacturer = ?, importer = ?, model = ?, serial = ?, type = ?, caliber = ?, manufacturer_key = ?, serial_key = ? WHERE id = ?',
           )
-          .run(
-            f.manufacturer,
-            f.importer ?? null,
-            f.model,
-            f.serial,
-            f.type,
-            f.caliber,
-            makerKey(f.manufacturer),
-            serialKey(f.serial),
-            original.itemId,
-          );
+          .run(...itemColumns(f), original.itemId);
         this.audit.record({
           actor,
           action: 'firearm.correct',
