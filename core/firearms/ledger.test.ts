@@ -264,3 +264,42 @@ describe('a suspect serial', () => {
     ]);
   });
 });
+
+describe('searching the book', () => {
+  it('finds by serial, name, date, type, model, maker and caliber, sorted by entry, date or name', async () => {
+    const { acquire, f } = await ledger();
+    acquire([GLOCK, SIG], '2026-01-02');
+    const [ruger] = acquire([RUGER], '2026-01-05');
+    f.correctAcquisition('maria', ruger?.entryNo ?? 0, {
+      firearm: { ...RUGER, model: '10/22 Carbine' },
+      receivedOn: '2026-01-05',
+      source: DISTRIBUTOR,
+      reason: 'Model as engraved',
+    });
+    const d = f.startDisposition('carlos', ruger?.itemId ?? 0, {
+      kind: 'licensee',
+      transfereeName: 'Zed Arms',
+      transfereeFfl: '5-74-015-07-8C-04321',
+    });
+    f.commitDisposition('carlos', d.id);
+    const serials = (q: Parameters<typeof f.search>[0]) => f.search(q).map((r) => r.serial);
+    expect(serials({ serial: 'abc 1' })).toEqual(['ABC123']);
+    expect(serials({ serial: '66a-' })).toEqual(['66A-0042']);
+    expect(serials({ serial: '%' })).toEqual([]); // wildcards are literal
+    expect(serials({ name: 'zed' })).toEqual(['0001-2345']);
+    expect(serials({ type: 'pistol' })).toEqual(['ABC123', '66A-0042']);
+    expect(serials({ model: 'carbine' })).toEqual(['0001-2345']); // as corrected
+    expect(serials({ manufacturer: 'sig', caliber: '9mm' })).toEqual(['66A-0042']);
+    expect(serials({ from: '2026-01-04' })).toEqual(['0001-2345']);
+    expect(serials({ to: '2026-01-03' })).toEqual(['ABC123', '66A-0042']);
+    expect(serials({ sort: 'date' })[0]).toBe('0001-2345');
+    expect(serials({ sort: 'name' })).toEqual(['ABC123', '66A-0042', '0001-2345']);
+    expect(f.search({ serial: '0001' })[0]).toMatchObject({
+      entry: 3,
+      status: 'disposed',
+      transfereeName: 'Zed Arms',
+      disposedOn: '2026-01-05',
+    });
+    expect(serials({ limit: 1, offset: 1 })).toEqual(['66A-0042']);
+  });
+});

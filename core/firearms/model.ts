@@ -131,3 +131,22 @@ export const dispositionSchema = z.discriminatedUnion('kind', [
 export type DispositionInput = z.infer<typeof dispositionSchema>;
 
 export const correctionReasonSchema = text('reason for the correction', 500);
+
+/** Searching the book (the proposed 27 CFR 478.130 fields), with sorting and paging. */
+export const ledgerSearchSchema = z
+  .object({
+    serial: z.string().trim().max(60).optional(),
+    /** Source or transferee name, any part of it. */
+    name: z.string().trim().max(120).optional(),
+    from: isoDateSchema.optional(),
+    to: isoDateSchema.optional(),
+    type: z.enum(firearmTypes).optional(),
+    model: z.string().trim().max(120).optional(),
+    manufacturer: z.string().trim().max(120).optional(),
+    caliber: z.string().trim().max(40).optional(),
+    sort: z.enum(['entry', 'date', 'name']).default('entry'),
+    limit: z.number().int().min(1).max(500).default(100),
+    offset: z.number().int().min(0).max(10_000_000).default(0),
+  })
+  .strict();
+export type LedgerSearch = z.input<typeof ledgerSearchSchema>;

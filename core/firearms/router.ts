@@ -9,6 +9,7 @@ import {
   correctionReasonSchema,
   dispositionSchema,
   firearmSchema,
+  ledgerSearchSchema,
   sourceSchema,
 } from './model.ts';
 
@@ -58,6 +59,24 @@ export const firearmsRouter = router({
         ...(input.afterEntry !== undefined ? { afterEntry: input.afterEntry } : {}),
       }),
     ),
+  search: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(ledgerSearchSchema)
+    .query(({ ctx, input }) => {
+      const s = signedIn(ctx);
+      const rows = ctx.services.firearms.search(input);
+      if (!ctx.services.auth.can(s.user, 'firearms:sensitive:view'))
+        return rows.map((r) => ({ ...r, transfereeName: null, redacted: true }));
+      if (rows.some((r) => r.transfereeName))
+        ctx.services.audit.record({
+          actor: s.user.username,
+          action: 'firearm.sensitive_view',
+          entity: 'ledger',
+          entityId: 'search',
+          payload: input,
+        });
+      return rows.map((r) => ({ ...r, redacted: false }));
+    }),
   history: procedure
     .meta({ access: 'firearms:ledger:write' })
     .input(z.object({ itemId: id }).strict())

@@ -15,11 +15,13 @@ import {
   correctionReasonSchema,
   dispositionSchema,
   firearmSchema,
+  ledgerSearchSchema,
   makerKey,
   serialKey,
   type AcquisitionInput,
   type DispositionInput,
   type FirearmInput,
+  type LedgerSearch,
 } from './model.ts';
 
 export interface AcquisitionEntry {
@@ -118,6 +120,22 @@ const itemColumns = (f: FirearmInput) =>
     makerKey(f.manufacturer),
     serialKey(f.serial),
   ] as const;
+
+/** One line of the book in a search: the firearm as last corrected and where it went. */
+export interface LedgerRow {
+  entry: number;
+  itemId: number;
+  receivedOn: string;
+  sourceName: string;
+  manufacturer: string;
+  model: string;
+  serial: string;
+  type: string;
+  caliber: string;
+  status: string;
+  disposedOn: string | null;
+  transfereeName: string | null;
+}
 
 /** Which acquisition rows a view shows: as first entered, as corrected, or both. */
 export type LedgerView = 'original' | 'corrected' | 'both';
@@ -719,5 +737,64 @@ export class FirearmsLedger {
   /** The types of these firearms (a check's route depends on them). */
   typesOf(itemIds: readonly number[]): string[] {
     return itemIds.map((i) => this.item(i).type);
+  }
+
+  /**
+   * Searches the book as last corrected: serial (ignoring case and spaces), source or
+   * transferee name, acquisition or disposition date range, type, model, maker, caliber.
+   */
+  search(raw: LedgerSearch): LedgerRow[] {
+    const q = ledgerSearchSchema.parse(raw);
+    const where: string[] = [
+      'a.entry_no = (SELECT max(y.entry_no) FROM ledger_acquisitions y WHERE coalesce(y.corrects, y.entry_no) = coalesce(a.corrects, a.entry_no))',
+    ];
+    const args: (string | number)[] = [];
+    const like = (v: string) => `%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    if (q.serial) {
+      where.push("i.serial_key LIKE ? ESCAPE '\\'");
+      args.push(like(serialKey(q.serial)));
+    }
+    if (q.name) {
+      where.push("(a.source_name LIKE ? ESCAPE '\\' OR d.transferee_name LIKE ? ESCAPE '\\')");
+      args.push(like(q.name), like(q.name));
+    }
+    if (q.from) {
+      where.push('(a.received_on >= ? OR d.disposed_on >= ?)');
+      args.push(q.from, q.from);
+    }
+    if (q.to) {
+      where.push('(a.received_on <= ? OR d.disposed_on <= ?)');
+      args.push(q.to, q.to);
+    }
+    for (const [col, v] of [
+      ['a.type', q.type],
+      ['a.model', q.model],
+      ['a.manufacturer', q.manufacturer],
+      ['a.caliber', q.caliber],
+    ] as const) {
+      if (!v) continue;
+      where.push(col === 'a.type' ? `${col} = ?` : `${col} LIKE ? ESCAPE '\\'`);
+      args.push(col === 'a.type' ? v : like(v));
+    }
+    const order =
+      q.sort === 'date'
+        ? 'coalesce(d.disposed_on, a.received_on) DESC, a.entry_no DESC'
+        : q.sort === 'name'
+          ? 'coalesce(d.transferee_name, a.source_name) COLLATE NOCASE, a.entry_no'
+          : 'coalesce(a.corrects, a.entry_no)';
+    return this.db
+      .prepare(
+        `SELECT coalesce(a.corrects, a.entry_no) AS entry, a.item_id AS itemId, a.received_on AS receivedOn, a.source_name AS sourceName,
+                a.manufacturer, a.model, a.serial, a.type, a.caliber, i.status, d.disposed_on AS disposedOn, d.transferee_name AS transfereeName
+         FROM ledger_acquisitions a
+         JOIN firearm_items i ON i.id = a.item_id
+         LEFT JOIN ledger_dispositions d ON d.id = (
+           SELECT x.id FROM ledger_dispositions x WHERE x.item_id = a.item_id AND x.state = 'committed' AND x.voided = 0 AND x.corrects IS NULL
+             AND NOT EXISTS (SELECT 1 FROM ledger_dispositions v WHERE v.corrects = x.id AND v.voided = 1)
+           ORDER BY x.id DESC LIMIT 1)
+         WHERE ${where.join(' AND ')}
+         ORDER BY ${order} LIMIT ? OFFSET ?`,
+      )
+      .all(...args, q.limit, q.offset) as LedgerRow[];
   }
 }
