@@ -82,6 +82,7 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       policy: securityPolicy,
       ...(o.idleTimeoutMs ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
     });
+    const profile = new StoreProfileService(store.db, audit);
     const integrations = new IntegrationService({
       db: store.db,
       audit,
@@ -89,6 +90,7 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       secrets: o.secrets,
       log: o.log,
       providers,
+      storeState: () => profile.get().state,
       adapters:
         o.adapters ?? new Map([['webhook.outbound', new WebhookAdapter({ version: pkg.version })]]),
       onChange: () => changes.raise('integrations'),
@@ -139,7 +141,7 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       secrets: o.secrets,
       providers,
       integrations,
-      profile: new StoreProfileService(store.db, audit),
+      profile,
       firearms,
       checks,
       drain: () => integrations.stop(),

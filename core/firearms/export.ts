@@ -4,6 +4,8 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import type { Db } from '../db/open.ts';
+import { IS_LATEST_VERSION, STANDING_DISPOSITION_ID } from './book-sql.ts';
+import type { AcqRow } from './service.ts';
 
 /** The required columns, in the book's order: acquisition, then disposition. */
 export const BOUND_BOOK_COLUMNS = [
@@ -22,19 +24,7 @@ export const BOUND_BOOK_COLUMNS = [
   'Transferee address, FFL number or Form 4473 number',
 ] as const;
 
-interface Row {
-  entry_no: number;
-  corrects: number | null;
-  received_on: string;
-  source_name: string;
-  source_address: string | null;
-  source_ffl: string | null;
-  manufacturer: string;
-  importer: string | null;
-  model: string;
-  serial: string;
-  type: string;
-  caliber: string;
+interface Row extends AcqRow {
   disposed_on: string | null;
   transferee_name: string | null;
   transferee_address: string | null;
@@ -48,12 +38,8 @@ interface Row {
 const BOOK_SQL = /* sql */ `
 SELECT a.*, d.disposed_on, d.transferee_name, d.transferee_address, d.transferee_ffl, d.form_4473, d.atf_incident, d.kind
 FROM ledger_acquisitions a
-LEFT JOIN ledger_dispositions d ON d.id = (
-  SELECT x.id FROM ledger_dispositions x
-  WHERE x.acquisition_entry = coalesce(a.corrects, a.entry_no) AND x.state = 'committed' AND x.voided = 0 AND x.corrects IS NULL
-    AND NOT EXISTS (SELECT 1 FROM ledger_dispositions v WHERE v.corrects = x.id AND v.voided = 1)
-  ORDER BY x.id DESC LIMIT 1)
-WHERE a.entry_no = (SELECT max(y.entry_no) FROM ledger_acquisitions y WHERE coalesce(y.corrects, y.entry_no) = coalesce(a.corrects, a.entry_no))
+LEFT JOIN ledger_dispositions d ON d.id = ${STANDING_DISPOSITION_ID}
+WHERE ${IS_LATEST_VERSION}
 ORDER BY coalesce(a.corrects, a.entry_no)`;
 
 function cells(r: Row): string[] {

@@ -2,6 +2,7 @@
 // the firearm is handed over, corrections as new entries, and the background-check gate.
 // Every change is a chain-of-custody entry in the audit log.
 import type { AuditLog } from '../audit/repo.ts';
+import { IS_LATEST_VERSION, STANDING_DISPOSITION_ID } from './book-sql.ts';
 import { policyOn } from '../checks/model.ts';
 import { federalCalendar, nicsPolicies } from '../checks/policy.ts';
 import { transferDecision } from '../checks/rules.ts';
@@ -43,7 +44,7 @@ export interface AcquisitionEntry {
   correctionReason: string | null;
 }
 
-interface AcqRow {
+export interface AcqRow {
   entry_no: number;
   item_id: number;
   received_on: string;
@@ -359,7 +360,7 @@ export class FirearmsLedger {
         : view === 'both'
           ? '1 = 1'
           : // the newest version of each chain
-            `entry_no = (SELECT max(x.entry_no) FROM ledger_acquisitions x WHERE coalesce(x.corrects, x.entry_no) = coalesce(a.corrects, a.entry_no))`;
+            IS_LATEST_VERSION;
     return (
       this.db
         .prepare(
@@ -745,9 +746,7 @@ export class FirearmsLedger {
    */
   search(raw: LedgerSearch): LedgerRow[] {
     const q = ledgerSearchSchema.parse(raw);
-    const where: string[] = [
-      'a.entry_no = (SELECT max(y.entry_no) FROM ledger_acquisitions y WHERE coalesce(y.corrects, y.entry_no) = coalesce(a.corrects, a.entry_no))',
-    ];
+    const where: string[] = [IS_LATEST_VERSION];
     const args: (string | number)[] = [];
     const like = (v: string) => `%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     if (q.serial) {
@@ -788,10 +787,7 @@ export class FirearmsLedger {
                 a.manufacturer, a.model, a.serial, a.type, a.caliber, i.status, d.disposed_on AS disposedOn, d.transferee_name AS transfereeName
          FROM ledger_acquisitions a
          JOIN firearm_items i ON i.id = a.item_id
-         LEFT JOIN ledger_dispositions d ON d.id = (
-           SELECT x.id FROM ledger_dispositions x WHERE x.item_id = a.item_id AND x.state = 'committed' AND x.voided = 0 AND x.corrects IS NULL
-             AND NOT EXISTS (SELECT 1 FROM ledger_dispositions v WHERE v.corrects = x.id AND v.voided = 1)
-           ORDER BY x.id DESC LIMIT 1)
+         LEFT JOIN ledger_dispositions d ON d.id = ${STANDING_DISPOSITION_ID}
          WHERE ${where.join(' AND ')}
          ORDER BY ${order} LIMIT ? OFFSET ?`,
       )

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors.ts';
 import { PROVIDER_FILES, loadProviders } from './registry.ts';
 import { IntegrationService } from './service.ts';
+import { StoreProfileService } from '../store/service.ts';
 import { quietLog, servicesForTest } from '../testing/fixtures.ts';
 
 async function setup(o: { state?: string; approvedStates?: string[] } = {}) {
@@ -23,6 +24,7 @@ async function setup(o: { state?: string; approvedStates?: string[] } = {}) {
     log: quietLog,
     providers,
     adapters: new Map(),
+    storeState: () => new StoreProfileService(s.store.db, s.audit).get().state,
   });
   return { s, connections };
 }

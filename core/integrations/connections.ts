@@ -10,7 +10,6 @@ import type { FeatureSettings } from './features.ts';
 import type { JobQueue } from './jobs.ts';
 import {
   approvalFor,
-  US_STATES,
   type DeliveryLimits,
   type ProviderDefinition,
   type SettingValue,
@@ -88,6 +87,7 @@ export class ConnectionService {
   private readonly secrets: SecretStore;
   private readonly features: FeatureSettings;
   private readonly jobs: JobQueue;
+  private readonly storeState: () => UsState | null;
   /** Template settings under local ones; set by the integration service. */
   templateConfig: (code: string) => Record<string, SettingValue> = () => ({});
   /** Told after every change (the runner drops cached settings; screens refresh). */
@@ -101,6 +101,8 @@ export class ConnectionService {
     secrets: SecretStore;
     features: FeatureSettings;
     jobs: JobQueue;
+    /** The store's US state (store details), which decides which providers may be enabled. */
+    storeState: () => UsState | null;
   }) {
     this.db = o.db;
     this.sql = preparedFor(this.db);
@@ -110,6 +112,7 @@ export class ConnectionService {
     this.secrets = o.secrets;
     this.features = o.features;
     this.jobs = o.jobs;
+    this.storeState = o.storeState;
   }
 
   private nowIso(): string {
@@ -290,13 +293,6 @@ export class ConnectionService {
       .immediate();
     this.onChange(id);
     return this.get(id);
-  }
-
-  /** The store's US state, which decides which providers may be enabled. */
-  storeState(): UsState | null {
-    const raw = this.sql("SELECT value FROM settings WHERE key = 'store.state'").pluck().get() as
-      string | undefined;
-    return raw && (US_STATES as readonly string[]).includes(raw) ? (raw as UsState) : null;
   }
 
   get(id: number): Connection {

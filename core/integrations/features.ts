@@ -97,14 +97,21 @@ export class FeatureSettings {
   }
 
   list(connectionId: number, provider: ProviderDefinition): FeatureSetting[] {
-    this.ensure(connectionId, provider);
-    const rows = new Map(
-      (
-        this.sql('SELECT * FROM connection_features WHERE connection_id = ?').all(
-          connectionId,
-        ) as Row[]
-      ).map((r) => [r.feature, r]),
-    );
+    const read = () =>
+      new Map(
+        (
+          this.sql('SELECT * FROM connection_features WHERE connection_id = ?').all(
+            connectionId,
+          ) as Row[]
+        ).map((r) => [r.feature, r]),
+      );
+    let rows = read();
+    // A feature added to the provider since the connection was made gets its row now; the
+    // usual read (every worker pump) writes nothing.
+    if (provider.features.some((f) => !rows.has(f.key))) {
+      this.ensure(connectionId, provider);
+      rows = read();
+    }
     return provider.features.map((f) => {
       const r = rows.get(f.key);
       if (!r) throw new Error(`connection_features row for ${f.key} is missing`);

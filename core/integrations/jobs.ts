@@ -269,12 +269,8 @@ export class JobQueue {
       .immediate();
   }
 
-  /** Jobs waiting to run (queued or waiting for a retry) for one connection. */
-  depth(connectionId: number): number {
-    return this.sql(
-      "SELECT count(*) FROM jobs WHERE connection_id = ? AND state IN ('queued', 'failed', 'running')",
-    )
-      .pluck()
-      .get(connectionId) as number;
+  /** Jobs not yet done for one connection: queued, waiting for a retry, or running. */
+  depth(connectionId: number, counts = this.counts(connectionId)): number {
+    return counts.waiting + counts.retrying + counts.running;
   }
 }

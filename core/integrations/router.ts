@@ -53,16 +53,18 @@ export const integrationsRouter = router({
     .query(async ({ ctx, input }) => {
       const i = ctx.services.integrations;
       const detail = i.detail(input.id);
+      const nextRuns = new Map(
+        i.dispatcher
+          .schedules()
+          .filter((x) => x.connectionId === input.id)
+          .map((x) => [x.feature, x.nextRun?.getTime() ?? null]),
+      );
       return {
         ...detail,
         settings: await i.connections.settings(input.id),
         features: i.features.list(input.id, detail.definition).map((f) => ({
           ...f,
-          nextRunAt:
-            i.dispatcher
-              .schedules()
-              .find((x) => x.connectionId === input.id && x.feature === f.key)
-              ?.nextRun?.getTime() ?? null,
+          nextRunAt: nextRuns.get(f.key) ?? null,
         })),
         templates: i.templates.list(detail.provider),
       };

@@ -3,7 +3,7 @@
 import type { AuditLog } from '../audit/repo.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
-import { conflict, forbidden, notFound } from '../errors.ts';
+import { conflict, notFound } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SecretStore } from '../secrets/port.ts';
 import type { ProviderAdapter } from './adapter.ts';
@@ -16,7 +16,6 @@ import {
   approvalFor,
   type DeliveryLimits,
   type ProviderDefinition,
-  type SettingValue,
   type UsState,
 } from './model.ts';
 import { Outbox } from './outbox.ts';
@@ -67,6 +66,8 @@ export class IntegrationService {
     providers: ReadonlyMap<string, ProviderDefinition>;
     adapters: ReadonlyMap<string, ProviderAdapter>;
     random?: () => number;
+    /** The store's US state, from the store details. */
+    storeState: () => UsState | null;
     /** Told when integration state changed (screens refresh). */
     onChange?: () => void;
   }) {
@@ -98,6 +99,7 @@ export class IntegrationService {
       secrets: o.secrets,
       features: this.features,
       jobs: this.jobs,
+      storeState: o.storeState,
     });
     this.connections.templateConfig = (code) => this.templates.get(code).config;
     // A newer template version changes the settings of the connections that use it.
@@ -202,7 +204,7 @@ export class IntegrationService {
       lastSyncAt: totals.lastRunAt,
       succeeded24h: totals.succeeded,
       failed24h: totals.failed,
-      queueDepth: counts.waiting + counts.retrying + counts.running,
+      queueDepth: this.jobs.depth(c.id, counts),
       retrying: counts.retrying,
       deadLetters: counts.dead,
       tokenExpiresInDays: null,
@@ -370,25 +372,5 @@ export class IntegrationService {
         return { eventId: uid };
       })
       .immediate();
-  }
-
-  /** Refuses an action on a provider the user has no sync permission for. */
-  static requireSyncPermission(
-    can: (permission: string) => boolean,
-    provider: ProviderDefinition,
-  ): void {
-    if (!can(`integration:sync:${provider.code}`))
-      throw forbidden(
-        'missing_permission',
-        `Your role may not run ${provider.name} by hand. Ask a store manager.`,
-      );
-  }
-
-  settingsFor(id: number): Promise<{
-    values: Record<string, SettingValue>;
-    local: Record<string, SettingValue>;
-    secretsSet: string[];
-  }> {
-    return this.connections.settings(id);
   }
 }
