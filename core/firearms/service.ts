@@ -2,7 +2,8 @@
 // the firearm is handed over, corrections as new entries, and the background-check gate.
 // Every change is a chain-of-custody entry in the audit log.
 import type { AuditLog } from '../audit/repo.ts';
-import { IS_LATEST_VERSION, STANDING_DISPOSITION_ID } from './book-sql.ts';
+import { IS_LATEST_VERSION } from './book-sql.ts';
+import { searchBook, type LedgerRow } from './search.ts';
 import { policyOn } from '../checks/model.ts';
 import { federalCalendar, nicsPolicies } from '../checks/policy.ts';
 import { transferDecision } from '../checks/rules.ts';
@@ -16,7 +17,6 @@ import {
   correctionReasonSchema,
   dispositionSchema,
   firearmSchema,
-  ledgerSearchSchema,
   makerKey,
   serialKey,
   type AcquisitionInput,
@@ -121,22 +121,6 @@ const itemColumns = (f: FirearmInput) =>
     makerKey(f.manufacturer),
     serialKey(f.serial),
   ] as const;
-
-/** One line of the book in a search: the firearm as last corrected and where it went. */
-export interface LedgerRow {
-  entry: number;
-  itemId: number;
-  receivedOn: string;
-  sourceName: string;
-  manufacturer: string;
-  model: string;
-  serial: string;
-  type: string;
-  caliber: string;
-  status: string;
-  disposedOn: string | null;
-  transfereeName: string | null;
-}
 
 /** Which acquisition rows a view shows: as first entered, as corrected, or both. */
 export type LedgerView = 'original' | 'corrected' | 'both';
@@ -740,57 +724,8 @@ export class FirearmsLedger {
     return itemIds.map((i) => this.item(i).type);
   }
 
-  /**
-   * Searches the book as last corrected: serial (ignoring case and spaces), source or
-   * transferee name, acquisition or disposition date range, type, model, maker, caliber.
-   */
+  /** Searches the book as last corrected (see search.ts). */
   search(raw: LedgerSearch): LedgerRow[] {
-    const q = ledgerSearchSchema.parse(raw);
-    const where: string[] = [IS_LATEST_VERSION];
-    const args: (string | number)[] = [];
-    const like = (v: string) => `%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    if (q.serial) {
-      where.push("i.serial_key LIKE ? ESCAPE '\\'");
-      args.push(like(serialKey(q.serial)));
-    }
-    if (q.name) {
-      where.push("(a.source_name LIKE ? ESCAPE '\\' OR d.transferee_name LIKE ? ESCAPE '\\')");
-      args.push(like(q.name), like(q.name));
-    }
-    if (q.from) {
-      where.push('(a.received_on >= ? OR d.disposed_on >= ?)');
-      args.push(q.from, q.from);
-    }
-    if (q.to) {
-      where.push('(a.received_on <= ? OR d.disposed_on <= ?)');
-      args.push(q.to, q.to);
-    }
-    for (const [col, v] of [
-      ['a.type', q.type],
-      ['a.model', q.model],
-      ['a.manufacturer', q.manufacturer],
-      ['a.caliber', q.caliber],
-    ] as const) {
-      if (!v) continue;
-      where.push(col === 'a.type' ? `${col} = ?` : `${col} LIKE ? ESCAPE '\\'`);
-      args.push(col === 'a.type' ? v : like(v));
-    }
-    const order =
-      q.sort === 'date'
-        ? 'coalesce(d.disposed_on, a.received_on) DESC, a.entry_no DESC'
-        : q.sort === 'name'
-          ? 'coalesce(d.transferee_name, a.source_name) COLLATE NOCASE, a.entry_no'
-          : 'coalesce(a.corrects, a.entry_no)';
-    return this.db
-      .prepare(
-        `SELECT coalesce(a.corrects, a.entry_no) AS entry, a.item_id AS itemId, a.received_on AS receivedOn, a.source_name AS sourceName,
-                a.manufacturer, a.model, a.serial, a.type, a.caliber, i.status, d.disposed_on AS disposedOn, d.transferee_name AS transfereeName
-         FROM ledger_acquisitions a
-         JOIN firearm_items i ON i.id = a.item_id
-         LEFT JOIN ledger_dispositions d ON d.id = ${STANDING_DISPOSITION_ID}
-         WHERE ${where.join(' AND ')}
-         ORDER BY ${order} LIMIT ? OFFSET ?`,
-      )
-      .all(...args, q.limit, q.offset) as LedgerRow[];
+    return searchBook(this.db, raw);
   }
 }
