@@ -31,3 +31,17 @@ export function localDate(ms: number, timeZone?: string): string {
     day: '2-digit',
   }).format(new Date(ms));
 }
+
+/**
+ * The PC's clock moved by an offset: the store server runs on it when started with
+ * --test-clock, so end-to-end tests can move the store past a waiting period.
+ */
+export class OffsetClock implements Clock {
+  private offset = 0;
+  now(): number {
+    return Date.now() + this.offset;
+  }
+  advance(ms: number): void {
+    this.offset += ms;
+  }
+}

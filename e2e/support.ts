@@ -50,7 +50,9 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(o: { idleTimeoutSeconds?: number } = {}): Promise<RunningServer> {
+export async function startServer(
+  o: { idleTimeoutSeconds?: number; testClock?: boolean } = {},
+): Promise<RunningServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backroom-e2e-'));
   const args = [
     path.join(repoRoot, 'scripts', 'server.ts'),
@@ -60,6 +62,7 @@ export async function startServer(o: { idleTimeoutSeconds?: number } = {}): Prom
     dataDir,
     '--no-backup-schedule',
     ...(o.idleTimeoutSeconds ? ['--idle-timeout', String(o.idleTimeoutSeconds)] : []),
+    ...(o.testClock ? ['--test-clock'] : []),
   ];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: repoRoot,
@@ -108,6 +111,15 @@ export async function startServer(o: { idleTimeoutSeconds?: number } = {}): Prom
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Moves a --test-clock server's time forward by whole days. */
+export async function advanceServerClock(server: RunningServer, days: number): Promise<void> {
+  const res = await fetch(`${server.url}/__test__/clock`, {
+    method: 'POST',
+    body: JSON.stringify({ advanceDays: days }),
+  });
+  if (!res.ok) throw new Error(`Moving the test clock failed: ${res.status} ${await res.text()}`);
 }
 
 export function launchBrowser(): Promise<Browser> {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startStoreServer } from '../core/app/store-server.ts';
+import { OffsetClock } from '../core/clock.ts';
 import { DatabaseOpenError } from '../core/db/errors.ts';
 import { SecretStoreUnavailableError } from '../core/secrets/index.ts';
 
@@ -27,6 +28,8 @@ export async function runServer(argv: string[]): Promise<void> {
       'data-dir': { type: 'string' },
       'idle-timeout': { type: 'string' },
       'no-backup-schedule': { type: 'boolean', default: false },
+      // End-to-end tests only: time can be moved forward over HTTP (never in a store).
+      'test-clock': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -45,6 +48,7 @@ export async function runServer(argv: string[]): Promise<void> {
     port,
     rendererDir: path.join(here, '..', 'out', 'renderer'),
     scheduleBackups: !values['no-backup-schedule'],
+    ...(values['test-clock'] ? { testClock: new OffsetClock() } : {}),
     ...(idle ? { idleTimeoutMs: idle } : {}),
   });
   let stopping = false;

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { StoreServices } from '../app/services.ts';
+import { OffsetClock } from '../clock.ts';
 import { makeServices, tempDir } from '../testing/fixtures.ts';
 import { startHttpServer, type RunningHttpServer } from './http.ts';
 
@@ -52,6 +53,36 @@ describe('the HTTP transport', () => {
     expect(await escape.text()).not.toContain('root:');
     expect((await fetch(`${server.url}/assets/missing.js`)).status).toBe(404);
     expect((await fetch(`${server.url}/%E0%A4%A`)).status).toBe(400);
+  });
+
+  it('moves time only on a server started with a test clock', async () => {
+    const moved = await fetch(`${server.url}/__test__/clock`, {
+      method: 'POST',
+      body: '{"advanceDays":3}',
+    });
+    // A store's server has no such route: the screens' fallback answers, the clock is untouched.
+    expect(moved.headers.get('content-type')).not.toMatch(/json/);
+    const clock = new OffsetClock();
+    const testServer = await startHttpServer({
+      services: s,
+      host: '127.0.0.1',
+      port: 0,
+      rendererDir: null,
+      testClock: clock,
+    });
+    try {
+      const before = clock.now();
+      const res = await fetch(`${testServer.url}/__test__/clock`, {
+        method: 'POST',
+        body: '{"advanceDays":3}',
+      });
+      expect(res.status).toBe(200);
+      expect(clock.now() - before).toBeGreaterThanOrEqual(3 * 86_400_000);
+      const bad = await fetch(`${testServer.url}/__test__/clock`, { method: 'POST', body: '{' });
+      expect(bad.status).toBe(400);
+    } finally {
+      await testServer.close();
+    }
   });
 
   it('sends no CORS headers, so other sites cannot call the API from a browser', async () => {

@@ -4,7 +4,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { z } from 'zod';
 import type { StoreServices } from '../app/services.ts';
+import type { OffsetClock } from '../clock.ts';
 import { API_PREFIX, createApiHandler } from './handler.ts';
 import { healthOf } from './health.ts';
 import { CONTENT_SECURITY_POLICY, resolveRendererFile } from './static-files.ts';
@@ -34,6 +36,8 @@ export interface HttpServerOptions {
   port: number;
   /** Folder with the built renderer (index.html + assets), or null to serve only the API. */
   rendererDir: string | null;
+  /** Tests only (--test-clock): POST /__test__/clock {"advanceDays": n} moves the store's time. */
+  testClock?: OffsetClock;
 }
 
 export interface RunningHttpServer {
@@ -91,6 +95,10 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
       return;
     }
     const url = new URL(req.url ?? '/', 'http://store.local');
+    if (o.testClock && url.pathname === '/__test__/clock' && req.method === 'POST') {
+      await moveTestClock(req, res, o.testClock);
+      return;
+    }
     if (url.pathname === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(JSON.stringify(healthOf(o.services)));
@@ -208,4 +216,31 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
         for (const s of sockets) s.destroy();
       }),
   };
+}
+
+const testClockMove = z.object({ advanceDays: z.number().int().min(0).max(3650) }).strict();
+
+/** Moves a --test-clock server's time forward; it answers with the new time. */
+async function moveTestClock(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  clock: OffsetClock,
+): Promise<void> {
+  let text = '';
+  for await (const chunk of req as AsyncIterable<Buffer>) text += chunk.toString('utf8');
+  let body: unknown = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // answered below
+  }
+  const move = testClockMove.safeParse(body);
+  if (!move.success) {
+    res.writeHead(400, { 'content-type': 'text/plain' }).end('Send {"advanceDays": n}.');
+    return;
+  }
+  clock.advance(move.data.advanceDays * 86_400_000);
+  res
+    .writeHead(200, { 'content-type': 'application/json' })
+    .end(JSON.stringify({ now: new Date(clock.now()).toISOString() }));
 }

@@ -1,5 +1,5 @@
 import { startHttpServer, type RunningHttpServer } from '../api/http.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock, OffsetClock } from '../clock.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { openSecretStore, type SecretStore } from '../secrets/index.ts';
 import { createStoreServices, type StoreServices } from './services.ts';
@@ -12,6 +12,8 @@ export interface StoreServerOptions {
   env?: NodeJS.ProcessEnv;
   secrets?: SecretStore;
   clock?: Clock;
+  /** Tests only: the server runs on this clock and lets tests move it over HTTP. */
+  testClock?: OffsetClock;
   idleTimeoutMs?: number;
   scheduleBackups?: boolean;
   /** Run integration deliveries (on unless a test drives them by hand). */
@@ -29,12 +31,13 @@ export interface RunningStoreServer {
 /** The headless store server: services + HTTP (API, /healthz, the built screens). */
 export async function startStoreServer(o: StoreServerOptions): Promise<RunningStoreServer> {
   const log = o.log ?? createLogger(o.dataDir);
+  const clock = o.testClock ?? o.clock;
   const secrets = o.secrets ?? openSecretStore(o.env ?? process.env, (m) => log.warn(m));
   const services = await createStoreServices({
     dataDir: o.dataDir,
     secrets,
     log,
-    ...(o.clock ? { clock: o.clock } : {}),
+    ...(clock ? { clock } : {}),
     ...(o.idleTimeoutMs ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
     scheduleBackups: o.scheduleBackups ?? true,
     runIntegrations: o.runIntegrations ?? true,
@@ -46,6 +49,7 @@ export async function startStoreServer(o: StoreServerOptions): Promise<RunningSt
       host: o.host,
       port: o.port,
       rendererDir: o.rendererDir,
+      ...(o.testClock ? { testClock: o.testClock } : {}),
     });
   } catch (error) {
     services.close();
