@@ -18,6 +18,8 @@ import { WebhookAdapter } from '../integrations/webhook/adapter.ts';
 import { StoreProfileService } from '../store/service.ts';
 import { CheckDesk } from '../checks/service.ts';
 import { FirearmsLedger } from '../firearms/service.ts';
+import { BookReports } from '../firearms/reports.ts';
+import { BookCompliance } from '../firearms/compliance.ts';
 
 export interface StoreServices {
   readonly version: string;
@@ -38,6 +40,10 @@ export interface StoreServices {
   /** The firearms bound book and the background-check desk. */
   readonly firearms: FirearmsLedger;
   readonly checks: CheckDesk;
+  /** Bound book exports (by hand and daily) and multiple-sale reports. */
+  readonly bookReports: BookReports;
+  /** Serial format rules, PMF marking, permits and returns. */
+  readonly compliance: BookCompliance;
   /** Stops deliveries gracefully (waits for those in flight), before close(). */
   drain(): Promise<void>;
   close(): void;
@@ -102,6 +108,7 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       outbox: integrations.outbox,
       clock,
       checks,
+      storeState: () => profile.get().state,
     });
     const backups = new BackupService({
       store,
@@ -111,8 +118,27 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       defaultFolder: path.join(dataDir, 'backups'),
       log: o.log,
     });
+    const compliance = new BookCompliance({
+      db: store.db,
+      audit,
+      clock,
+      ledger: firearms,
+      store: () => profile.get(),
+    });
+    const bookReports = new BookReports({
+      db: store.db,
+      audit,
+      clock,
+      folder: () => backups.folder(),
+      log: o.log,
+      openReader: () => store.openCopy(store.file, { readonly: true }),
+    });
     const chain = new ChainMonitor(store, audit, clock, o.log);
-    if (o.scheduleBackups) backups.schedule();
+    if (o.scheduleBackups) {
+      backups.schedule();
+      // The book's daily copy goes with the backups (same folder, same "scheduled" switch).
+      bookReports.scheduleDaily();
+    }
     if (o.runIntegrations) integrations.start();
     void chain.verify();
     // "Who" and "which record" are indexed a batch at a time, off the write path.
@@ -144,12 +170,15 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       profile,
       firearms,
       checks,
+      bookReports,
+      compliance,
       drain: () => integrations.stop(),
       close: () => {
         clearInterval(lookups);
         integrations.halt();
         chain.stop();
         backups.stop();
+        bookReports.stop();
         store.close();
       },
     };

@@ -31,8 +31,8 @@ export const nicsPolicySchema = z
       .object({ businessDays: z.number().int().min(1), types: z.array(z.string()).min(1) })
       .strict(),
     form3310_12States: z.array(state),
-    dispositionPendingDays: z.number().int().min(1),
-    pmfMarkingDays: z.number().int().min(1),
+    /** Permit types per state that stand in for a check (ATF Brady permit chart). */
+    qualifyingPermits: z.partialRecord(state, z.array(z.string().min(1))),
   })
   .strict();
 export type NicsPolicy = z.infer<typeof nicsPolicySchema>;

@@ -112,7 +112,7 @@ export function defaultProceedOn(
 }
 
 export type TransferDecision =
-  | { allowed: true; basis: 'proceed' | 'default_proceed' | 'permit' }
+  | { allowed: true; basis: 'proceed' | 'default_proceed' | 'permit' | 'override' }
   | {
       allowed: false;
       reason:
@@ -143,6 +143,11 @@ const sameSubject = (a: CheckSubject, b: CheckSubject) =>
 export function transferDecision(o: {
   check: Check | null;
   permit?: PermitExemption | null;
+  /**
+   * A supervisor's recorded override: only where the state's policy allows one, only for a
+   * delayed check in a state without default proceeds, and only after the federal wait.
+   */
+  override?: boolean;
   transaction: CheckSubject;
   today: IsoDate;
   policy: NicsPolicy;
@@ -189,6 +194,11 @@ export function transferDecision(o: {
   if (c.status === 'proceed') return { allowed: true, basis: 'proceed' };
   // delayed
   const proceedOn = defaultProceedOn(c, policy, o.calendar);
+  if (proceedOn === null && o.override && policy.overrideAllowedStates.includes(c.state)) {
+    const federalWait = defaultProceedOn(c, { ...policy, noDefaultProceedStates: [] }, o.calendar);
+    if (federalWait !== null && today >= federalWait && (last === null || today <= last))
+      return { allowed: true, basis: 'override' };
+  }
   if (proceedOn === null)
     return {
       allowed: false,

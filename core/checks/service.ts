@@ -3,7 +3,7 @@
 import type { AuditLog } from '../audit/repo.ts';
 import { localDate, type Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
-import { conflict, notFound } from '../errors.ts';
+import { conflict, forbidden, notFound } from '../errors.ts';
 import type { UsState } from '../integrations/model.ts';
 import { policyOn, type Check } from './model.ts';
 import { federalCalendar, nicsPolicies } from './policy.ts';
@@ -30,6 +30,8 @@ export interface CheckRecord extends Check {
   }[];
   mayProceedOn: string | null;
   lastValidDay: string | null;
+  /** Who overrode a state hold on this check (checks:override), if anyone. */
+  overriddenBy: string | null;
 }
 
 interface CheckRow {
@@ -172,6 +174,54 @@ export class CheckDesk {
       .immediate();
   }
 
+  /**
+   * A supervisor's override of a state hold on a delayed check (checks:override), only where
+   * the state's policy allows one; the reason is kept and audited. The gate still requires
+   * the federal waiting period (rules.ts).
+   */
+  override(actor: string, checkId: number, reason: string): CheckRecord {
+    return this.db
+      .transaction(() => {
+        const c = this.get(checkId);
+        const policy = policyOn(nicsPolicies, this.today());
+        if (!policy.overrideAllowedStates.includes(c.state))
+          throw forbidden(
+            'override_not_allowed',
+            `${c.state}'s policy does not allow a supervisor override: wait for the final answer.`,
+          );
+        if (c.status !== 'delayed')
+          throw conflict(
+            'check_transition',
+            `Only a delayed check can be overridden (this one is ${c.status}).`,
+          );
+        this.db
+          .prepare(
+            "INSERT INTO check_events (check_id, kind, note, recorded_by, recorded_at) VALUES (?, 'override', ?, ?, ?)",
+          )
+          .run(checkId, reason, actor, this.clock.now());
+        this.audit.record({
+          actor,
+          action: 'check.override',
+          entity: 'check',
+          entityId: checkId,
+          payload: { reason },
+        });
+        return this.get(checkId);
+      })
+      .immediate();
+  }
+
+  /** The most recent checks, newest first, each as it stands (the check desk's list). */
+  list(o: { limit: number; openOnly: boolean }): CheckRecord[] {
+    const ids = this.db
+      .prepare('SELECT id FROM background_checks ORDER BY id DESC LIMIT ?')
+      .pluck()
+      .all(o.openOnly ? o.limit * 4 : o.limit) as number[];
+    const checks = ids.map((id) => this.get(id));
+    const closed = new Set(['denied', 'cancelled', 'expired']);
+    return (o.openOnly ? checks.filter((c) => !closed.has(c.status)) : checks).slice(0, o.limit);
+  }
+
   /** A check as it stands: replayed from its recorded events, with its key dates. */
   get(id: number): CheckRecord {
     const row = this.db.prepare('SELECT * FROM background_checks WHERE id = ?').get(id) as
@@ -224,6 +274,7 @@ export class CheckDesk {
       })),
       mayProceedOn:
         check.status === 'delayed' ? defaultProceedOn(check, policy, federalCalendar) : null,
+      overriddenBy: events.find((e) => e.kind === 'override')?.recorded_by ?? null,
       lastValidDay: lastValidDay(check, policy),
     };
   }

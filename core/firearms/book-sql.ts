@@ -1,15 +1,23 @@
 // SQL the book's readers share: which acquisition row is an entry as last corrected, and
-// which disposition is a firearm's standing one. One definition, so the views, the search
-// and the exports can never disagree about what the book says.
+// which disposition is a firearm's standing one. Both are defined once, by the triggers that
+// keep ledger_book (migration 5): the views, the search and the exports read that table, so
+// they can never disagree about what the book says, and none of them scans the ledger to
+// find out.
 
 /** True for the row `a` of ledger_acquisitions that is its chain's newest version. */
-export const IS_LATEST_VERSION = /* sql */ `a.entry_no = (
-  SELECT max(y.entry_no) FROM ledger_acquisitions y
-  WHERE coalesce(y.corrects, y.entry_no) = coalesce(a.corrects, a.entry_no))`;
+export const IS_LATEST_VERSION = /* sql */ `EXISTS (
+  SELECT 1 FROM ledger_book lb WHERE lb.entry = coalesce(a.corrects, a.entry_no) AND lb.latest = a.entry_no)`;
 
 /** The id of `a`'s firearm's committed disposition that no correction voided, or NULL. */
 export const STANDING_DISPOSITION_ID = /* sql */ `(
-  SELECT x.id FROM ledger_dispositions x
-  WHERE x.item_id = a.item_id AND x.state = 'committed' AND x.voided = 0 AND x.corrects IS NULL
-    AND NOT EXISTS (SELECT 1 FROM ledger_dispositions v WHERE v.corrects = x.id AND v.voided = 1)
-  ORDER BY x.id DESC LIMIT 1)`;
+  SELECT lb.disposition FROM ledger_book lb
+  WHERE lb.entry = coalesce(a.corrects, a.entry_no) AND lb.item_id = a.item_id)`;
+
+/**
+ * The book as last corrected, one row per entry, read in entry order: `b` the ledger_book row
+ * (`b.entry` is the entry's number in the book), `a` its newest version, `d` the firearm's
+ * standing disposition (NULLs while the firearm is in the store).
+ */
+export const BOOK_AS_CORRECTED = /* sql */ `ledger_book b
+  CROSS JOIN ledger_acquisitions a ON a.entry_no = b.latest
+  LEFT JOIN ledger_dispositions d ON d.id = b.disposition`;

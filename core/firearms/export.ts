@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import type { Db } from '../db/open.ts';
-import { IS_LATEST_VERSION, STANDING_DISPOSITION_ID } from './book-sql.ts';
+import { BOOK_AS_CORRECTED } from './book-sql.ts';
 import type { AcqRow } from './service.ts';
 
 /** The required columns, in the book's order: acquisition, then disposition. */
@@ -34,15 +34,14 @@ interface Row extends AcqRow {
   kind: string | null;
 }
 
-// Each firearm's acquisition as last corrected, with its committed, not voided disposition.
-const BOOK_SQL = /* sql */ `
+// Each firearm's acquisition as last corrected, with its committed, not voided disposition,
+// in entry order (ledger_book's own order: nothing to sort, however long the book).
+export const BOOK_SQL = /* sql */ `
 SELECT a.*, d.disposed_on, d.transferee_name, d.transferee_address, d.transferee_ffl, d.form_4473, d.atf_incident, d.kind
-FROM ledger_acquisitions a
-LEFT JOIN ledger_dispositions d ON d.id = ${STANDING_DISPOSITION_ID}
-WHERE ${IS_LATEST_VERSION}
-ORDER BY coalesce(a.corrects, a.entry_no)`;
+FROM ${BOOK_AS_CORRECTED}
+ORDER BY b.entry`;
 
-function cells(r: Row): string[] {
+export function cells(r: Row): string[] {
   const transferee =
     r.kind === 'non_licensee'
       ? (r.form_4473 ?? r.transferee_address ?? '')

@@ -65,6 +65,8 @@ export const firearmSchema = z
     type: z.enum(firearmTypes, { error: 'Choose the type (pistol, revolver, rifle, …).' }),
     caliber: text('caliber or gauge', 40),
     privatelyMade: z.boolean().optional(),
+    /** A semi-automatic that takes a detachable magazine (Form 3310.12 for rifles). */
+    semiAutoDetachable: z.boolean().optional(),
   })
   .strict();
 export type FirearmInput = z.infer<typeof firearmSchema>;

@@ -1,7 +1,8 @@
 // The bound book and check desk API. Clerks need firearms:ledger:write; purchaser names and
 // addresses are shown only with firearms:sensitive:view, and every such view is audited.
 import { z } from 'zod';
-import { isoDateSchema } from '../checks/calendar.ts';
+import { daysBetween, isoDateSchema } from '../checks/calendar.ts';
+import { federalCalendar } from '../checks/policy.ts';
 import { noInput, procedure, router, signedIn, type SignedInContext } from '../api/trpc.ts';
 import { conflict } from '../errors.ts';
 import {
@@ -12,6 +13,7 @@ import {
   ledgerSearchSchema,
   sourceSchema,
 } from './model.ts';
+import { serialFormatRuleSchema } from './rules.ts';
 
 const id = z.number().int().positive();
 const who = (ctx: Parameters<typeof signedIn>[0]) => signedIn(ctx).user.username;
@@ -135,6 +137,131 @@ export const firearmsRouter = router({
       });
       return { ok: true as const };
     }),
+  inStore: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(z.object({ serial: z.string().trim().min(1).max(60) }).strict())
+    .query(({ ctx, input }) => ctx.services.firearms.inStore(input.serial)),
+  transfer: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(
+      z
+        .object({
+          checkId: id,
+          transfereeName: z.string().trim().min(1, 'Enter the buyer’s name.').max(120),
+          transfereeAddress: z.string().trim().min(1, 'Enter the buyer’s address.').max(300),
+        })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) =>
+      ctx.services.firearms
+        .transfer(who(ctx), input.checkId, input)
+        .map((d) => ({ id: d.id, itemId: d.item_id, state: d.state })),
+    ),
+  handOver: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(z.object({ form4473: z.string().trim().min(1).max(40) }).strict())
+    .mutation(({ ctx, input }) =>
+      ctx.services.firearms.handOver(who(ctx), input.form4473).map((d) => ({
+        id: d.id,
+        itemId: d.item_id,
+        disposedOn: d.disposed_on,
+        multipleSale: d.multiple_sale === 1,
+      })),
+    ),
+  exports: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(noInput)
+    .query(({ ctx }) => ({
+      exports: ctx.services.bookReports.exports(),
+      folder: ctx.services.backups.folder(),
+      nextDaily: ctx.services.bookReports.nextDailyExport(),
+    })),
+  startExport: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(z.object({ format: z.enum(['csv', 'ascii', 'pdf', 'corrections']) }).strict())
+    .mutation(({ ctx, input }) => ({
+      id: ctx.services.bookReports.startExport(who(ctx), input.format).id,
+    })),
+  multipleSales: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(z.object({ includeFiled: z.boolean().default(false) }).strict())
+    .query(({ ctx, input }) => ctx.services.bookReports.multipleSales(input)),
+  markFiled: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(
+      z
+        .object({
+          dispositionId: id,
+          filedOn: isoDateSchema,
+          note: z.string().trim().max(300).optional(),
+        })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) => {
+      ctx.services.bookReports.markFiled(who(ctx), input.dispositionId, {
+        filedOn: input.filedOn,
+        ...(input.note ? { note: input.note } : {}),
+      });
+      return { ok: true as const };
+    }),
+  overdue: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(noInput)
+    .query(({ ctx }) => ctx.services.firearms.overdue()),
+  consistency: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(noInput)
+    .query(({ ctx }) => ctx.services.firearms.consistency()),
+  inventoryAudit: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(z.object({ serials: z.array(z.string().trim().min(1).max(60)).max(20_000) }).strict())
+    .mutation(({ ctx, input }) => ctx.services.firearms.inventoryAudit(who(ctx), input.serials)),
+  serialRules: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(noInput)
+    .query(({ ctx }) => ctx.services.compliance.serialRules()),
+  addSerialRule: procedure
+    .meta({ access: 'store:manage' })
+    .input(serialFormatRuleSchema)
+    .mutation(({ ctx, input }) => ({ id: ctx.services.compliance.addSerialRule(who(ctx), input) })),
+  retireSerialRule: procedure
+    .meta({ access: 'store:manage' })
+    .input(z.object({ id }).strict())
+    .mutation(({ ctx, input }) => {
+      ctx.services.compliance.retireSerialRule(who(ctx), input.id);
+      return { ok: true as const };
+    }),
+  markPmf: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(z.object({ itemId: id, uniqueId: z.string(), markedOn: isoDateSchema }).strict())
+    .mutation(({ ctx, input }) =>
+      ctx.services.compliance.markPmf(who(ctx), input.itemId, {
+        uniqueId: input.uniqueId,
+        markedOn: input.markedOn,
+      }),
+    ),
+  recordPermit: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(
+      z
+        .object({
+          form4473: z.string().trim().min(1).max(40),
+          buyerKey: z.string().trim().min(1).max(80),
+          permitType: z.string().trim().min(1).max(80),
+          permitNumber: z.string().trim().min(1).max(60),
+          issuedOn: isoDateSchema,
+        })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) => ctx.services.compliance.recordPermit(who(ctx), input)),
+  recordReturn: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(z.object({ itemId: id, receivedOn: isoDateSchema }).strict())
+    .mutation(({ ctx, input }) =>
+      ctx.services.compliance.recordReturn(who(ctx), input.itemId, {
+        receivedOn: input.receivedOn,
+      }),
+    ),
   holds: procedure
     .meta({ access: 'firearms:ledger:write' })
     .input(noInput)
@@ -208,4 +335,36 @@ export const checksRouter = router({
     .meta({ access: 'firearms:ledger:write' })
     .input(z.object({ checkId: id }).strict())
     .query(({ ctx, input }) => ctx.services.checks.get(input.checkId)),
+  override: procedure
+    .meta({ access: 'checks:override' })
+    .input(z.object({ checkId: id, reason: correctionReasonSchema }).strict())
+    .mutation(({ ctx, input }) =>
+      ctx.services.checks.override(who(ctx), input.checkId, input.reason),
+    ),
+  /** The desk: recent checks with the store's today, for the countdowns. */
+  list: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(
+      z
+        .object({
+          openOnly: z.boolean().default(true),
+          limit: z.number().int().min(1).max(200).default(50),
+        })
+        .strict(),
+    )
+    .query(({ ctx, input }) => {
+      const today = ctx.services.checks.today();
+      return {
+        today,
+        checks: ctx.services.checks.list(input).map((c) => ({
+          ...c,
+          pending: ctx.services.firearms.pendingOn(c.form4473).length,
+          businessDaysToProceed:
+            c.mayProceedOn && c.mayProceedOn > today
+              ? federalCalendar.businessDaysBetween(today, c.mayProceedOn)
+              : 0,
+          daysToExpiry: c.lastValidDay ? daysBetween(today, c.lastValidDay) : null,
+        })),
+      };
+    }),
 });

@@ -1,6 +1,12 @@
 // Searching the bound book as last corrected: the ledger grid, the search box and reports.
+// Reads ledger_book (migration 5), so a search costs about the page it returns, not the
+// book's size: a serial or name that few lines carry is looked up by index (every part of
+// every serial; every name once), one that many carry is met early reading the book in the
+// order asked; and the grid pages by key (after the last entry it holds).
+import { z } from 'zod';
 import type { Db } from '../db/open.ts';
-import { IS_LATEST_VERSION, STANDING_DISPOSITION_ID } from './book-sql.ts';
+import { notFound } from '../errors.ts';
+import { BOOK_AS_CORRECTED } from './book-sql.ts';
 import { ledgerSearchSchema, serialKey, type LedgerSearch } from './model.ts';
 
 /** One line of the book in a search: the firearm as last corrected and where it went. */
@@ -19,56 +25,164 @@ export interface LedgerRow {
   transfereeName: string | null;
 }
 
+/** Keyset paging for the grid: where the page starts, in the search's own order. */
+export const bookPageSchema = z
+  .object({
+    /** The rows after this entry (the last one the grid holds); `offset` then skips from there. */
+    afterEntry: z.number().int().min(0).optional(),
+  })
+  .strict();
+export type BookPage = z.input<typeof bookPageSchema>;
+
+/**
+ * Up to this many lines found by index are gathered and sorted; beyond it, reading the book in
+ * order meets a page of them sooner (one line in 200 or more matches).
+ */
+const GATHER_AT_MOST = 5_000;
+/** Indexed parts of serials and names are 3 characters or more (trigrams). */
+const INDEXED_LENGTH = 3;
+
+/** A LIKE pattern for any part of `v`, its wildcards literal. */
+const like = (v: string) => `%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** An FTS5 phrase: the text as typed, quotes doubled, so nothing in it is query syntax. */
+const phrase = (v: string) => `"${v.replace(/"/g, '""')}"`;
+const indexable = (v: string) => [...v].length >= INDEXED_LENGTH;
+
+// The serial parts that start with the key: every suffix of every serial key is one (migration
+// 5), upper-cased by SQLite as LIKE compares.
+const PARTS = /* sql */ `ledger_serial_parts p
+  WHERE p.part >= upper(?) AND p.part < upper(?) || char(1114111)`;
+const NAMED = (column: string) =>
+  /* sql */ `FROM ledger_book WHERE ${column} IN (SELECT value FROM json_each(?))`;
+
+/** How one search term narrows the book: SQL for the WHERE clause and its arguments. */
+interface Narrowing {
+  sql: string;
+  args: (string | number)[];
+}
+
+/** A serial: by its parts' index when few firearms carry it, else read in order. */
+function bySerial(db: Db, key: string): Narrowing {
+  const exact = { sql: "i.serial_key LIKE ? ESCAPE '\\'", args: [like(key)] };
+  const few =
+    indexable(key) &&
+    (db
+      .prepare(`SELECT count(*) FROM (SELECT 1 FROM ${PARTS} LIMIT ?)`)
+      .pluck()
+      .get(key, key, GATHER_AT_MOST + 1) as number) <= GATHER_AT_MOST;
+  return few
+    ? {
+        sql: `b.entry IN (SELECT coalesce(x.corrects, x.entry_no) FROM ledger_acquisitions x
+                          WHERE x.item_id IN (SELECT p.item_id FROM ${PARTS})) AND ${exact.sql}`,
+        args: [key, key, ...exact.args],
+      }
+    : {
+        sql: `+b.serial_key LIKE ? ESCAPE '\\' AND ${exact.sql}`,
+        args: [like(key), ...exact.args],
+      };
+}
+
+/**
+ * A name: the names that contain it (trigram index, or read through when shorter), then the
+ * lines that carry one of them, by index when they are few. Null when no name contains it.
+ */
+function byName(db: Db, name: string): Narrowing | null {
+  const ids = (
+    indexable(name)
+      ? db
+          .prepare(
+            'SELECT rowid FROM ledger_names_search WHERE ledger_names_search MATCH ? ORDER BY rowid',
+          )
+          .pluck()
+          .all(phrase(name))
+      : db
+          .prepare("SELECT id FROM ledger_names WHERE name LIKE ? ESCAPE '\\'")
+          .pluck()
+          .all(like(name))
+  ) as number[];
+  if (ids.length === 0) return null;
+  const set = JSON.stringify(ids);
+  const exact = {
+    sql: "(a.source_name LIKE ? ESCAPE '\\' OR d.transferee_name LIKE ? ESCAPE '\\')",
+    args: [like(name), like(name)],
+  };
+  const few =
+    ids.length <= GATHER_AT_MOST &&
+    (db
+      .prepare(
+        `SELECT count(*) FROM (SELECT 1 ${NAMED('source_name_id')} UNION ALL SELECT 1 ${NAMED('transferee_name_id')} LIMIT ?)`,
+      )
+      .pluck()
+      .get(set, set, GATHER_AT_MOST + 1) as number) <= GATHER_AT_MOST;
+  return few
+    ? {
+        sql: `b.entry IN (SELECT entry ${NAMED('source_name_id')} UNION ALL SELECT entry ${NAMED('transferee_name_id')}) AND ${exact.sql}`,
+        args: [set, set, ...exact.args],
+      }
+    : {
+        // The unary + keeps SQLite reading the book in order rather than gathering every line.
+        sql: `(+b.source_name_id IN (SELECT value FROM json_each(?)) OR +b.transferee_name_id IN (SELECT value FROM json_each(?))) AND ${exact.sql}`,
+        args: [set, set, ...exact.args],
+      };
+}
+
 /**
  * Searches the book as last corrected: serial (ignoring case and spaces), source or
  * transferee name, acquisition or disposition date range, type, model, maker, caliber.
+ * `page.afterEntry` continues after that entry in the chosen order (keyset paging).
  */
-export function searchBook(db: Db, raw: LedgerSearch): LedgerRow[] {
+export function searchBook(db: Db, raw: LedgerSearch, page: BookPage = {}): LedgerRow[] {
   const q = ledgerSearchSchema.parse(raw);
-  const where: string[] = [IS_LATEST_VERSION];
-  const args: (string | number)[] = [];
-  const like = (v: string) => `%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  if (q.serial) {
-    where.push("i.serial_key LIKE ? ESCAPE '\\'");
-    args.push(like(serialKey(q.serial)));
-  }
+  const { afterEntry } = bookPageSchema.parse(page);
+  const where: Narrowing[] = [];
+  if (q.serial) where.push(bySerial(db, serialKey(q.serial)));
   if (q.name) {
-    where.push("(a.source_name LIKE ? ESCAPE '\\' OR d.transferee_name LIKE ? ESCAPE '\\')");
-    args.push(like(q.name), like(q.name));
+    const named = byName(db, q.name);
+    if (!named) return [];
+    where.push(named);
   }
-  if (q.from) {
-    where.push('(a.received_on >= ? OR d.disposed_on >= ?)');
-    args.push(q.from, q.from);
-  }
-  if (q.to) {
-    where.push('(a.received_on <= ? OR d.disposed_on <= ?)');
-    args.push(q.to, q.to);
-  }
-  for (const [col, v] of [
-    ['a.type', q.type],
+  for (const [column, v] of [
     ['a.model', q.model],
     ['a.manufacturer', q.manufacturer],
     ['a.caliber', q.caliber],
-  ] as const) {
-    if (!v) continue;
-    where.push(col === 'a.type' ? `${col} = ?` : `${col} LIKE ? ESCAPE '\\'`);
-    args.push(col === 'a.type' ? v : like(v));
+  ] as const)
+    if (v) where.push({ sql: `${column} LIKE ? ESCAPE '\\'`, args: [like(v)] });
+  if (q.type) where.push({ sql: 'a.type = ?', args: [q.type] });
+  if (q.from)
+    where.push({ sql: '(a.received_on >= ? OR d.disposed_on >= ?)', args: [q.from, q.from] });
+  if (q.to) where.push({ sql: '(a.received_on <= ? OR d.disposed_on <= ?)', args: [q.to, q.to] });
+
+  if (afterEntry !== undefined) {
+    if (q.sort === 'entry') {
+      where.push({ sql: 'b.entry > ?', args: [afterEntry] });
+    } else {
+      const at = db
+        .prepare('SELECT sort_date, sort_name, latest FROM ledger_book WHERE entry = ?')
+        .get(afterEntry) as { sort_date: string; sort_name: string; latest: number } | undefined;
+      if (!at) throw notFound('entry_not_found', `There is no ledger entry ${afterEntry}.`);
+      where.push(
+        q.sort === 'date'
+          ? { sql: '(b.sort_date, b.latest) < (?, ?)', args: [at.sort_date, at.latest] }
+          : { sql: '(b.sort_name, b.latest) > (?, ?)', args: [at.sort_name, at.latest] },
+      );
+    }
   }
+  // b.sort_date is coalesce(d.disposed_on, a.received_on), b.sort_name is
+  // coalesce(d.transferee_name, a.source_name) ignoring case, b.latest is a.entry_no.
   const order =
     q.sort === 'date'
-      ? 'coalesce(d.disposed_on, a.received_on) DESC, a.entry_no DESC'
+      ? 'b.sort_date DESC, b.latest DESC'
       : q.sort === 'name'
-        ? 'coalesce(d.transferee_name, a.source_name) COLLATE NOCASE, a.entry_no'
-        : 'coalesce(a.corrects, a.entry_no)';
+        ? 'b.sort_name, b.latest'
+        : 'b.entry';
   return db
     .prepare(
-      `SELECT coalesce(a.corrects, a.entry_no) AS entry, a.item_id AS itemId, a.received_on AS receivedOn, a.source_name AS sourceName,
+      `SELECT b.entry, a.item_id AS itemId, a.received_on AS receivedOn, a.source_name AS sourceName,
               a.manufacturer, a.model, a.serial, a.type, a.caliber, i.status, d.disposed_on AS disposedOn, d.transferee_name AS transfereeName
-       FROM ledger_acquisitions a
-       JOIN firearm_items i ON i.id = a.item_id
-       LEFT JOIN ledger_dispositions d ON d.id = ${STANDING_DISPOSITION_ID}
-       WHERE ${where.join(' AND ')}
+       FROM ${BOOK_AS_CORRECTED}
+       CROSS JOIN firearm_items i ON i.id = a.item_id
+       WHERE ${where.map((w) => w.sql).join(' AND ') || '1'}
        ORDER BY ${order} LIMIT ? OFFSET ?`,
     )
-    .all(...args, q.limit, q.offset) as LedgerRow[];
+    .all(...where.flatMap((w) => w.args), q.limit, q.offset) as LedgerRow[];
 }

@@ -11,7 +11,32 @@ import type { CheckDesk } from '../checks/service.ts';
 import { localDate, type Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
 import { conflict, DomainError, forbidden, notFound } from '../errors.ts';
+import type { UsState } from '../integrations/model.ts';
 import type { Outbox } from '../integrations/outbox.ts';
+import { addDays } from '../checks/calendar.ts';
+import { permitQualifies } from './compliance.ts';
+import { reportableRifle, serialFormatProblems, type SerialFormatRule } from './rules.ts';
+import {
+  consistencyCheck,
+  defaultStoreHours,
+  inventoryAudit,
+  overdue,
+  type StoreHours,
+} from './reconcile.ts';
+
+/** Counting the store's business days (its open days, not the federal calendar). */
+export interface StoreDays {
+  /** Open days after `from` (not counted) through `to` (counted). */
+  businessDaysBetween(from: string, to: string): number;
+}
+
+export const storeDaysOf = (hours: StoreHours): StoreDays => ({
+  businessDaysBetween(from, to) {
+    let n = 0;
+    for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (hours.isOpen(d)) n++;
+    return n;
+  },
+});
 import {
   acquisitionSchema,
   correctionReasonSchema,
@@ -88,6 +113,8 @@ interface ItemRow {
   model: string;
   serial: string;
   type: string;
+  caliber: string;
+  semi_auto_detachable: 0 | 1;
   status: 'in_stock' | 'reserved' | 'disposed';
   hold: string | null;
   privately_made: 0 | 1;
@@ -106,6 +133,7 @@ export interface DispositionRow {
   state: 'pending' | 'committed' | 'cancelled';
   voided: 0 | 1;
   corrects: number | null;
+  correction_reason: string | null;
   multiple_sale: 0 | 1;
 }
 
@@ -132,12 +160,54 @@ export class FirearmsLedger {
   private readonly clock: Clock;
   private readonly checks: CheckDesk;
 
-  constructor(o: { db: Db; audit: AuditLog; outbox: Outbox; clock: Clock; checks: CheckDesk }) {
+  private readonly storeState: () => UsState | null;
+  private readonly storeCalendar: () => StoreDays;
+
+  constructor(o: {
+    db: Db;
+    audit: AuditLog;
+    outbox: Outbox;
+    clock: Clock;
+    checks: CheckDesk;
+    /** The store's US state (3310.12 and permits depend on it). */
+    storeState?: () => UsState | null;
+    /** The store's business days (the multiple-sale window counts the dealer's days). */
+    storeCalendar?: () => StoreDays;
+  }) {
+    this.storeState = o.storeState ?? (() => null);
+    this.storeCalendar = o.storeCalendar ?? (() => storeDaysOf(defaultStoreHours));
     this.db = o.db;
     this.audit = o.audit;
     this.outbox = o.outbox;
     this.clock = o.clock;
     this.checks = o.checks;
+  }
+
+  /** The store's serial format rules in force (see serial-rules.ts). */
+  serialRules(): SerialFormatRule[] {
+    return (
+      this.db
+        .prepare(
+          'SELECT manufacturer_key, type, pattern, min_length, max_length, action, note FROM serial_format_rules WHERE retired_at IS NULL ORDER BY id',
+        )
+        .all() as {
+        manufacturer_key: string;
+        type: SerialFormatRule['type'] | null;
+        pattern: string | null;
+        min_length: number | null;
+        max_length: number | null;
+        action: 'warn' | 'block';
+        note: string | null;
+      }[]
+    ).map((r) => ({
+      manufacturer: r.manufacturer_key,
+      action: r.action,
+      ...(r.type ? { type: r.type } : {}),
+      ...(r.pattern ? { pattern: r.pattern } : {}),
+      ...(r.min_length ? { minLength: r.min_length } : {}),
+      ...(r.max_length ? { maxLength: r.max_length } : {}),
+      ...(r.note ? { note: r.note } : {}),
+    }));
   }
 
   private today(): string {
@@ -188,13 +258,25 @@ export class FirearmsLedger {
               { path: `firearms.${i}.serial`, message: clash },
             ]);
           seen.add(key);
+          const blocked = serialFormatProblems(this.serialRules(), f).find(
+            (p) => p.action === 'block',
+          );
+          if (blocked)
+            throw new DomainError('invalid', 'serial_format', blocked.message, [
+              { path: `firearms.${i}.serial`, message: blocked.message },
+            ]);
           const itemId = Number(
             this.db
               .prepare(
-                `INSERT INTO firearm_items (manufacturer, importer, model, serial, type, caliber, manufacturer_key, serial_key, privately_made, status, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_stock', ?)`,
+                `INSERT INTO firearm_items (manufacturer, importer, model, serial, type, caliber, manufacturer_key, serial_key, privately_made, semi_auto_detachable, status, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_stock', ?)`,
               )
-              .run(...itemColumns(f), f.privatelyMade ? 1 : 0, this.clock.now()).lastInsertRowid,
+              .run(
+                ...itemColumns(f),
+                f.privatelyMade ? 1 : 0,
+                f.semiAutoDetachable ? 1 : 0,
+                this.clock.now(),
+              ).lastInsertRowid,
           );
           const entryNo = this.insertAcquisition(
             actor,
@@ -379,6 +461,14 @@ export class FirearmsLedger {
             'item_on_hold',
             `${item.manufacturer} ${item.model}, serial ${item.serial}, is on hold for review: it cannot be reserved or disposed of.`,
           );
+        if (
+          item.privately_made &&
+          !this.db.prepare('SELECT 1 FROM pmf_markings WHERE item_id = ?').get(itemId)
+        )
+          throw forbidden(
+            'pmf_unmarked',
+            `Serial ${item.serial} is a privately made firearm that is not marked yet: mark it with the store's serial first (27 CFR 478.92).`,
+          );
         if (item.status !== 'in_stock')
           throw conflict(
             'not_in_stock',
@@ -439,7 +529,7 @@ export class FirearmsLedger {
         if (item.hold)
           throw forbidden('item_on_hold', `Serial ${item.serial} is on hold for review.`);
         const today = this.today();
-        let multipleSale = false;
+        let flag: ReturnType<FirearmsLedger['multipleSaleOf']> = null;
         if (d.kind === 'non_licensee') {
           const decision = this.checkDecision(d, today);
           if (!decision.allowed)
@@ -447,20 +537,27 @@ export class FirearmsLedger {
               refused: new DomainError('forbidden', `check_${decision.reason}`, decision.message),
               itemId: d.item_id,
             };
-          multipleSale = this.isMultipleSale(d, item, today);
+          flag = this.multipleSaleOf(d, item, today);
         }
+        const multipleSale = flag?.form === '3310.4';
         this.db
           .prepare(
             "UPDATE ledger_dispositions SET state = 'committed', disposed_on = ?, committed_at = ?, committed_by = ?, multiple_sale = ? WHERE id = ?",
           )
           .run(today, this.clock.now(), actor, multipleSale ? 1 : 0, dispositionId);
         this.db.prepare("UPDATE firearm_items SET status = 'disposed' WHERE id = ?").run(d.item_id);
+        if (flag)
+          this.db
+            .prepare(
+              'INSERT INTO multiple_sale_flags (disposition_id, form, buyer_key, flagged_on, related) VALUES (?, ?, ?, ?, ?)',
+            )
+            .run(dispositionId, flag.form, d.buyer_key, today, JSON.stringify(flag.related));
         this.audit.record({
           actor,
           action: 'firearm.dispose',
           entity: 'firearm',
           entityId: d.item_id,
-          payload: { disposition: dispositionId, kind: d.kind, multipleSale },
+          payload: { disposition: dispositionId, kind: d.kind, multipleSale: flag?.form ?? null },
         });
         this.outbox.publish({
           type: 'firearm.disposed',
@@ -496,8 +593,22 @@ export class FirearmsLedger {
         .pluck()
         .all(d.form_4473) as number[]
     ).map(String);
+    const permit = this.db
+      .prepare(
+        'SELECT state, permit_type, issued_on FROM transfer_permits WHERE form_4473 = ? AND buyer_key = ? ORDER BY id DESC LIMIT 1',
+      )
+      .get(d.form_4473, d.buyer_key) as
+      { state: UsState; permit_type: string; issued_on: string } | undefined;
     return transferDecision({
       check,
+      permit: permit
+        ? {
+            state: permit.state,
+            issuedOn: permit.issued_on,
+            qualifies: permitQualifies(permit.state, permit.permit_type, today),
+          }
+        : null,
+      override: check?.overriddenBy != null,
       transaction: { buyer: d.buyer_key ?? '', items },
       today,
       policy: policyOn(nicsPolicies, today),
@@ -506,24 +617,50 @@ export class FirearmsLedger {
   }
 
   /**
-   * ATF Form 3310.4: two or more pistols/revolvers to the same unlicensed person at once or
-   * within 5 consecutive business days (today's disposition counted).
+   * Multiple-sale reports this disposition completes: ATF Form 3310.4 (two or more
+   * pistols/revolvers to the same unlicensed person at once or within 5 consecutive business
+   * days) and, where the state's rule applies, Form 3310.12 (semi-automatic rifles over .22
+   * that take a detachable magazine). Returns the form and the other dispositions in the window.
    */
-  private isMultipleSale(d: DispositionRow, item: ItemRow, today: string): boolean {
+  private multipleSaleOf(
+    d: DispositionRow,
+    item: ItemRow,
+    today: string,
+  ): { form: '3310.4' | '3310.12'; related: number[] } | null {
     const policy = policyOn(nicsPolicies, today);
-    if (!d.buyer_key || !policy.multipleSale.types.includes(item.type)) return false;
+    if (!d.buyer_key) return null;
+    const state = this.storeState();
+    const counts = (i: { type: string; caliber: string; semi_auto_detachable: 0 | 1 }) =>
+      policy.multipleSale.types.includes(i.type)
+        ? '3310.4'
+        : state &&
+            policy.form3310_12States.includes(state) &&
+            reportableRifle(i.type, i.caliber, i.semi_auto_detachable === 1)
+          ? '3310.12'
+          : null;
+    const form = counts(item);
+    if (!form) return null;
     const others = this.db
       .prepare(
-        `SELECT d.disposed_on, i.type FROM ledger_dispositions d JOIN firearm_items i ON i.id = d.item_id
-         WHERE d.buyer_key = ? AND d.kind = 'non_licensee' AND d.state = 'committed' AND d.voided = 0 AND d.id != ?`,
+        `SELECT d.id, d.disposed_on, i.type, i.caliber, i.semi_auto_detachable FROM ledger_dispositions d JOIN firearm_items i ON i.id = d.item_id
+         WHERE d.buyer_key = ? AND d.kind = 'non_licensee' AND d.state = 'committed' AND d.voided = 0 AND d.corrects IS NULL AND d.id != ?`,
       )
-      .all(d.buyer_key, d.id) as { disposed_on: string; type: string }[];
-    return others.some(
-      (o) =>
-        policy.multipleSale.types.includes(o.type) &&
-        federalCalendar.businessDaysBetween(o.disposed_on, today) <
-          policy.multipleSale.businessDays,
-    );
+      .all(d.buyer_key, d.id) as {
+      id: number;
+      disposed_on: string;
+      type: string;
+      caliber: string;
+      semi_auto_detachable: 0 | 1;
+    }[];
+    const related = others
+      .filter(
+        (o) =>
+          counts(o) === form &&
+          this.storeCalendar().businessDaysBetween(o.disposed_on, today) <
+            policy.multipleSale.businessDays,
+      )
+      .map((o) => o.id);
+    return related.length > 0 ? { form, related } : null;
   }
 
   /** Cancels a pending disposition (the buyer walked away): the item is back in stock. */
@@ -722,6 +859,112 @@ export class FirearmsLedger {
   /** The types of these firearms (a check's route depends on them). */
   typesOf(itemIds: readonly number[]): string[] {
     return itemIds.map((i) => this.item(i).type);
+  }
+
+  /** Firearms in the store (in stock or reserved) with this serial, for scanner input. */
+  inStore(serial: string): {
+    itemId: number;
+    manufacturer: string;
+    model: string;
+    serial: string;
+    type: string;
+    caliber: string;
+    status: string;
+    hold: string | null;
+  }[] {
+    return this.db
+      .prepare(
+        `SELECT id AS itemId, manufacturer, model, serial, type, caliber, status, hold FROM firearm_items
+         WHERE serial_key = ? AND status != 'disposed' ORDER BY id`,
+      )
+      .all(serialKey(serial)) as ReturnType<FirearmsLedger['inStore']>;
+  }
+
+  /**
+   * Starts the transfer a check was run for: a pending disposition to the buyer for every
+   * firearm on the check, on its Form 4473. All or none.
+   */
+  transfer(
+    actor: string,
+    checkId: number,
+    to: { transfereeName: string; transfereeAddress: string },
+  ): DispositionRow[] {
+    const check = this.checks.get(checkId);
+    return this.db
+      .transaction(() =>
+        check.items.map((item) =>
+          this.startDisposition(actor, Number(item), {
+            kind: 'non_licensee',
+            form4473: check.form4473,
+            buyerKey: check.buyer,
+            checkId,
+            transfereeName: to.transfereeName,
+            transfereeAddress: to.transfereeAddress,
+          }),
+        ),
+      )
+      .immediate();
+  }
+
+  /** Pending dispositions on a Form 4473 (the firearms waiting to be handed over). */
+  pendingOn(form4473: string): DispositionRow[] {
+    return this.db
+      .prepare(
+        "SELECT * FROM ledger_dispositions WHERE form_4473 = ? AND state = 'pending' ORDER BY id",
+      )
+      .all(form4473) as DispositionRow[];
+  }
+
+  /**
+   * Hands over every firearm pending on a Form 4473: each commits through the check gate. The
+   * first refusal stops it (the gate is the same for the whole 4473), with its reason.
+   */
+  handOver(actor: string, form4473: string): DispositionRow[] {
+    const pending = this.pendingOn(form4473);
+    if (pending.length === 0)
+      throw conflict(
+        'nothing_pending',
+        `Nothing is waiting to be handed over on 4473 ${form4473}.`,
+      );
+    return pending.map((d) => this.commitDisposition(actor, d.id));
+  }
+
+  /** Deadline alerts: late entries, dispositions pending too long, unmarked PMFs. */
+  overdue() {
+    const marked = this.db.prepare('SELECT 1 FROM pmf_markings WHERE item_id = ?');
+    return overdue(this.db, {
+      now: this.clock.now(),
+      storeHours: defaultStoreHours,
+      isMarked: (itemId) => marked.get(itemId) !== undefined,
+    });
+  }
+
+  /** The book against itself: open entries = stock, no orphan or missing dispositions. */
+  consistency() {
+    const permit = this.db.prepare(
+      `SELECT 1 FROM ledger_dispositions d JOIN transfer_permits p ON p.form_4473 = d.form_4473 AND p.buyer_key = d.buyer_key
+       WHERE d.id = ?`,
+    );
+    return consistencyCheck(this.db, {
+      isPermitExempt: (dispositionId) => permit.get(dispositionId) !== undefined,
+    });
+  }
+
+  /** A barcode inventory audit: what was scanned against what the book says is here. */
+  inventoryAudit(actor: string, serials: readonly string[]) {
+    const result = inventoryAudit(this.db, serials);
+    this.audit.record({
+      actor,
+      action: 'firearm.inventory_audit',
+      entity: 'ledger',
+      entityId: 'inventory',
+      payload: {
+        scanned: serials.length,
+        missing: result.missing.length,
+        unexpected: result.unexpected.length,
+      },
+    });
+    return result;
   }
 
   /** Searches the book as last corrected (see search.ts). */

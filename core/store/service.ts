@@ -13,13 +13,14 @@ export class StoreProfileService {
   }
 
   /** The details, or null fields where none were set yet. */
-  get(): { name: string | null; state: StoreProfile['state'] | null } {
+  get(): { name: string | null; state: StoreProfile['state'] | null; ffl?: string } {
     const read = (key: string) =>
       this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as
         string | undefined;
     const parsed = storeProfileSchema.safeParse({
       name: read('store.name'),
       state: read('store.state'),
+      ...(read('store.ffl') ? { ffl: read('store.ffl') } : {}),
     });
     if (parsed.success) return parsed.data;
     const state = storeProfileSchema.shape.state.safeParse(read('store.state'));
@@ -35,6 +36,8 @@ export class StoreProfileService {
         );
         put.run('store.name', p.name);
         put.run('store.state', p.state);
+        if (p.ffl) put.run('store.ffl', p.ffl);
+        else this.db.prepare("DELETE FROM settings WHERE key = 'store.ffl'").run();
         this.audit.record({
           actor,
           action: 'store.profile',

@@ -135,3 +135,11 @@ export const IconPlug = (p: IconProps) => (
     <path d="M12 16.5V21" />
   </Icon>
 );
+
+export const IconBook = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M4 4.5A1.5 1.5 0 0 1 5.5 3H19v15H5.5A1.5 1.5 0 0 0 4 19.5z" />
+    <path d="M4 19.5A1.5 1.5 0 0 0 5.5 21H19v-3" />
+    <path d="M8 7h7M8 10.5h5" />
+  </Icon>
+);

@@ -6,12 +6,14 @@ import { AccountScreen } from '../screens/AccountScreen.tsx';
 import { AuditScreen } from '../screens/AuditScreen.tsx';
 import { BackupsScreen } from '../screens/BackupsScreen.tsx';
 import { DashboardScreen } from '../screens/DashboardScreen.tsx';
+import { FirearmsScreen } from '../screens/firearms/FirearmsScreen.tsx';
 import { IntegrationsScreen } from '../screens/integrations/IntegrationsScreen.tsx';
 import { UsersScreen } from '../screens/UsersScreen.tsx';
 import {
   IconAccount,
   IconAudit,
   IconBackup,
+  IconBook,
   IconDashboard,
   IconPlug,
   IconUsers,
@@ -25,6 +27,7 @@ export interface Section {
     | 'shell.audit'
     | 'shell.backups'
     | 'shell.integrations'
+    | 'shell.firearms'
     | 'shell.account';
   permission: Permission | null;
   /** The page has pages below it (/integrations/:id), routed by the screen itself. */
@@ -40,6 +43,14 @@ export const sections: Section[] = [
     permission: 'store:view',
     icon: <IconDashboard />,
     screen: () => <DashboardScreen />,
+  },
+  {
+    path: '/firearms',
+    label: 'shell.firearms',
+    permission: 'firearms:ledger:write',
+    icon: <IconBook />,
+    screen: () => <FirearmsScreen />,
+    nested: true,
   },
   {
     path: '/users',

@@ -1,4 +1,6 @@
 // English: the reference catalogue. Every key here must exist in es.ts (i18n.test.ts checks).
+import { enFirearms } from './en-firearms.ts';
+
 export const en = {
   app: {
     name: 'Backroom',
@@ -99,6 +101,7 @@ export const en = {
     signOut: 'Sign out',
     signedInAs: 'Signed in as {{name}}',
     integrations: 'Integrations',
+    firearms: 'Firearms',
   },
   access: {
     deniedTitle: 'You do not have access to this page',
@@ -331,6 +334,7 @@ export const en = {
       title: 'Store details',
       name: 'Store name',
       state: 'State',
+      ffl: 'The store’s FFL number (for marking privately made firearms)',
       statePlaceholder: 'Choose the state',
       missing: 'Set the store’s state first: it decides which providers this store may use.',
       saved: 'Store details saved.',
@@ -490,6 +494,7 @@ export const en = {
       reference: 'Codes from the provider, refreshed {{time}}',
     },
   },
+  firearms: enFirearms,
   backups: {
     title: 'Backups',
     intro:

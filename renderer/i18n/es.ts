@@ -1,5 +1,6 @@
 // Español. Same keys as en.ts (the type and i18n.test.ts refuse a missing or extra one).
 import type { en } from './en.ts';
+import { esFirearms } from './es-firearms.ts';
 
 export const es: typeof en = {
   app: {
@@ -101,6 +102,7 @@ export const es: typeof en = {
     signOut: 'Cerrar sesión',
     signedInAs: 'Sesión de {{name}}',
     integrations: 'Integraciones',
+    firearms: 'Armas de fuego',
   },
   access: {
     deniedTitle: 'No tiene acceso a esta página',
@@ -334,6 +336,7 @@ export const es: typeof en = {
       title: 'Datos de la tienda',
       name: 'Nombre de la tienda',
       state: 'Estado',
+      ffl: 'Número de FFL de la tienda (para marcar armas de fabricación privada)',
       statePlaceholder: 'Elija el estado',
       missing: 'Indique primero el estado de la tienda: decide qué proveedores puede usar.',
       saved: 'Datos de la tienda guardados.',
@@ -495,6 +498,7 @@ export const es: typeof en = {
       reference: 'Códigos del proveedor, actualizados {{time}}',
     },
   },
+  firearms: esFirearms,
   backups: {
     title: 'Copias de seguridad',
     intro:

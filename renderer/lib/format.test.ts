@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayBoundary, formatBytes, formatDuration } from './format.ts';
+import { dayBoundary, formatBytes, formatDuration, localToday } from './format.ts';
 
 describe('formatting', () => {
   it('shows sizes in binary units with one decimal', () => {
@@ -26,5 +26,9 @@ describe('formatting', () => {
     expect([end.getDate(), end.getHours(), end.getMinutes()]).toEqual([2, 23, 59]);
     expect(dayBoundary('', 'start')).toBeUndefined();
     expect(dayBoundary('02/03/2026', 'end')).toBeUndefined();
+  });
+  it('gives this PC’s date as YYYY-MM-DD, zero-padded', () => {
+    expect(localToday(new Date(2026, 0, 5, 23, 59))).toBe('2026-01-05');
+    expect(localToday(new Date(2026, 10, 21, 0, 1))).toBe('2026-11-21');
   });
 });

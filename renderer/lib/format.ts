@@ -63,3 +63,9 @@ export function formatEpoch(ms: number | null | undefined, language: string): st
     ? ''
     : formatDateTime(new Date(ms).toISOString(), language);
 }
+
+/** This PC's calendar date, YYYY-MM-DD (a form's default "today"). */
+export function localToday(now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}

@@ -22,3 +22,10 @@ export {
 } from '../../core/integrations/model.ts';
 export { connectionSettingsProblems } from '../../core/integrations/providers/rules.ts';
 export { MIN_SECRET_LENGTH } from '../../core/integrations/webhook/rules.ts';
+export {
+  acquisitionSchema,
+  dispositionKinds,
+  dispositionSchema,
+  firearmSchema,
+  firearmTypes,
+} from '../../core/firearms/model.ts';

@@ -2,6 +2,8 @@ import foundation from './001_foundation.ts';
 import integrations from './002_integrations.ts';
 import integrationPlatform from './003_integration_platform.ts';
 import firearms from './004_firearms.ts';
+import firearmsSearch from './005_firearms_search.ts';
+import firearmsRules from './006_firearms_rules.ts';
 
 export interface Migration {
   version: number;
@@ -15,4 +17,6 @@ export const migrations: readonly Migration[] = [
   integrations,
   integrationPlatform,
   firearms,
+  firearmsSearch,
+  firearmsRules,
 ];

@@ -35,15 +35,26 @@ export function StoreProfileCard(props: {
   const [saved, setSaved] = useState(false);
   const shape = storeProfileSchema.shape;
   const form = useForm(
-    { name: props.profile.name ?? '', state: props.profile.state ?? '' },
+    {
+      name: props.profile.name ?? '',
+      state: props.profile.state ?? '',
+      ffl: props.profile.ffl ?? '',
+    },
     (v) => ({
       name: checkField(shape.name, v.name, t),
       state: checkField(shape.state, v.state, t),
+      ffl: v.ffl.trim() ? checkField(shape.ffl, v.ffl, t) : null,
     }),
   );
   const save = useApiMutation(
-    (v: { name: string; state: string }) =>
-      api.store.updateProfile.mutate(storeProfileSchema.parse(v)),
+    (v: { name: string; state: string; ffl: string }) =>
+      api.store.updateProfile.mutate(
+        storeProfileSchema.parse({
+          name: v.name,
+          state: v.state,
+          ...(v.ffl.trim() ? { ffl: v.ffl } : {}),
+        }),
+      ),
     { onProblem: form.showServerFields },
   );
   return (
@@ -87,6 +98,11 @@ export function StoreProfileCard(props: {
             <ProblemAlert problem={save.problem} />
             <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
               <TextInput label={t('integrations.store.name')} {...form.field('name')} />
+              <TextInput
+                label={t('integrations.store.ffl')}
+                placeholder="9-86-123-01-7K-12345"
+                {...form.field('ffl')}
+              />
               <Select
                 label={t('integrations.store.state')}
                 placeholder={t('integrations.store.statePlaceholder')}

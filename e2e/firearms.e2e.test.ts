@@ -1,0 +1,226 @@
+// Issue 4 acceptance, walked on the real screens: a clerk records two pistols, starts a
+// check, records Delayed, tries to hand over (refused with the date), the store's clock moves
+// past the waiting period, the hand-over commits; a second handgun to the same buyer raises
+// the multiple-sale flag; a correction shows in both views of the book.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import {
+  advanceServerClock,
+  ensureRendererBuilt,
+  launchBrowser,
+  screenshotAll,
+  startServer,
+  watchPage,
+  type RunningServer,
+} from './support.ts';
+
+const OWNER = { displayName: 'Dana Reyes', username: 'dana', password: 'owner-password-1' };
+const BUYER = 'TX-DL-40012345';
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+const pageProblems: string[] = [];
+
+const until = <T>(read: () => T | Promise<T>, timeout = 10_000) =>
+  expect.poll(read, { timeout, interval: 100 });
+
+async function call(path: string, body: unknown, token?: string): Promise<unknown> {
+  const res = await fetch(`${server.url}/api/${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as { result?: { data?: unknown } };
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json.result?.data;
+}
+
+beforeAll(async () => {
+  ensureRendererBuilt();
+  [server, browser] = await Promise.all([startServer({ testClock: true }), launchBrowser()]);
+  await call('setup.createOwner', OWNER);
+  const session = (await call('auth.login', {
+    username: OWNER.username,
+    password: OWNER.password,
+  })) as { token: string };
+  await call('store.updateProfile', { name: 'Lone Star Arms', state: 'TX' }, session.token);
+  const context = await browser.newContext({
+    viewport: { width: 1400, height: 950 },
+    locale: 'en-US',
+  });
+  context.setDefaultTimeout(5_000);
+  page = await context.newPage();
+  watchPage(page, pageProblems);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function signIn(): Promise<void> {
+  await page.getByLabel('Username').fill(OWNER.username);
+  await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
+  await page.getByLabel('Password', { exact: true }).press('Enter');
+  await until(() => page.getByTestId('current-user').isVisible()).toBe(true);
+}
+
+async function tab(name: 'Bound book' | 'Check desk' | 'Reports'): Promise<void> {
+  await page.getByRole('tab', { name }).click();
+}
+
+async function startCheck(form4473: string, serial: string): Promise<void> {
+  await tab('Check desk');
+  await page.getByLabel('Form 4473 number').fill(form4473);
+  await page.getByLabel('Buyer record').fill(BUYER);
+  const scan = page.getByLabel('Firearms (scan or type a serial, then Enter)');
+  await scan.fill(serial);
+  await scan.press('Enter');
+  await until(() => page.getByTestId('check-items').textContent()).toContain(serial);
+  await page.getByRole('button', { name: 'Start check' }).click();
+  await until(() => page.getByText(`started for 4473 ${form4473}`).isVisible()).toBe(true);
+}
+
+const card = (form4473: string) =>
+  page.locator(`[data-testid="check-card"][data-form4473="${form4473}"]`);
+
+async function record(form4473: string, answer: string): Promise<void> {
+  await card(form4473).getByRole('button', { name: 'Record answer' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('radio', { name: answer, exact: true }).check();
+  await dialog.getByRole('button', { name: 'Record', exact: true }).click();
+  await until(() => dialog.isVisible()).toBe(false);
+}
+
+async function reserve(form4473: string): Promise<void> {
+  await card(form4473).getByRole('button', { name: 'Start transfer' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Buyer’s name').fill('Sam Houston Jr');
+  await dialog.getByLabel('Buyer’s address').fill('12 Alamo Plaza, San Antonio TX');
+  await dialog.getByRole('button', { name: 'Reserve for the buyer' }).click();
+  await until(() => card(form4473).getByText('reserved for the buyer').isVisible()).toBe(true);
+}
+
+describe('firearms bound book and check desk, end to end', () => {
+  const onFailure = () =>
+    onTestFailed(async () => {
+      const files = await screenshotAll({ page }, 'backroom-e2e-firearms');
+      console.error(`Screenshots: ${files.join(', ')}\nServer log:\n${server.log()}`);
+    });
+
+  it('records two pistols received together, the second line filled by the scanner’s Enter', async () => {
+    onFailure();
+    await page.goto(server.url);
+    await signIn();
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Firearms' })
+      .click();
+    await until(() => page.getByTestId('ledger-empty').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Record acquisition' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Received from (name)').fill('Lone Star Distributors');
+    await dialog.getByLabel('FFL number').fill('586123017K12345');
+    await dialog.getByLabel('Manufacturer 1').fill('Glock');
+    await dialog.getByLabel('Model 1').fill('19');
+    await dialog.getByLabel('Type 1').click();
+    await page.getByRole('option', { name: 'pistol', exact: true }).click();
+    await dialog.getByLabel('Caliber 1').fill('9mm');
+    await dialog.getByLabel('Serial 1').fill('BKRM101');
+    await dialog.getByLabel('Serial 1').press('Enter');
+    // The next line starts as a copy of the last one, focused on its serial.
+    await until(() => dialog.getByLabel('Model 2').inputValue()).toBe('19');
+    await page.keyboard.type('BKRM102');
+    await dialog.getByRole('button', { name: 'Record 2 firearms' }).click();
+    await until(() => dialog.isVisible()).toBe(false);
+    await until(() => page.getByTestId('ledger-row').count()).toBe(2);
+  });
+
+  it('refuses the hand-over while the check is delayed, naming the day it may proceed', async () => {
+    onFailure();
+    await startCheck('2026-0001', 'BKRM101');
+    await record('2026-0001', 'Submitted to NICS / the state');
+    await record('2026-0001', 'Delayed');
+    await until(() => card('2026-0001').getByTestId('check-status').textContent()).toBe('Delayed');
+    const proceed = await card('2026-0001').getByTestId('may-proceed').textContent();
+    const date = /May proceed on (\d{4}-\d{2}-\d{2})/.exec(proceed ?? '')?.[1];
+    expect(date).toBeTruthy();
+    await reserve('2026-0001');
+    await card('2026-0001').getByRole('button', { name: 'Hand over 1 firearm' }).click();
+    await until(() => card('2026-0001').getByTestId('problem').textContent()).toContain(
+      `may proceed on ${date}`,
+    );
+  });
+
+  it('commits once the store’s clock is past the waiting period', async () => {
+    onFailure();
+    // Three business days can span a weekend and a holiday: eight calendar days always do.
+    await advanceServerClock(server, 8);
+    await page.reload();
+    // Eight days later the session has ended or locked: sign in or unlock, as the clerk would.
+    const signInForm = page.getByLabel('Username');
+    const unlock = page.getByLabel('Unlock with your password');
+    const desk = page.getByRole('tab', { name: 'Check desk' });
+    await until(
+      async () =>
+        (await signInForm.isVisible()) || (await unlock.isVisible()) || (await desk.isVisible()),
+    ).toBe(true);
+    if (await signInForm.isVisible()) await signIn();
+    else if (await unlock.isVisible()) {
+      await unlock.fill(OWNER.password);
+      await unlock.press('Enter');
+    }
+    await until(() => desk.isVisible()).toBe(true);
+    await tab('Check desk');
+    await until(() => card('2026-0001').getByTestId('may-proceed').textContent()).toContain(
+      'The waiting period ended',
+    );
+    await card('2026-0001').getByRole('button', { name: 'Hand over 1 firearm' }).click();
+    await until(() => card('2026-0001').isVisible()).toBe(true);
+    await until(() => page.getByText('1 firearm handed over and committed').isVisible()).toBe(true);
+  });
+
+  it('flags a second handgun to the same buyer within 5 business days as a multiple sale', async () => {
+    onFailure();
+    await startCheck('2026-0002', 'BKRM102');
+    await record('2026-0002', 'Submitted to NICS / the state');
+    await record('2026-0002', 'Proceed');
+    await reserve('2026-0002');
+    await card('2026-0002').getByRole('button', { name: 'Hand over 1 firearm' }).click();
+    await until(() => page.getByText('This is a multiple sale').isVisible()).toBe(true);
+    await tab('Reports');
+    await until(() => page.getByTestId('multiple-sales').textContent()).toContain('BKRM102');
+    expect(await page.getByTestId('multiple-sales').textContent()).toContain('3310.4');
+  });
+
+  it('corrects an entry, and the book shows it as corrected, as first entered, and both', async () => {
+    onFailure();
+    await tab('Bound book');
+    await page.locator('[data-testid="ledger-row"][data-serial="BKRM101"]').click();
+    const history = page.getByTestId('firearm-history');
+    await until(() => history.isVisible()).toBe(true);
+    await history.getByRole('button', { name: 'Correct entry' }).click();
+    const dialog = page.getByRole('dialog', { name: /Correct entry/ });
+    await dialog.getByLabel('Model').fill('19 Gen5');
+    await dialog.getByLabel('Reason').fill('Model misread from the box; the slide says Gen5');
+    await dialog.getByRole('button', { name: 'Record correction' }).click();
+    await until(() => history.getByTestId('history-correction').count()).toBe(1);
+    expect(await history.getByTestId('history-correction').textContent()).toContain('19 Gen5');
+    await page.keyboard.press('Escape');
+
+    const row = () => page.locator('[data-testid="ledger-row"][data-serial="BKRM101"]');
+    await until(() => row().textContent()).toContain('19 Gen5');
+    await page.getByTestId('ledger-view').getByText('As first entered').click();
+    await until(() => row().count()).toBe(1);
+    expect(await row().textContent()).not.toContain('Gen5');
+    await page.getByTestId('ledger-view').getByText('Both').click();
+    await until(() => row().count()).toBe(2);
+    expect(await row().nth(1).textContent()).toContain('19 Gen5');
+    expect(await row().nth(1).textContent()).toContain('correction');
+    expect(pageProblems).toEqual([]);
+  });
+});

@@ -1,0 +1,258 @@
+import {
+  ActionIcon,
+  Button,
+  Group,
+  Modal,
+  SegmentedControl,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
+import { useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/app-client.ts';
+import { useApiMutation } from '../../api/hooks.ts';
+import { DialogActions } from '../../components/DialogActions.tsx';
+import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { acquisitionSchema, firearmTypes } from '../../lib/rules.ts';
+import { localToday } from '../../lib/format.ts';
+
+export interface FirearmDraft {
+  manufacturer: string;
+  importer: string;
+  model: string;
+  serial: string;
+  type: string;
+  caliber: string;
+}
+const blank: FirearmDraft = {
+  manufacturer: '',
+  importer: '',
+  model: '',
+  serial: '',
+  type: '',
+  caliber: '',
+};
+
+/** The acquisition input from what was typed (empty optional fields left out). */
+export function acquisitionOf(d: {
+  receivedOn: string;
+  sourceName: string;
+  sourceKind: 'ffl' | 'address';
+  sourceDetail: string;
+  firearms: FirearmDraft[];
+}) {
+  return {
+    receivedOn: d.receivedOn,
+    source:
+      d.sourceKind === 'ffl'
+        ? { name: d.sourceName, ffl: d.sourceDetail }
+        : { name: d.sourceName, address: d.sourceDetail },
+    firearms: d.firearms.map((f) => ({
+      manufacturer: f.manufacturer,
+      ...(f.importer.trim() ? { importer: f.importer } : {}),
+      model: f.model,
+      serial: f.serial,
+      type: f.type,
+      caliber: f.caliber,
+    })),
+  };
+}
+
+/**
+ * Records firearms received together (a distributor invoice with 20 guns is one entry
+ * form): the source once, then a line per firearm. A scanner's Enter in a serial field
+ * moves to the next line, adding one at the end.
+ */
+export function AcquireDialog(props: { opened: boolean; onClose: () => void; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [receivedOn, setReceivedOn] = useState(localToday());
+  const [sourceName, setSourceName] = useState('');
+  const [sourceKind, setSourceKind] = useState<'ffl' | 'address'>('ffl');
+  const [sourceDetail, setSourceDetail] = useState('');
+  const [firearms, setFirearms] = useState<FirearmDraft[]>([{ ...blank }]);
+  const [submitted, setSubmitted] = useState(false);
+  const acquire = useApiMutation((input: ReturnType<typeof acquisitionOf>) =>
+    api.firearms.acquire.mutate(input as Parameters<typeof api.firearms.acquire.mutate>[0]),
+  );
+
+  const input = acquisitionOf({ receivedOn, sourceName, sourceKind, sourceDetail, firearms });
+  const parsed = acquisitionSchema.safeParse(input);
+  const errors = new Map<string, string>();
+  if (!parsed.success)
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.join('.');
+      if (!errors.has(key)) errors.set(key, issue.message);
+    }
+  for (const f of acquire.problem?.fields ?? []) errors.set(f.path, f.message);
+  const err = (path: string) => (submitted ? errors.get(path) : undefined);
+  const sourceErr = err('source') ?? err(`source.${sourceKind}`) ?? err('source.name');
+
+  const setRow = (i: number, k: keyof FirearmDraft, v: string) =>
+    setFirearms((rows) => rows.map((r, j) => (j === i ? { ...r, [k]: v } : r)));
+  const serialKey = (i: number) => (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    // Next line's manufacturer: copy the last line's description (an invoice of one model).
+    if (i === firearms.length - 1)
+      setFirearms((rows) => [...rows, { ...(rows[i] ?? blank), serial: '' }]);
+    requestAnimationFrame(() =>
+      document.querySelector<HTMLInputElement>(`[data-serial-row="${i + 1}"]`)?.focus(),
+    );
+  };
+  const close = () => {
+    setFirearms([{ ...blank }]);
+    setSourceName('');
+    setSourceDetail('');
+    setSubmitted(false);
+    acquire.clear();
+    props.onClose();
+  };
+
+  return (
+    <Modal opened={props.opened} onClose={close} title={t('firearms.acquire.title')} size={1100}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setSubmitted(true);
+          if (!parsed.success) return;
+          void acquire.run(input).then((r) => {
+            if (!r) return;
+            close();
+            props.onDone();
+          });
+        }}
+      >
+        <Stack gap="sm">
+          <Group align="flex-start" grow>
+            <TextInput
+              label={t('firearms.acquire.receivedOn')}
+              type="date"
+              value={receivedOn}
+              onChange={(e) => setReceivedOn(e.currentTarget.value)}
+              error={err('receivedOn')}
+              required
+            />
+            <TextInput
+              label={t('firearms.acquire.sourceName')}
+              value={sourceName}
+              onChange={(e) => setSourceName(e.currentTarget.value)}
+              error={err('source.name')}
+              required
+              data-autofocus
+            />
+          </Group>
+          <Group align="flex-end" grow>
+            <SegmentedControl
+              value={sourceKind}
+              onChange={(v) => setSourceKind(v as 'ffl' | 'address')}
+              data={[
+                { value: 'ffl', label: t('firearms.acquire.fromLicensee') },
+                { value: 'address', label: t('firearms.acquire.fromPerson') },
+              ]}
+            />
+            <TextInput
+              label={t(
+                sourceKind === 'ffl'
+                  ? 'firearms.acquire.sourceFfl'
+                  : 'firearms.acquire.sourceAddress',
+              )}
+              value={sourceDetail}
+              onChange={(e) => setSourceDetail(e.currentTarget.value)}
+              error={sourceErr}
+              placeholder={sourceKind === 'ffl' ? '9-86-123-01-7K-12345' : ''}
+              required
+            />
+          </Group>
+          <Text size="sm" c="dimmed">
+            {t('firearms.acquire.linesHint')}
+          </Text>
+          <Table data-testid="acquire-lines">
+            <Table.Thead>
+              <Table.Tr>
+                {(['manufacturer', 'importer', 'model', 'serial', 'type', 'caliber'] as const).map(
+                  (c) => (
+                    <Table.Th key={c}>{t(`firearms.columns.${c}`)}</Table.Th>
+                  ),
+                )}
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {firearms.map((f, i) => (
+                <Table.Tr key={i}>
+                  {(['manufacturer', 'importer', 'model', 'serial'] as const).map((k) => (
+                    <Table.Td key={k}>
+                      <TextInput
+                        size="xs"
+                        aria-label={`${t(`firearms.columns.${k}`)} ${i + 1}`}
+                        value={f[k]}
+                        onChange={(e) => setRow(i, k, e.currentTarget.value)}
+                        error={err(`firearms.${i}.${k}`)}
+                        {...(k === 'serial'
+                          ? { onKeyDown: serialKey(i), 'data-serial-row': i, ff: 'monospace' }
+                          : {})}
+                      />
+                    </Table.Td>
+                  ))}
+                  <Table.Td>
+                    <Select
+                      size="xs"
+                      aria-label={`${t('firearms.columns.type')} ${i + 1}`}
+                      value={f.type || null}
+                      onChange={(v) => setRow(i, 'type', v ?? '')}
+                      data={[...firearmTypes]}
+                      error={err(`firearms.${i}.type`)}
+                      searchable
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <TextInput
+                      size="xs"
+                      aria-label={`${t('firearms.columns.caliber')} ${i + 1}`}
+                      value={f.caliber}
+                      onChange={(e) => setRow(i, 'caliber', e.currentTarget.value)}
+                      error={err(`firearms.${i}.caliber`)}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    {firearms.length > 1 && (
+                      <ActionIcon
+                        variant="subtle"
+                        color="gray"
+                        aria-label={t('firearms.acquire.removeLine', { n: i + 1 })}
+                        onClick={() => setFirearms((rows) => rows.filter((_, j) => j !== i))}
+                      >
+                        ×
+                      </ActionIcon>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          <Group>
+            <Button
+              variant="default"
+              size="xs"
+              onClick={() => setFirearms((rows) => [...rows, { ...blank }])}
+            >
+              {t('firearms.acquire.addLine')}
+            </Button>
+            <Text size="sm" c="dimmed">
+              {t('firearms.acquire.count', { count: firearms.length })}
+            </Text>
+          </Group>
+          <ProblemAlert problem={acquire.problem} />
+          <DialogActions
+            onCancel={close}
+            pending={acquire.pending}
+            submitLabel={t('firearms.acquire.submit', { count: firearms.length })}
+          />
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

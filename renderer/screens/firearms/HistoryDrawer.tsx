@@ -1,0 +1,233 @@
+import { Badge, Button, Drawer, Group, Skeleton, Stack, Text, Timeline } from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/app-client.ts';
+import { useApiMutation, useApiQuery } from '../../api/hooks.ts';
+import { DoneAlert } from '../../components/DoneAlert.tsx';
+import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { formatEpoch } from '../../lib/format.ts';
+import { CorrectDialog } from './CorrectDialog.tsx';
+import { DisposeDialog } from './DisposeDialog.tsx';
+import { ReasonDialog } from './ReasonDialog.tsx';
+
+type Ask = 'undispose' | 'flag' | null;
+
+/**
+ * One firearm's chain of custody: every acquisition entry (corrections beside what they
+ * correct) and every disposition, with what the clerk can do next.
+ */
+export function HistoryDrawer(props: {
+  itemId: number | null;
+  onClose: () => void;
+  onChanged: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const [tick, setTick] = useState(0);
+  const [dialog, setDialog] = useState<'correct' | 'dispose' | null>(null);
+  const [ask, setAsk] = useState<Ask>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const id = props.itemId;
+  const history = useApiQuery(
+    () => (id ? api.firearms.history.query({ itemId: id }) : Promise.resolve(null)),
+    [id, tick],
+  );
+  const changed = (note: string) => {
+    setDone(note);
+    setTick((n) => n + 1);
+    props.onChanged();
+  };
+  const commit = useApiMutation((dispositionId: number) =>
+    api.firearms.commitDisposition.mutate({ dispositionId }),
+  );
+  const cancel = useApiMutation((dispositionId: number) =>
+    api.firearms.cancelDisposition.mutate({ dispositionId }),
+  );
+  const h = history.data;
+  const latest = h?.acquisitions.at(-1);
+  const standing = h?.dispositions.filter((d) => d.state !== 'cancelled' && !d.voided);
+  const pending = standing?.find((d) => d.state === 'pending');
+  const committed = standing
+    ?.filter((d) => d.state === 'committed' && d.corrects === null)
+    .find((d) => !h?.dispositions.some((v) => v.corrects === d.id));
+  const inStore = !committed;
+
+  return (
+    <Drawer
+      opened={id !== null}
+      onClose={() => {
+        setDone(null);
+        commit.clear();
+        props.onClose();
+      }}
+      position="right"
+      size={560}
+      title={
+        latest
+          ? `${latest.manufacturer} ${latest.model} · ${latest.serial}`
+          : t('firearms.history.title')
+      }
+    >
+      {history.loading || !h || !latest ? (
+        <Skeleton h={200} />
+      ) : (
+        <Stack gap="md" data-testid="firearm-history">
+          {done && <DoneAlert>{done}</DoneAlert>}
+          <ProblemAlert problem={history.problem ?? commit.problem ?? cancel.problem} />
+          <Group gap="xs">
+            {inStore && !pending && (
+              <Button size="xs" onClick={() => setDialog('dispose')}>
+                {t('firearms.dispose.open')}
+              </Button>
+            )}
+            {pending && (
+              <>
+                <Button
+                  size="xs"
+                  loading={commit.pending}
+                  onClick={() =>
+                    void commit.run(pending.id).then((r) => {
+                      if (r)
+                        changed(
+                          r.multiple_sale
+                            ? t('firearms.dispose.committedMultiple')
+                            : t('firearms.dispose.committed'),
+                        );
+                    })
+                  }
+                >
+                  {t('firearms.dispose.commit')}
+                </Button>
+                <Button
+                  size="xs"
+                  variant="default"
+                  loading={cancel.pending}
+                  onClick={() =>
+                    void cancel.run(pending.id).then((r) => {
+                      if (r) changed(t('firearms.dispose.cancelled'));
+                    })
+                  }
+                >
+                  {t('firearms.dispose.cancel')}
+                </Button>
+              </>
+            )}
+            <Button size="xs" variant="default" onClick={() => setDialog('correct')}>
+              {t('firearms.correct.open')}
+            </Button>
+            {committed && (
+              <Button size="xs" variant="default" onClick={() => setAsk('undispose')}>
+                {t('firearms.undispose.open')}
+              </Button>
+            )}
+            {inStore && (
+              <Button size="xs" variant="subtle" color="red" onClick={() => setAsk('flag')}>
+                {t('firearms.hold.flag')}
+              </Button>
+            )}
+          </Group>
+          <Timeline active={-1} bulletSize={14} lineWidth={2}>
+            {h.acquisitions.map((a) => (
+              <Timeline.Item
+                key={`a${a.entryNo}`}
+                title={
+                  a.corrects
+                    ? t('firearms.history.correction', { entry: a.entryNo, of: a.corrects })
+                    : t('firearms.history.acquired', { entry: a.entryNo })
+                }
+                data-testid={a.corrects ? 'history-correction' : 'history-acquisition'}
+              >
+                <Text size="sm">
+                  {a.receivedOn} · {a.sourceName} ({a.sourceFfl ?? a.sourceAddress})
+                </Text>
+                <Text size="sm">
+                  {a.manufacturer} {a.importer ? `(${a.importer}) ` : ''}
+                  {a.model} · {a.type} · {a.caliber} · <code>{a.serial}</code>
+                </Text>
+                {a.correctionReason && (
+                  <Text size="sm" c="dimmed">
+                    {t('firearms.history.why', { reason: a.correctionReason })}
+                  </Text>
+                )}
+                <Text size="xs" c="dimmed">
+                  {a.recordedBy} · {formatEpoch(a.recordedAt, i18n.language)}
+                </Text>
+              </Timeline.Item>
+            ))}
+            {h.dispositions.map((d) => (
+              <Timeline.Item
+                key={`d${d.id}`}
+                title={
+                  <Group gap={6}>
+                    <span>
+                      {d.voided
+                        ? t('firearms.history.voided', { of: d.corrects })
+                        : t(`firearms.dispose.kinds.${d.kind}`)}
+                    </span>
+                    <Badge size="xs" variant="light">
+                      {t(`firearms.dispositionState.${d.state}`)}
+                    </Badge>
+                    {d.multiple_sale === 1 && (
+                      <Badge size="xs" color="orange" data-testid="multiple-sale-flag">
+                        {t('firearms.history.multipleSale')}
+                      </Badge>
+                    )}
+                  </Group>
+                }
+                data-testid="history-disposition"
+              >
+                <Text size="sm">
+                  {d.disposed_on ?? t('firearms.history.notHandedOver')}
+                  {d.form_4473 ? ` · 4473 ${d.form_4473}` : ''}
+                  {d.redacted
+                    ? ` · ${t('firearms.history.redacted')}`
+                    : d.transferee_name
+                      ? ` · ${d.transferee_name}`
+                      : ''}
+                </Text>
+                {d.correction_reason && (
+                  <Text size="sm" c="dimmed">
+                    {t('firearms.history.why', { reason: d.correction_reason })}
+                  </Text>
+                )}
+              </Timeline.Item>
+            ))}
+          </Timeline>
+          <CorrectDialog
+            opened={dialog === 'correct'}
+            entry={latest}
+            onClose={() => setDialog(null)}
+            onDone={() => {
+              setDialog(null);
+              changed(t('firearms.correct.done'));
+            }}
+          />
+          <DisposeDialog
+            opened={dialog === 'dispose'}
+            itemId={latest.itemId}
+            onClose={() => setDialog(null)}
+            onDone={() => {
+              setDialog(null);
+              changed(t('firearms.dispose.started'));
+            }}
+          />
+          <ReasonDialog
+            opened={ask !== null}
+            title={t(ask === 'flag' ? 'firearms.hold.flagTitle' : 'firearms.undispose.title')}
+            submitLabel={t(ask === 'flag' ? 'firearms.hold.flag' : 'firearms.undispose.open')}
+            onClose={() => setAsk(null)}
+            action={async (reason) => {
+              if (ask === 'flag') {
+                await api.firearms.flagSuspect.mutate({ itemId: latest.itemId, reason });
+                changed(t('firearms.hold.flagged'));
+              } else if (committed) {
+                await api.firearms.undispose.mutate({ dispositionId: committed.id, reason });
+                changed(t('firearms.undispose.done'));
+              }
+              setAsk(null);
+            }}
+          />
+        </Stack>
+      )}
+    </Drawer>
+  );
+}

@@ -1,0 +1,241 @@
+import {
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  Group,
+  Modal,
+  Progress,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/app-client.ts';
+import { useApiMutation, useApiQuery } from '../../api/hooks.ts';
+import { DialogActions } from '../../components/DialogActions.tsx';
+import { Empty } from '../../components/Empty.tsx';
+import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { formatEpoch, localToday } from '../../lib/format.ts';
+import { ReconcileCards } from './ReconcileCards.tsx';
+
+const formats = ['csv', 'ascii', 'pdf', 'corrections'] as const;
+
+/** Exports, multiple-sale reports, deadlines, the inventory audit and the consistency check. */
+export function ReportsPanel() {
+  return (
+    <Stack gap="lg">
+      <ExportsCard />
+      <MultipleSalesCard />
+      <ReconcileCards />
+    </Stack>
+  );
+}
+
+/** Exports go into the backup folder; a running one shows its progress until it is done. */
+function ExportsCard() {
+  const { t, i18n } = useTranslation();
+  const [tick, setTick] = useState(0);
+  const list = useApiQuery(() => api.firearms.exports.query(), [tick]);
+  const start = useApiMutation((format: (typeof formats)[number]) =>
+    api.firearms.startExport.mutate({ format }),
+  );
+  const running = list.data?.exports.some((e) => e.status === 'running') ?? false;
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => setTick((n) => n + 1), 500);
+    return () => clearInterval(timer);
+  }, [running]);
+  return (
+    <Card withBorder>
+      <Stack gap="sm">
+        <Title order={3}>{t('firearms.reports.exportsTitle')}</Title>
+        <Text size="sm" c="dimmed">
+          {t('firearms.reports.exportsHint', { folder: list.data?.folder ?? '' })}
+          {list.data?.nextDaily
+            ? ` ${t('firearms.reports.nextDaily', { when: formatEpoch(Date.parse(list.data.nextDaily), i18n.language) })}`
+            : ''}
+        </Text>
+        <Group gap="xs">
+          {formats.map((f) => (
+            <Button
+              key={f}
+              size="xs"
+              variant="default"
+              loading={start.pending}
+              onClick={() => void start.run(f).then(() => setTick((n) => n + 1))}
+            >
+              {t(`firearms.reports.formats.${f}`)}
+            </Button>
+          ))}
+        </Group>
+        <ProblemAlert problem={list.problem ?? start.problem} />
+        {(list.data?.exports.length ?? 0) > 0 && (
+          <Table data-testid="exports">
+            <Table.Tbody>
+              {list.data?.exports.map((e) => (
+                <Table.Tr key={e.id}>
+                  <Table.Td>{t(`firearms.reports.formats.${e.format}`)}</Table.Td>
+                  <Table.Td>{formatEpoch(e.startedAt, i18n.language)}</Table.Td>
+                  <Table.Td w={220}>
+                    {e.status === 'running' ? (
+                      <Stack gap={2}>
+                        <Progress value={100} animated striped />
+                        <Text size="xs">{t('firearms.reports.written', { count: e.entries })}</Text>
+                      </Stack>
+                    ) : e.status === 'done' ? (
+                      <Badge color="teal" data-testid="export-done">
+                        {t('firearms.reports.done', { count: e.entries })}
+                      </Badge>
+                    ) : (
+                      <Text size="sm" c="red">
+                        {e.error}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="xs" ff="monospace" c="dimmed">
+                      {e.file}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Stack>
+    </Card>
+  );
+}
+
+/** Forms 3310.4 / 3310.12 to file: listed until marked filed. */
+function MultipleSalesCard() {
+  const { t } = useTranslation();
+  const [tick, setTick] = useState(0);
+  const [includeFiled, setIncludeFiled] = useState(false);
+  const [filing, setFiling] = useState<number | null>(null);
+  const list = useApiQuery(
+    () => api.firearms.multipleSales.query({ includeFiled }),
+    [tick, includeFiled],
+  );
+  return (
+    <Card withBorder>
+      <Stack gap="sm">
+        <Group justify="space-between">
+          <Title order={3}>{t('firearms.reports.multipleTitle')}</Title>
+          <Checkbox
+            label={t('firearms.reports.includeFiled')}
+            checked={includeFiled}
+            onChange={(e) => setIncludeFiled(e.currentTarget.checked)}
+          />
+        </Group>
+        <Text size="sm" c="dimmed">
+          {t('firearms.reports.multipleHint')}
+        </Text>
+        <ProblemAlert problem={list.problem} />
+        {(list.data?.length ?? 0) === 0 ? (
+          <Empty title={t('firearms.reports.multipleEmpty')} testId="multiple-empty" />
+        ) : (
+          <Table data-testid="multiple-sales">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('firearms.reports.form')}</Table.Th>
+                <Table.Th>{t('firearms.columns.disposedOn')}</Table.Th>
+                <Table.Th>{t('firearms.columns.serial')}</Table.Th>
+                <Table.Th>{t('firearms.columns.model')}</Table.Th>
+                <Table.Th>4473</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.data?.map((r) => (
+                <Table.Tr key={r.dispositionId}>
+                  <Table.Td>{r.form}</Table.Td>
+                  <Table.Td>{r.flaggedOn}</Table.Td>
+                  <Table.Td ff="monospace">{r.serial}</Table.Td>
+                  <Table.Td>
+                    {r.manufacturer} {r.model} ({r.type}, {r.caliber})
+                  </Table.Td>
+                  <Table.Td>{r.form4473}</Table.Td>
+                  <Table.Td>
+                    {r.filedOn ? (
+                      <Badge color="teal">
+                        {t('firearms.reports.filedOn', { date: r.filedOn })}
+                      </Badge>
+                    ) : (
+                      <Button size="xs" onClick={() => setFiling(r.dispositionId)}>
+                        {t('firearms.reports.markFiled')}
+                      </Button>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Stack>
+      <FileDialog
+        dispositionId={filing}
+        onClose={() => setFiling(null)}
+        onDone={() => {
+          setFiling(null);
+          setTick((n) => n + 1);
+        }}
+      />
+    </Card>
+  );
+}
+
+function FileDialog(props: {
+  dispositionId: number | null;
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const { t } = useTranslation();
+  const [filedOn, setFiledOn] = useState(localToday());
+  const [note, setNote] = useState('');
+  const file = useApiMutation(() =>
+    api.firearms.markFiled.mutate({
+      dispositionId: props.dispositionId ?? 0,
+      filedOn,
+      ...(note.trim() ? { note: note.trim() } : {}),
+    }),
+  );
+  return (
+    <Modal
+      opened={props.dispositionId !== null}
+      onClose={props.onClose}
+      title={t('firearms.reports.markFiled')}
+    >
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void file.run().then((r) => r && props.onDone());
+        }}
+      >
+        <Stack gap="sm">
+          <TextInput
+            type="date"
+            label={t('firearms.reports.filedOnLabel')}
+            value={filedOn}
+            onChange={(e) => setFiledOn(e.currentTarget.value)}
+          />
+          <TextInput
+            label={t('firearms.reports.filingNote')}
+            value={note}
+            onChange={(e) => setNote(e.currentTarget.value)}
+          />
+          <ProblemAlert problem={file.problem} />
+          <DialogActions
+            onCancel={props.onClose}
+            pending={file.pending}
+            submitLabel={t('firearms.reports.markFiled')}
+          />
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
