@@ -834,14 +834,22 @@ export class FirearmsLedger {
 
   /** Chain of custody for one firearm: every acquisition and disposition entry, in order. */
   history(itemId: number): {
+    item: { privatelyMade: boolean; marked: boolean; hold: string | null; status: string };
     acquisitions: AcquisitionEntry[];
     dispositions: (DispositionRow & {
       transferee_address: string | null;
       transferee_ffl: string | null;
     })[];
   } {
-    this.item(itemId);
+    const item = this.item(itemId);
     return {
+      item: {
+        privatelyMade: item.privately_made === 1,
+        marked:
+          this.db.prepare('SELECT 1 FROM pmf_markings WHERE item_id = ?').get(itemId) !== undefined,
+        hold: item.hold,
+        status: item.status,
+      },
       acquisitions: (
         this.db
           .prepare('SELECT * FROM ledger_acquisitions WHERE item_id = ? ORDER BY entry_no')

@@ -120,6 +120,32 @@ export const enFirearms = {
     title: 'Undispose (the disposition was entered in error)',
     done: 'Undisposed: a correction voids the disposition and the firearm is back in stock.',
   },
+  pmf: {
+    open: 'Mark PMF',
+    title: 'Mark this privately made firearm',
+    hint: 'Its serial becomes the store’s abbreviated FFL number, a hyphen and the id you engrave. Mark it within 7 days of receipt, and before it leaves the store.',
+    uniqueId: 'Unique id (letters and digits)',
+    markedOn: 'Date marked',
+    submit: 'Record marking',
+    done: 'Marked: serial {{serial}} is in the book as a correction of the entry.',
+  },
+  return: {
+    open: 'Record return',
+    title: 'Record this firearm coming back',
+    hint: 'A loan returned or a buyer’s return goes into the book as a new acquisition from whoever had it.',
+    submit: 'Record return',
+    done: 'Return recorded: the firearm is back in stock as a new entry.',
+  },
+  permit: {
+    title: 'A permit instead of a check',
+    hint: 'A qualifying state permit issued within 5 years stands in for a NICS check (ATF Brady permit chart). It counts only where the rule data lists it.',
+    form4473: 'Form 4473 number',
+    buyerKey: 'Buyer record',
+    permitType: 'Permit type',
+    permitNumber: 'Permit number',
+    issuedOn: 'Issued on',
+    submit: 'Record permit',
+  },
   hold: {
     intro: 'A firearm on hold cannot be reserved or disposed of until it is reviewed.',
     flag: 'Flag as suspect',
@@ -190,6 +216,10 @@ export const enFirearms = {
     furtherInvestigation:
       'NICS said it is investigating further (under 21: up to 10 business days)',
     recordSubmit: 'Record',
+    override: 'Supervisor override',
+    overrideTitle: 'Override the state hold (the federal waiting period is over)',
+    overridden:
+      'Override recorded: the transfer may proceed once the federal waiting period is over.',
     transfer: 'Start transfer',
     transferTitle: 'Transfer the firearms on 4473 {{form}}',
     transferHint:

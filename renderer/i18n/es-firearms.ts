@@ -130,6 +130,32 @@ export const esFirearms: typeof enFirearms = {
     title: 'Deshacer la disposición (se anotó por error)',
     done: 'Disposición deshecha: una corrección anula la disposición y el arma vuelve a estar en existencia.',
   },
+  pmf: {
+    open: 'Marcar PMF',
+    title: 'Marcar esta arma de fabricación privada',
+    hint: 'Su número de serie será el número de FFL abreviado de la tienda, un guion y el identificador que grabe. Márquela dentro de los 7 días de recibida y antes de que salga de la tienda.',
+    uniqueId: 'Identificador único (letras y dígitos)',
+    markedOn: 'Fecha de marcado',
+    submit: 'Registrar marcado',
+    done: 'Marcada: el número de serie {{serial}} está en el libro como corrección de la entrada.',
+  },
+  return: {
+    open: 'Registrar devolución',
+    title: 'Registrar el regreso de esta arma',
+    hint: 'Un préstamo devuelto o la devolución de un comprador entra en el libro como una nueva adquisición de quien la tenía.',
+    submit: 'Registrar devolución',
+    done: 'Devolución registrada: el arma vuelve al inventario como una nueva entrada.',
+  },
+  permit: {
+    title: 'Un permiso en lugar de una verificación',
+    hint: 'Un permiso estatal válido emitido hace menos de 5 años sustituye la verificación NICS (tabla de permisos Brady de la ATF). Solo cuenta si los datos de reglas lo incluyen.',
+    form4473: 'Número de Form 4473',
+    buyerKey: 'Registro del comprador',
+    permitType: 'Tipo de permiso',
+    permitNumber: 'Número de permiso',
+    issuedOn: 'Emitido el',
+    submit: 'Registrar permiso',
+  },
   hold: {
     intro: 'Un arma retenida no se puede reservar ni registrar como dispuesta hasta que se revise.',
     flag: 'Marcar como sospechosa',
@@ -204,6 +230,10 @@ export const esFirearms: typeof enFirearms = {
     furtherInvestigation:
       'El NICS indicó que sigue investigando (menor de 21: hasta 10 días hábiles)',
     recordSubmit: 'Registrar',
+    override: 'Anulación del supervisor',
+    overrideTitle: 'Anular la retención estatal (el período de espera federal terminó)',
+    overridden:
+      'Anulación registrada: la transferencia puede proceder cuando termine el período de espera federal.',
     transfer: 'Iniciar transferencia',
     transferTitle: 'Transferir las armas del 4473 {{form}}',
     transferHint:

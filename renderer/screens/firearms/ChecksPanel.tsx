@@ -23,6 +23,9 @@ import { DialogActions } from '../../components/DialogActions.tsx';
 import { DoneAlert } from '../../components/DoneAlert.tsx';
 import { Empty } from '../../components/Empty.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { can, useSession } from '../../state/session.ts';
+import { ReasonDialog } from './ReasonDialog.tsx';
+import { RecordPermit } from './RecordPermit.tsx';
 
 type CheckRow = Outputs['checks']['list']['checks'][number];
 const statusColor: Record<string, string> = {
@@ -45,6 +48,7 @@ export function ChecksPanel() {
   return (
     <Stack gap="lg">
       <StartCheck onStarted={reload} />
+      <RecordPermit />
       <Group justify="space-between">
         <Title order={3}>{t('firearms.checks.listTitle')}</Title>
         <Checkbox
@@ -196,6 +200,8 @@ function StartCheck(props: { onStarted: () => void }) {
 function CheckCard(props: { check: CheckRow; today: string; onChanged: () => void }) {
   const { t } = useTranslation();
   const c = props.check;
+  const session = useSession((x) => x.session);
+  const [overriding, setOverriding] = useState(false);
   const [recording, setRecording] = useState(false);
   const [transferring, setTransferring] = useState(false);
   const [note, setNote] = useState<string | null>(null);
@@ -243,6 +249,14 @@ function CheckCard(props: { check: CheckRow; today: string; onChanged: () => voi
             <Button size="xs" variant="default" onClick={() => setRecording(true)}>
               {t('firearms.checks.record')}
             </Button>
+            {c.status === 'delayed' &&
+              c.mayProceedOn === null &&
+              !c.overriddenBy &&
+              can(session, 'checks:override') && (
+                <Button size="xs" variant="subtle" color="red" onClick={() => setOverriding(true)}>
+                  {t('firearms.checks.override')}
+                </Button>
+              )}
             {c.pending === 0 ? (
               <Button size="xs" variant="default" onClick={() => setTransferring(true)}>
                 {t('firearms.checks.transfer')}
@@ -276,6 +290,18 @@ function CheckCard(props: { check: CheckRow; today: string; onChanged: () => voi
         onClose={() => setRecording(false)}
         onDone={() => {
           setRecording(false);
+          props.onChanged();
+        }}
+      />
+      <ReasonDialog
+        opened={overriding}
+        title={t('firearms.checks.overrideTitle')}
+        submitLabel={t('firearms.checks.override')}
+        onClose={() => setOverriding(false)}
+        action={async (reason) => {
+          await api.checks.override.mutate({ checkId: c.id, reason });
+          setOverriding(false);
+          setNote(t('firearms.checks.overridden'));
           props.onChanged();
         }}
       />

@@ -8,6 +8,7 @@ import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatEpoch } from '../../lib/format.ts';
 import { CorrectDialog } from './CorrectDialog.tsx';
 import { DisposeDialog } from './DisposeDialog.tsx';
+import { MarkPmfDialog, ReturnDialog } from './ItemActions.tsx';
 import { ReasonDialog } from './ReasonDialog.tsx';
 
 type Ask = 'undispose' | 'flag' | null;
@@ -23,7 +24,7 @@ export function HistoryDrawer(props: {
 }) {
   const { t, i18n } = useTranslation();
   const [tick, setTick] = useState(0);
-  const [dialog, setDialog] = useState<'correct' | 'dispose' | null>(null);
+  const [dialog, setDialog] = useState<'correct' | 'dispose' | 'pmf' | 'return' | null>(null);
   const [ask, setAsk] = useState<Ask>(null);
   const [done, setDone] = useState<string | null>(null);
   const id = props.itemId;
@@ -119,6 +120,16 @@ export function HistoryDrawer(props: {
                 {t('firearms.undispose.open')}
               </Button>
             )}
+            {committed && (
+              <Button size="xs" variant="default" onClick={() => setDialog('return')}>
+                {t('firearms.return.open')}
+              </Button>
+            )}
+            {h.item.privatelyMade && !h.item.marked && inStore && (
+              <Button size="xs" color="orange" onClick={() => setDialog('pmf')}>
+                {t('firearms.pmf.open')}
+              </Button>
+            )}
             {inStore && (
               <Button size="xs" variant="subtle" color="red" onClick={() => setAsk('flag')}>
                 {t('firearms.hold.flag')}
@@ -208,6 +219,24 @@ export function HistoryDrawer(props: {
             onDone={() => {
               setDialog(null);
               changed(t('firearms.dispose.started'));
+            }}
+          />
+          <MarkPmfDialog
+            itemId={latest.itemId}
+            opened={dialog === 'pmf'}
+            onClose={() => setDialog(null)}
+            onDone={(serial) => {
+              setDialog(null);
+              changed(t('firearms.pmf.done', { serial }));
+            }}
+          />
+          <ReturnDialog
+            itemId={latest.itemId}
+            opened={dialog === 'return'}
+            onClose={() => setDialog(null)}
+            onDone={() => {
+              setDialog(null);
+              changed(t('firearms.return.done'));
             }}
           />
           <ReasonDialog
