@@ -75,13 +75,14 @@ async function tab(name: 'Bound book' | 'Check desk' | 'Reports'): Promise<void>
 
 async function startCheck(form4473: string, serial: string): Promise<void> {
   await tab('Check desk');
-  await page.getByLabel('Form 4473 number').fill(form4473);
-  await page.getByLabel('Buyer record').fill(BUYER);
-  const scan = page.getByLabel('Firearms (scan or type a serial, then Enter)');
+  const form = page.getByTestId('start-check');
+  await form.getByLabel('Form 4473 number').fill(form4473);
+  await form.getByLabel('Buyer record').fill(BUYER);
+  const scan = form.getByLabel('Firearms (scan or type a serial, then Enter)');
   await scan.fill(serial);
   await scan.press('Enter');
   await until(() => page.getByTestId('check-items').textContent()).toContain(serial);
-  await page.getByRole('button', { name: 'Start check' }).click();
+  await form.getByRole('button', { name: 'Start check' }).click();
   await until(() => page.getByText(`started for 4473 ${form4473}`).isVisible()).toBe(true);
 }
 

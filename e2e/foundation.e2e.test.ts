@@ -133,6 +133,7 @@ describe('foundation acceptance, end to end', () => {
     expect(await owner.getByTestId('current-role').textContent()).toBe('Owner');
     expect(await nav(owner).getByRole('link').allTextContents()).toEqual([
       'Dashboard',
+      'Firearms',
       'Users',
       'Audit log',
       'Backups',
@@ -193,6 +194,7 @@ describe('foundation acceptance, end to end', () => {
     // No navigation to what the role does not allow.
     expect(await nav(clerk).getByRole('link').allTextContents()).toEqual([
       'Dashboard',
+      'Firearms',
       'My account',
     ]);
 

@@ -114,7 +114,7 @@ function StartCheck(props: { onStarted: () => void }) {
   };
   const missing = !form4473.trim() || !buyerKey.trim() || items.length === 0;
   return (
-    <Card withBorder>
+    <Card withBorder data-testid="start-check">
       <form
         onSubmit={(e) => {
           e.preventDefault();
