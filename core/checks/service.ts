@@ -213,10 +213,15 @@ export class CheckDesk {
 
   /** The most recent checks, newest first, each as it stands (the check desk's list). */
   list(o: { limit: number; openOnly: boolean }): CheckRecord[] {
+    // Closed checks (denied, cancelled, expired) are filtered in SQL, so no open one is lost.
     const ids = this.db
-      .prepare('SELECT id FROM background_checks ORDER BY id DESC LIMIT ?')
+      .prepare(
+        `SELECT id FROM background_checks b
+         WHERE ? = 0 OR NOT EXISTS (SELECT 1 FROM check_events e WHERE e.check_id = b.id AND e.kind IN ('denied', 'cancelled', 'expire'))
+         ORDER BY id DESC LIMIT ?`,
+      )
       .pluck()
-      .all(o.openOnly ? o.limit * 4 : o.limit) as number[];
+      .all(o.openOnly ? 1 : 0, o.limit) as number[];
     const checks = ids.map((id) => this.get(id));
     const closed = new Set(['denied', 'cancelled', 'expired']);
     return (o.openOnly ? checks.filter((c) => !closed.has(c.status)) : checks).slice(0, o.limit);

@@ -222,6 +222,15 @@ export class BookCompliance {
         'not_disposed',
         `Firearm ${itemId} has not left the store: nothing to return.`,
       );
+    if (d.disposed_on && o.receivedOn < d.disposed_on)
+      throw new DomainError(
+        'invalid',
+        'before_disposition',
+        `The firearm left the store on ${d.disposed_on}: it cannot have come back before that.`,
+      );
+    const flags = this.db
+      .prepare('SELECT semi_auto_detachable FROM firearm_items WHERE id = ?')
+      .get(itemId) as { semi_auto_detachable: 0 | 1 };
     const name = d.transferee_name ?? entry.sourceName;
     const source = d.transferee_ffl
       ? { name, ffl: d.transferee_ffl }
@@ -237,6 +246,7 @@ export class BookCompliance {
           type: entry.type as FirearmInput['type'],
           caliber: entry.caliber,
           ...(entry.importer ? { importer: entry.importer } : {}),
+          ...(flags.semi_auto_detachable ? { semiAutoDetachable: true } : {}),
         },
       ],
     });

@@ -7,7 +7,7 @@ import { Cron } from 'croner';
 import type { AuditLog } from '../audit/repo.ts';
 import { localDate, type Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
-import { conflict, notFound } from '../errors.ts';
+import { conflict, DomainError, notFound } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
 import { exportBoundBook } from './export.ts';
 import { exportBoundBookPdf, exportCorrectionReportPdf } from './pdf.ts';
@@ -92,7 +92,6 @@ export class BookReports {
    */
   startExport(actor: string, format: ExportFormat, trigger: 'manual' | 'daily' = 'manual') {
     const folder = path.join(this.folder(), 'bound-book');
-    fs.mkdirSync(folder, { recursive: true });
     const stamp = new Date(this.clock.now()).toISOString().replace(/[:.]/g, '-');
     const name = `${format === 'corrections' ? 'corrections' : 'bound-book'}-${stamp}.${extension[format]}`;
     const file = path.join(folder, name);
@@ -112,14 +111,20 @@ export class BookReports {
     });
     const progress = (n: number) =>
       this.db.prepare('UPDATE book_exports SET entries = ? WHERE id = ?').run(n, id);
-    const reader = this.openReader();
-    const run = (
-      format === 'pdf'
-        ? exportBoundBookPdf(reader, file, progress)
-        : format === 'corrections'
-          ? exportCorrectionReportPdf(reader, file, {})
-          : exportBoundBook(reader, file, format, progress)
-    ).finally(() => reader.close());
+    // The folder and the reader are made inside the run, so a failure is recorded on the row.
+    const run = (async () => {
+      fs.mkdirSync(folder, { recursive: true });
+      const reader = this.openReader();
+      try {
+        return await (format === 'pdf'
+          ? exportBoundBookPdf(reader, file, progress)
+          : format === 'corrections'
+            ? exportCorrectionReportPdf(reader, file, {})
+            : exportBoundBook(reader, file, format, progress));
+      } finally {
+        reader.close();
+      }
+    })();
     const done = run.then(
       (n) => {
         this.db
@@ -204,6 +209,7 @@ export class BookReports {
          LEFT JOIN multiple_sale_flags f ON f.disposition_id = d.id
          LEFT JOIN multiple_sale_filings m ON m.disposition_id = d.id
          WHERE (d.multiple_sale = 1 OR f.disposition_id IS NOT NULL) AND d.corrects IS NULL
+           AND NOT EXISTS (SELECT 1 FROM ledger_dispositions v WHERE v.corrects = d.id)
            AND (? OR m.disposition_id IS NULL)
          ORDER BY m.disposition_id IS NOT NULL, d.id DESC LIMIT 500`,
       )
@@ -211,6 +217,16 @@ export class BookReports {
       related: string;
     })[];
     return rows.map((r) => ({ ...r, related: JSON.parse(r.related) as number[] }));
+  }
+
+  /** The multiple-sale form a disposition was flagged for, if any. */
+  flagOf(dispositionId: number): '3310.4' | '3310.12' | null {
+    return (
+      (this.db
+        .prepare('SELECT form FROM multiple_sale_flags WHERE disposition_id = ?')
+        .pluck()
+        .get(dispositionId) as '3310.4' | '3310.12' | undefined) ?? null
+    );
   }
 
   /** Marks a multiple-sale report filed with ATF (and the state where required). */
@@ -231,7 +247,11 @@ export class BookReports {
             `The report for disposition ${dispositionId} was filed on ${flagged.filedOn}.`,
           );
         if (o.filedOn > localDate(this.clock.now()))
-          throw conflict('future_date', 'The filing date cannot be in the future.');
+          throw new DomainError(
+            'invalid',
+            'future_date',
+            'The filing date cannot be in the future.',
+          );
         this.db
           .prepare(
             'INSERT INTO multiple_sale_filings (disposition_id, filed_on, note, filed_by, filed_at) VALUES (?, ?, ?, ?, ?)',

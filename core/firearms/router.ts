@@ -165,7 +165,7 @@ export const firearmsRouter = router({
         id: d.id,
         itemId: d.item_id,
         disposedOn: d.disposed_on,
-        multipleSale: d.multiple_sale === 1,
+        multipleSale: d.multiple_sale === 1 || ctx.services.bookReports.flagOf(d.id) !== null,
       })),
     ),
   exports: procedure

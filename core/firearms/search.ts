@@ -39,21 +39,12 @@ export type BookPage = z.input<typeof bookPageSchema>;
  * order meets a page of them sooner (one line in 200 or more matches).
  */
 const GATHER_AT_MOST = 5_000;
-/** Indexed parts of serials and names are 3 characters or more (trigrams). */
-const INDEXED_LENGTH = 3;
 
 /** A LIKE pattern for any part of `v`, its wildcards literal. */
 const like = (v: string) => `%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 /** An FTS5 phrase: the text as typed, quotes doubled, so nothing in it is query syntax. */
 const phrase = (v: string) => `"${v.replace(/"/g, '""')}"`;
-const indexable = (v: string) => [...v].length >= INDEXED_LENGTH;
-
-// The serial parts that start with the key: every suffix of every serial key is one (migration
-// 5), upper-cased by SQLite as LIKE compares.
-const PARTS = /* sql */ `ledger_serial_parts p
-  WHERE p.part >= upper(?) AND p.part < upper(?) || char(1114111)`;
-const NAMED = (column: string) =>
-  /* sql */ `FROM ledger_book WHERE ${column} IN (SELECT value FROM json_each(?))`;
+const chars = (v: string) => [...v];
 
 /** How one search term narrows the book: SQL for the WHERE clause and its arguments. */
 interface Narrowing {
@@ -61,38 +52,55 @@ interface Narrowing {
   args: (string | number)[];
 }
 
-/** A serial: by its parts' index when few firearms carry it, else read in order. */
+/** The lines in `entries` (gathered by index), as a condition on the book row `b`. */
+const among = (entries: readonly number[]): Narrowing => ({
+  sql: 'b.entry IN (SELECT value FROM json_each(?))',
+  args: [JSON.stringify(entries)],
+});
+
+/**
+ * A serial (its key: no spaces, upper case). Of 4 characters or more it starts a part of the
+ * serials that carry it, or does so without its first character (migration 5), and the parts
+ * carry their key to check against: the lines are gathered from the index when they are
+ * few. Otherwise, or when shorter, the book is read in order.
+ */
 function bySerial(db: Db, key: string): Narrowing {
   const exact = { sql: "i.serial_key LIKE ? ESCAPE '\\'", args: [like(key)] };
-  const few =
-    indexable(key) &&
-    (db
-      .prepare(`SELECT count(*) FROM (SELECT 1 FROM ${PARTS} LIMIT ?)`)
+  const text = chars(key);
+  if (text.length >= 4) {
+    const rest = text.slice(1).join('');
+    const entries = db
+      .prepare(
+        `SELECT DISTINCT entry FROM ledger_serial_parts
+         WHERE ((part >= upper(?) AND part < upper(?) || char(1114111))
+             OR (part >= upper(?) AND part < upper(?) || char(1114111)))
+           AND serial_key LIKE ? ESCAPE '\\'
+         LIMIT ?`,
+      )
       .pluck()
-      .get(key, key, GATHER_AT_MOST + 1) as number) <= GATHER_AT_MOST;
-  return few
-    ? {
-        sql: `b.entry IN (SELECT coalesce(x.corrects, x.entry_no) FROM ledger_acquisitions x
-                          WHERE x.item_id IN (SELECT p.item_id FROM ${PARTS})) AND ${exact.sql}`,
-        args: [key, key, ...exact.args],
-      }
-    : {
-        sql: `+b.serial_key LIKE ? ESCAPE '\\' AND ${exact.sql}`,
-        args: [like(key), ...exact.args],
-      };
+      .all(key, key, rest, rest, like(key), GATHER_AT_MOST + 1) as number[];
+    if (entries.length <= GATHER_AT_MOST) {
+      const found = among(entries);
+      return { sql: `${found.sql} AND ${exact.sql}`, args: [...found.args, ...exact.args] };
+    }
+  }
+  // The unary + keeps SQLite reading the book in order rather than looking for an index.
+  return {
+    sql: `+b.serial_key LIKE ? ESCAPE '\\' AND ${exact.sql}`,
+    args: [like(key), ...exact.args],
+  };
 }
 
 /**
- * A name: the names that contain it (trigram index, or read through when shorter), then the
- * lines that carry one of them, by index when they are few. Null when no name contains it.
+ * A name: the names that contain it (their trigram index, or read through when shorter), then
+ * the lines that carry one of them, gathered by index when they are few, otherwise met
+ * reading the book in order. Null when no name contains it.
  */
 function byName(db: Db, name: string): Narrowing | null {
   const ids = (
-    indexable(name)
+    chars(name).length >= 3
       ? db
-          .prepare(
-            'SELECT rowid FROM ledger_names_search WHERE ledger_names_search MATCH ? ORDER BY rowid',
-          )
+          .prepare('SELECT rowid FROM ledger_names_search WHERE ledger_names_search MATCH ?')
           .pluck()
           .all(phrase(name))
       : db
@@ -106,24 +114,25 @@ function byName(db: Db, name: string): Narrowing | null {
     sql: "(a.source_name LIKE ? ESCAPE '\\' OR d.transferee_name LIKE ? ESCAPE '\\')",
     args: [like(name), like(name)],
   };
-  const few =
-    ids.length <= GATHER_AT_MOST &&
-    (db
+  if (ids.length <= GATHER_AT_MOST) {
+    // UNION ALL stops at the limit (a line named twice is counted twice: on the safe side).
+    const entries = db
       .prepare(
-        `SELECT count(*) FROM (SELECT 1 ${NAMED('source_name_id')} UNION ALL SELECT 1 ${NAMED('transferee_name_id')} LIMIT ?)`,
+        `SELECT entry FROM ledger_book WHERE source_name_id IN (SELECT value FROM json_each(?))
+         UNION ALL SELECT entry FROM ledger_book WHERE transferee_name_id IN (SELECT value FROM json_each(?))
+         LIMIT ?`,
       )
       .pluck()
-      .get(set, set, GATHER_AT_MOST + 1) as number) <= GATHER_AT_MOST;
-  return few
-    ? {
-        sql: `b.entry IN (SELECT entry ${NAMED('source_name_id')} UNION ALL SELECT entry ${NAMED('transferee_name_id')}) AND ${exact.sql}`,
-        args: [set, set, ...exact.args],
-      }
-    : {
-        // The unary + keeps SQLite reading the book in order rather than gathering every line.
-        sql: `(+b.source_name_id IN (SELECT value FROM json_each(?)) OR +b.transferee_name_id IN (SELECT value FROM json_each(?))) AND ${exact.sql}`,
-        args: [set, set, ...exact.args],
-      };
+      .all(set, set, GATHER_AT_MOST + 1) as number[];
+    if (entries.length <= GATHER_AT_MOST) {
+      const found = among([...new Set(entries)]);
+      return { sql: `${found.sql} AND ${exact.sql}`, args: [...found.args, ...exact.args] };
+    }
+  }
+  return {
+    sql: `(+b.source_name_id IN (SELECT value FROM json_each(?)) OR +b.transferee_name_id IN (SELECT value FROM json_each(?))) AND ${exact.sql}`,
+    args: [set, set, ...exact.args],
+  };
 }
 
 /**

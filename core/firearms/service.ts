@@ -643,7 +643,8 @@ export class FirearmsLedger {
     const others = this.db
       .prepare(
         `SELECT d.id, d.disposed_on, i.type, i.caliber, i.semi_auto_detachable FROM ledger_dispositions d JOIN firearm_items i ON i.id = d.item_id
-         WHERE d.buyer_key = ? AND d.kind = 'non_licensee' AND d.state = 'committed' AND d.voided = 0 AND d.corrects IS NULL AND d.id != ?`,
+         WHERE d.buyer_key = ? AND d.kind = 'non_licensee' AND d.state = 'committed' AND d.voided = 0 AND d.corrects IS NULL AND d.id != ?
+           AND NOT EXISTS (SELECT 1 FROM ledger_dispositions v WHERE v.corrects = d.id)`,
       )
       .all(d.buyer_key, d.id) as {
       id: number;

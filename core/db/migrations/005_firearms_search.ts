@@ -1,8 +1,10 @@
 // The bound book as last corrected, kept beside the ledger so it can be read and searched at
-// any size: one row per entry with its newest version and its firearm's standing
-// disposition, every part of every serial, and every name once. All of it is derived from
-// the ledger by triggers in the writing transaction; the ledger itself stays append-only
-// (migration 4's triggers are untouched).
+// any size: one line per entry with its newest version and its firearm's standing
+// disposition, parts of every serial, and every name once. All of it is derived from the
+// ledger by triggers in the writing transaction; the ledger itself stays append-only
+// (migration 4's triggers are untouched). Each trigger does its whole job itself rather than
+// through triggers of its own: SQLite compiles every trigger a statement can reach into that
+// statement, so the cost of entering a firearm stays small.
 
 /**
  * The firearm's committed disposition that no correction voided (the newest, should there be
@@ -15,59 +17,62 @@ const standing = (item: string) => /* sql */ `(
   ORDER BY x.id DESC LIMIT 1)`;
 
 /**
- * The parts of a serial key worth looking up (every suffix of 3 characters or more), as rows of
- * (part, item) for the firearm `item` with the key `key` (`from` adds tables to read them from).
- * A search for any part of a serial is then a prefix of one of them: one range of an index.
- * Upper case (ASCII) as LIKE compares.
+ * The parts of a serial key looked up by index, as rows of (part, entry, key) for the book
+ * line `entry` with the key `key` (`from` adds tables to read them from): its suffixes of 3
+ * characters or more that start at an even position (0, 2, 4, …). A text of 4 characters or
+ * more found anywhere in the key starts one of them, or does so without its first character:
+ * two ranges of an index, at half the writes of every suffix. Upper case (ASCII), as LIKE
+ * compares.
  */
-const serialParts = (key: string, item: string, from = '') => /* sql */ `
-  SELECT upper(substr(${key}, p.key + 1)), ${item}
-  FROM ${from}json_each('[' || substr(replace(hex(zeroblob(length(${key}) - 2)), '00', ',0'), 2) || ']') p`;
+const serialParts = (key: string, entry: string, from = '') => /* sql */ `
+  SELECT upper(substr(${key}, 2 * p.key + 1)), ${entry}, ${key}
+  FROM ${from}json_each('[' || substr(replace(hex(zeroblob((length(${key}) - 1) / 2)), '00', ',0'), 2) || ']') p`;
 
-/** Adds `name` (SQL, may be NULL) to the names, once. */
-const addName = (name: string) => /* sql */ `
-  INSERT INTO ledger_names (name) SELECT ${name}
-  WHERE ${name} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ledger_names WHERE name = ${name});`;
+/** Adds the names a one-column SELECT (`AS name`) yields to ledger_names, those not there. */
+const addNames = (select: string) => /* sql */ `
+  INSERT INTO ledger_names (name)
+  SELECT DISTINCT v.name FROM (${select}) v
+  WHERE v.name IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ledger_names n WHERE n.name = v.name);`;
 
 /**
- * The book rows (alias `b`) of the firearm `item`, found through its acquisitions' index (one
- * index fewer to write on every entry).
+ * The book lines (alias `b`) of the firearms in `items` (an SQL list), found through their
+ * acquisitions' index (one index fewer to write on every entry).
  */
-const rowsOf = (
-  b: string,
-  item: string,
-) => /* sql */ `${b}.entry IN (SELECT coalesce(corrects, entry_no) FROM ledger_acquisitions WHERE item_id = ${item})
-    AND ${b}.item_id = ${item}`;
-
-/** The firearm `item`'s book rows point at its standing disposition (only rows that change). */
-const restand = (item: string) => /* sql */ `
-  UPDATE ledger_book SET disposition = ${standing('ledger_book.item_id')}
-  WHERE ${rowsOf('ledger_book', item)} AND disposition IS NOT ${standing('ledger_book.item_id')};`;
+const linesOf = (items: string) => /* sql */ `b.entry IN (
+    SELECT coalesce(corrects, entry_no) FROM ledger_acquisitions WHERE item_id IN ${items})
+  AND b.item_id IN ${items}`;
 
 /**
- * What the book row `NEW` shows and is found and sorted by, from its newest version and its
- * disposition. Sets none of latest, item_id, disposition: the trigger that runs it is not
- * fired again.
+ * The book lines `where` selects (alias `b`) point at their firearm's standing disposition
+ * and sort by it: only the lines where it changed.
  */
-const derive = /* sql */ `
-  ${addName('(SELECT source_name FROM ledger_acquisitions WHERE entry_no = NEW.latest)')}
-  ${addName('(SELECT transferee_name FROM ledger_dispositions WHERE id = NEW.disposition)')}
-  UPDATE ledger_book SET
-    serial_key = (SELECT serial_key FROM firearm_items WHERE id = NEW.item_id),
-    source_name_id = (SELECT n.id FROM ledger_acquisitions a JOIN ledger_names n ON n.name = a.source_name
-                      WHERE a.entry_no = NEW.latest),
-    transferee_name_id = (SELECT n.id FROM ledger_dispositions d JOIN ledger_names n ON n.name = d.transferee_name
-                          WHERE d.id = NEW.disposition),
-    sort_date = coalesce(
-      (SELECT disposed_on FROM ledger_dispositions WHERE id = NEW.disposition),
-      (SELECT received_on FROM ledger_acquisitions WHERE entry_no = NEW.latest)),
-    sort_name = coalesce(
-      (SELECT transferee_name FROM ledger_dispositions WHERE id = NEW.disposition),
-      (SELECT source_name FROM ledger_acquisitions WHERE entry_no = NEW.latest))
-  WHERE entry = NEW.entry;`;
+const restand = (where: string) => /* sql */ `
+  ${addNames(`SELECT d.transferee_name AS name FROM ledger_book b
+     JOIN ledger_dispositions d ON d.id = ${standing('b.item_id')} WHERE ${where}`)}
+  UPDATE ledger_book AS t SET
+    disposition = s.id,
+    transferee_name_id = n.id,
+    sort_date = coalesce(d.disposed_on, a.received_on),
+    sort_name = coalesce(d.transferee_name, a.source_name)
+  FROM (SELECT b.entry, b.latest, ${standing('b.item_id')} AS id FROM ledger_book b WHERE ${where}) s
+    JOIN ledger_acquisitions a ON a.entry_no = s.latest
+    LEFT JOIN ledger_dispositions d ON d.id = s.id
+    LEFT JOIN ledger_names n ON n.name = d.transferee_name
+  WHERE t.entry = s.entry AND t.disposition IS NOT s.id;`;
+
+/** The book lines `where` selects (alias `b`) carry their firearm's serial key, and its parts. */
+const reserial = (where: string) => /* sql */ `
+  DELETE FROM ledger_serial_parts WHERE (part, entry, serial_key) IN (
+    ${serialParts('b.serial_key', 'b.entry', 'ledger_book b JOIN firearm_items i ON i.id = b.item_id, ')}
+    WHERE ${where} AND i.serial_key IS NOT b.serial_key);
+  INSERT INTO ledger_serial_parts (part, entry, serial_key)
+    ${serialParts('i.serial_key', 'b.entry', 'ledger_book b JOIN firearm_items i ON i.id = b.item_id, ')}
+    WHERE ${where} AND i.serial_key IS NOT b.serial_key;
+  UPDATE ledger_book AS b SET serial_key = i.serial_key FROM firearm_items i
+  WHERE i.id = b.item_id AND ${where} AND i.serial_key IS NOT b.serial_key;`;
 
 /**
- * Fills the names, the serial parts and the book from the ledger as it stands: run once by the
+ * Fills the names, the book and the serial parts from the ledger as it stands: run once by the
  * migration, and by the bench after a bulk seed with the triggers set aside. Expects them empty.
  */
 export const FILL_BOOK_SQL = /* sql */ `
@@ -75,10 +80,6 @@ INSERT INTO ledger_names (name)
 SELECT source_name FROM ledger_acquisitions
 UNION SELECT transferee_name FROM ledger_dispositions WHERE transferee_name IS NOT NULL;
 INSERT INTO ledger_names_search (ledger_names_search) VALUES ('rebuild');
-
-INSERT INTO ledger_serial_parts (part, item_id)
-${serialParts('i.serial_key', 'i.id', 'firearm_items i, ')}
-ORDER BY 1, 2;
 
 INSERT INTO ledger_book
   (entry, latest, item_id, disposition, serial_key, source_name_id, transferee_name_id, sort_date, sort_name)
@@ -98,6 +99,10 @@ FROM latest l
 CROSS JOIN firearm_items i ON i.id = l.item_id
 LEFT JOIN ledger_dispositions d ON d.id = l.disposition
 ORDER BY l.entry;
+
+INSERT INTO ledger_serial_parts (part, entry, serial_key)
+${serialParts('b.serial_key', 'b.entry', 'ledger_book b, ')}
+ORDER BY 1, 2;
 `;
 
 export default {
@@ -118,14 +123,7 @@ CREATE VIRTUAL TABLE ledger_names_search USING fts5 (
   name, content = 'ledger_names', content_rowid = 'id', tokenize = 'trigram'
 );
 
--- Every suffix of 3 characters or more of every firearm's serial key (see serialParts).
-CREATE TABLE ledger_serial_parts (
-  part     TEXT NOT NULL,
-  item_id  INTEGER NOT NULL,
-  PRIMARY KEY (part, item_id)
-) STRICT, WITHOUT ROWID;
-
--- The book as last corrected: derived, never edited by hand. One row per entry (the entry
+-- The book as last corrected: derived, never edited by hand. One line per entry (the entry
 -- number is coalesce(corrects, entry_no) of its versions), pointing at its newest version and
 -- at its firearm's standing disposition, with what the book is searched and sorted by.
 CREATE TABLE ledger_book (
@@ -133,14 +131,23 @@ CREATE TABLE ledger_book (
   latest      INTEGER NOT NULL,
   item_id     INTEGER NOT NULL,
   disposition INTEGER,
-  serial_key  TEXT NOT NULL DEFAULT '',
-  source_name_id     INTEGER NOT NULL DEFAULT 0,
+  serial_key  TEXT NOT NULL,
+  source_name_id     INTEGER NOT NULL,
   transferee_name_id INTEGER,
   -- coalesce(disposition's date, date of acquisition)
-  sort_date   TEXT NOT NULL DEFAULT '',
+  sort_date   TEXT NOT NULL,
   -- coalesce(transferee name, source name); the book sorts names ignoring case
-  sort_name   TEXT NOT NULL DEFAULT '' COLLATE NOCASE
+  sort_name   TEXT NOT NULL COLLATE NOCASE
 ) STRICT;
+
+-- Parts of every book line's serial key (see serialParts), with the key, so a search checks
+-- what it found without leaving the index.
+CREATE TABLE ledger_serial_parts (
+  part        TEXT NOT NULL,
+  entry       INTEGER NOT NULL,
+  serial_key  TEXT NOT NULL,
+  PRIMARY KEY (part, entry)
+) STRICT, WITHOUT ROWID;
 
 ${FILL_BOOK_SQL}
 
@@ -154,49 +161,56 @@ BEGIN
   INSERT INTO ledger_names_search (rowid, name) VALUES (NEW.id, NEW.name);
 END;
 
-CREATE TRIGGER firearm_items_serial_parts AFTER INSERT ON firearm_items
-BEGIN
-  INSERT INTO ledger_serial_parts (part, item_id) ${serialParts('NEW.serial_key', 'NEW.id')};
-END;
--- A corrected serial is searched as corrected.
-CREATE TRIGGER firearm_items_serial_corrected AFTER UPDATE OF serial_key ON firearm_items
-WHEN NEW.serial_key IS NOT OLD.serial_key
-BEGIN
-  DELETE FROM ledger_serial_parts WHERE (part, item_id) IN (${serialParts('OLD.serial_key', 'OLD.id')});
-  INSERT INTO ledger_serial_parts (part, item_id) ${serialParts('NEW.serial_key', 'NEW.id')};
-  UPDATE ledger_book SET serial_key = NEW.serial_key WHERE ${rowsOf('ledger_book', 'NEW.id')};
-END;
+-- The book follows a firearm through its entry's corrections, so a correction is of the same
+-- firearm (FirearmsLedger.correctAcquisition corrects the firearm's description in place).
+CREATE TRIGGER ledger_acquisitions_same_firearm BEFORE INSERT ON ledger_acquisitions
+WHEN NEW.corrects IS NOT NULL
+  AND NEW.item_id IS NOT (SELECT item_id FROM ledger_acquisitions WHERE entry_no = NEW.corrects)
+BEGIN SELECT RAISE(ABORT, 'a correction is of the same firearm as the entry it corrects'); END;
 
--- A new entry, or a correction: the entry now reads as its newest version.
+-- A new entry (with its serial's parts), or a correction: the entry now reads as its newest
+-- version. A new entry's firearm is in the store, unless an entry of it was disposed of.
 CREATE TRIGGER ledger_acquisitions_to_book AFTER INSERT ON ledger_acquisitions
 BEGIN
-  UPDATE ledger_book SET latest = NEW.entry_no, item_id = NEW.item_id
-  WHERE entry = coalesce(NEW.corrects, NEW.entry_no) AND latest < NEW.entry_no;
-  INSERT INTO ledger_book (entry, latest, item_id, disposition)
-  SELECT coalesce(NEW.corrects, NEW.entry_no), NEW.entry_no, NEW.item_id, ${standing('NEW.item_id')}
-  WHERE NOT EXISTS (SELECT 1 FROM ledger_book WHERE entry = coalesce(NEW.corrects, NEW.entry_no));
+  ${addNames('SELECT NEW.source_name AS name')}
+  INSERT INTO ledger_serial_parts (part, entry, serial_key)
+    ${serialParts('i.serial_key', 'coalesce(NEW.corrects, NEW.entry_no)', 'firearm_items i, ')}
+    WHERE i.id = NEW.item_id
+      AND NOT EXISTS (SELECT 1 FROM ledger_book WHERE entry = coalesce(NEW.corrects, NEW.entry_no));
+  INSERT INTO ledger_book
+    (entry, latest, item_id, disposition, serial_key, source_name_id, transferee_name_id, sort_date, sort_name)
+  SELECT coalesce(NEW.corrects, NEW.entry_no), NEW.entry_no, NEW.item_id, d.id, i.serial_key, n.id, t.id,
+         coalesce(d.disposed_on, NEW.received_on), coalesce(d.transferee_name, NEW.source_name)
+  FROM firearm_items i
+    JOIN ledger_names n ON n.name = NEW.source_name
+    LEFT JOIN ledger_dispositions d ON d.id = ${standing('NEW.item_id')}
+    LEFT JOIN ledger_names t ON t.name = d.transferee_name
+  WHERE i.id = NEW.item_id
+    AND NOT EXISTS (SELECT 1 FROM ledger_book WHERE entry = coalesce(NEW.corrects, NEW.entry_no));
+  UPDATE ledger_book AS b SET
+    latest = NEW.entry_no,
+    source_name_id = (SELECT id FROM ledger_names WHERE name = NEW.source_name),
+    sort_date = coalesce((SELECT disposed_on FROM ledger_dispositions WHERE id = b.disposition), NEW.received_on),
+    sort_name = coalesce((SELECT transferee_name FROM ledger_dispositions WHERE id = b.disposition), NEW.source_name)
+  WHERE b.entry = coalesce(NEW.corrects, NEW.entry_no) AND b.latest < NEW.entry_no;
 END;
 
 -- Only committed dispositions and voiding corrections change what stands.
 CREATE TRIGGER ledger_dispositions_to_book AFTER INSERT ON ledger_dispositions
 WHEN NEW.state = 'committed' OR NEW.voided = 1
 BEGIN
-  ${restand('NEW.item_id')}
-  ${restand('(SELECT item_id FROM ledger_dispositions WHERE id = NEW.corrects)')}
+  ${restand(linesOf('(NEW.item_id, (SELECT item_id FROM ledger_dispositions WHERE id = NEW.corrects))'))}
 END;
 CREATE TRIGGER ledger_dispositions_update_to_book AFTER UPDATE ON ledger_dispositions
 BEGIN
-  ${restand('NEW.item_id')}
-  ${restand('(SELECT item_id FROM ledger_dispositions WHERE id = NEW.corrects)')}
+  ${restand(linesOf('(NEW.item_id, (SELECT item_id FROM ledger_dispositions WHERE id = NEW.corrects))'))}
 END;
 
-CREATE TRIGGER ledger_book_derived AFTER INSERT ON ledger_book
+-- A corrected serial is searched as corrected.
+CREATE TRIGGER firearm_items_serial_corrected AFTER UPDATE OF serial_key ON firearm_items
+WHEN NEW.serial_key IS NOT OLD.serial_key
 BEGIN
-  ${derive}
-END;
-CREATE TRIGGER ledger_book_rederived AFTER UPDATE OF latest, item_id, disposition ON ledger_book
-BEGIN
-  ${derive}
+  ${reserial(linesOf('(NEW.id)'))}
 END;
 `,
 };

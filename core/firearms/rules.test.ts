@@ -1,0 +1,224 @@
+// The bound book's pure rules: calibers in inches, what counts for Form 3310.12, the store's
+// serial format rules, and the privately made firearm's serial.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  caliberInches,
+  pmfSerial,
+  pmfUniqueIdSchema,
+  reportableRifle,
+  serialFormatProblems,
+  serialFormatRuleSchema,
+  type SerialFormatRule,
+} from './rules.ts';
+
+const STORE_FFL = '9-86-123-01-7K-12345';
+
+describe('a caliber in inches', () => {
+  it.each([
+    ['.223', 0.223],
+    ['22 LR', 0.22],
+    ['.22 LR', 0.22],
+    ['5.56x45mm', 5.56 / 25.4],
+    ['5.56 NATO', 5.56 / 25.4],
+    ['7.62x39', 7.62 / 25.4],
+    ['308 Win', 0.308],
+    ['9mm', 9 / 25.4],
+    ['.45 ACP', 0.45],
+    ['6.5 Creedmoor', 6.5 / 25.4],
+  ])('reads %s', (caliber, inches) => {
+    expect(caliberInches(caliber)).toBeCloseTo(inches, 6);
+  });
+
+  it.each(['12 ga', '20 gauge', '.410 bore', 'unknown'])('has none for %s', (caliber) => {
+    expect(caliberInches(caliber)).toBeNull();
+  });
+});
+
+describe('a rifle for Form 3310.12', () => {
+  it('is a semi-automatic rifle over .22 that takes a detachable magazine, .223 and 5.56 included', () => {
+    expect(reportableRifle('rifle', '.223', true)).toBe(true);
+    expect(reportableRifle('rifle', '223 Rem', true)).toBe(true);
+    expect(reportableRifle('rifle', '5.56x45mm', true)).toBe(true);
+    expect(reportableRifle('rifle', '5.56 NATO', true)).toBe(true);
+    expect(reportableRifle('rifle', '7.62x39', true)).toBe(true);
+    expect(reportableRifle('rifle', '308 Win', true)).toBe(true);
+  });
+
+  it('leaves out the .22 family, rifles without a detachable magazine, other types and gauges', () => {
+    expect(reportableRifle('rifle', '22 LR', true)).toBe(false);
+    expect(reportableRifle('rifle', '.22 LR', true)).toBe(false);
+    expect(reportableRifle('rifle', '.22 WMR', true)).toBe(false);
+    expect(reportableRifle('rifle', '5.56x45mm', false)).toBe(false);
+    expect(reportableRifle('pistol', '5.56x45mm', true)).toBe(false);
+    expect(reportableRifle('shotgun', '12 ga', true)).toBe(false);
+    expect(reportableRifle('rifle', '12 ga', true)).toBe(false);
+  });
+});
+
+describe('the store’s serial format rules', () => {
+  const glockLength: SerialFormatRule = {
+    manufacturer: 'Glock',
+    minLength: 6,
+    maxLength: 8,
+    action: 'block',
+  };
+  const sigPistolPattern: SerialFormatRule = {
+    manufacturer: 'Sig  Sauer',
+    type: 'pistol',
+    pattern: '[0-9]{2}[A-Z]\\d{6}',
+    action: 'warn',
+    note: '2 digits, a letter, 6 digits',
+  };
+
+  it('applies a rule to its maker whatever the case and spacing, and to no other maker', () => {
+    const f = { manufacturer: '  sig sauer ', type: 'pistol', serial: 'nope' };
+    expect(serialFormatProblems([sigPistolPattern], f)).toEqual([
+      {
+        action: 'warn',
+        message:
+          'Sig  Sauer pistol serials look like 2 digits, a letter, 6 digits: check what is engraved.',
+      },
+    ]);
+    expect(serialFormatProblems([sigPistolPattern], { ...f, manufacturer: 'Sig' })).toEqual([]);
+  });
+
+  it('applies a typed rule only to that type', () => {
+    const rifle = { manufacturer: 'Sig Sauer', type: 'rifle', serial: 'nope' };
+    expect(serialFormatProblems([sigPistolPattern], rifle)).toEqual([]);
+    // An untyped rule applies to every type of the maker.
+    const untyped = { ...sigPistolPattern, type: undefined };
+    expect(serialFormatProblems([untyped], rifle)).toHaveLength(1);
+  });
+
+  it('checks the shortest and the longest length, on the serial as trimmed', () => {
+    const glock = (serial: string) =>
+      serialFormatProblems([glockLength], { manufacturer: 'GLOCK', type: 'pistol', serial });
+    expect(glock('ABC12')).toEqual([
+      { action: 'block', message: 'Glock serials have at least 6 characters.' },
+    ]);
+    expect(glock('ABC123456')).toEqual([
+      { action: 'block', message: 'Glock serials have at most 8 characters.' },
+    ]);
+    expect(glock('  ABC123  ')).toEqual([]);
+    expect(glock('ABC12345')).toEqual([]);
+  });
+
+  it('matches a pattern against the whole serial, alternatives included', () => {
+    const rule: SerialFormatRule = {
+      manufacturer: 'Ruger',
+      pattern: '\\d{4}|\\d{4}-\\d{5}',
+      action: 'block',
+    };
+    const problems = (serial: string) =>
+      serialFormatProblems([rule], { manufacturer: 'Ruger', type: 'rifle', serial });
+    expect(problems('0001-2345')).toHaveLength(1); // four digits after the hyphen, not five
+    expect(problems('0001-23456')).toEqual([]);
+    expect(problems('1234')).toEqual([]);
+    expect(problems('X1234')).toHaveLength(1); // "1234" inside is not the whole serial
+    expect(problems('12345')).toHaveLength(1);
+    // Without a note, the message shows the pattern.
+    expect(problems('X1234')[0]?.message).toBe(
+      'Ruger serials look like \\d{4}|\\d{4}-\\d{5}: check what is engraved.',
+    );
+  });
+
+  it('never checks NSN (a firearm with no serial), whatever the case', () => {
+    const strict: SerialFormatRule = { manufacturer: 'Acme', pattern: '\\d+', action: 'block' };
+    for (const serial of ['NSN', 'nsn', ' NSN '])
+      expect(
+        serialFormatProblems([strict], { manufacturer: 'Acme', type: 'rifle', serial }),
+      ).toEqual([]);
+    expect(
+      serialFormatProblems([strict], { manufacturer: 'Acme', type: 'rifle', serial: 'NSN1' }),
+    ).toHaveLength(1);
+  });
+
+  it('says whether each problem warns or blocks, one per broken part of each rule', () => {
+    const warnLong: SerialFormatRule = { manufacturer: 'Glock', maxLength: 4, action: 'warn' };
+    const problems = serialFormatProblems([glockLength, warnLong, sigPistolPattern], {
+      manufacturer: 'Glock',
+      type: 'pistol',
+      serial: 'ABCDEFGHIJ',
+    });
+    expect(problems.map((p) => p.action)).toEqual(['block', 'warn']);
+  });
+});
+
+describe('a serial format rule as entered', () => {
+  const ok = { manufacturer: 'Glock', pattern: '[A-Z]{3}\\d{3}', action: 'block' as const };
+
+  it('is accepted with a pattern, or with a length alone', () => {
+    expect(serialFormatRuleSchema.parse({ ...ok, manufacturer: ' Glock ' })).toEqual(ok);
+    expect(
+      serialFormatRuleSchema.safeParse({ manufacturer: 'Glock', minLength: 6, action: 'warn' })
+        .success,
+    ).toBe(true);
+    expect(
+      serialFormatRuleSchema.safeParse({
+        manufacturer: 'Glock',
+        minLength: 6,
+        maxLength: 6,
+        action: 'warn',
+      }).success,
+    ).toBe(true);
+  });
+
+  it('refuses a pattern that is not a regular expression', () => {
+    const r = serialFormatRuleSchema.safeParse({ ...ok, pattern: '([A-Z]' });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.message).toBe('That pattern is not a valid regular expression.');
+  });
+
+  it('refuses a rule with neither a pattern nor a length', () => {
+    const r = serialFormatRuleSchema.safeParse({ manufacturer: 'Glock', action: 'warn' });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.message).toBe('Give a pattern or a length.');
+    expect(
+      serialFormatRuleSchema.safeParse({ manufacturer: 'Glock', pattern: '  ', action: 'warn' })
+        .success,
+    ).toBe(false);
+  });
+
+  it('refuses a shortest length above the longest', () => {
+    const r = serialFormatRuleSchema.safeParse({
+      manufacturer: 'Glock',
+      minLength: 9,
+      maxLength: 8,
+      action: 'block',
+    });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.message).toBe('The shortest length cannot be above the longest.');
+  });
+
+  it('refuses an unknown action, type or field, and a missing manufacturer', () => {
+    expect(serialFormatRuleSchema.safeParse({ ...ok, action: 'ignore' }).success).toBe(false);
+    expect(serialFormatRuleSchema.safeParse({ ...ok, type: 'cannon' }).success).toBe(false);
+    expect(serialFormatRuleSchema.safeParse({ ...ok, extra: 1 }).success).toBe(false);
+    expect(serialFormatRuleSchema.safeParse({ ...ok, manufacturer: ' ' }).success).toBe(false);
+  });
+});
+
+describe('a privately made firearm’s serial', () => {
+  it('is the abbreviated FFL (first 3 and last 5 digits), a hyphen and the id in capitals', () => {
+    expect(pmfSerial(STORE_FFL, 'ab12')).toBe('98612345-AB12');
+    expect(pmfSerial('5-74-015-07-8C-04321', 'X1')).toBe('57404321-X1');
+  });
+
+  it('takes an id of letters and digits only, up to 20, trimmed and upper-cased', () => {
+    expect(pmfUniqueIdSchema.parse(' pmf0001 ')).toBe('PMF0001');
+    expect(pmfUniqueIdSchema.parse('A'.repeat(20))).toBe('A'.repeat(20));
+    for (const bad of ['', '   ', 'AB-12', 'AB 12', 'ÄB12', 'A'.repeat(21), 'AB_12'])
+      expect(pmfUniqueIdSchema.safeParse(bad).success, bad).toBe(false);
+  });
+
+  it('is always the 8 digits, a hyphen and the parsed id, for any accepted id', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9]{1,20}$/), (raw) => {
+        const id = pmfUniqueIdSchema.parse(raw);
+        expect(id).toBe(raw.toUpperCase());
+        expect(pmfSerial(STORE_FFL, id)).toBe(`98612345-${raw.toUpperCase()}`);
+      }),
+    );
+  });
+});
