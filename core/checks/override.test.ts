@@ -214,4 +214,12 @@ describe('the check desk', () => {
       lastValidDay: '2026-02-07',
     });
   });
+
+  it('keeps an older open check on the desk however many closed checks came after it', async () => {
+    const { s, start, answer } = await desk();
+    const waiting = start('T-1');
+    answer(waiting.id, 'delayed');
+    for (const form of ['T-2', 'T-3', 'T-4', 'T-5', 'T-6']) answer(start(form).id, 'denied');
+    expect(s.checks.list({ limit: 1, openOnly: true }).map((c) => c.id)).toEqual([waiting.id]);
+  });
 });
