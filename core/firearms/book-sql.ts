@@ -1,8 +1,8 @@
 // SQL the book's readers share: which acquisition row is an entry as last corrected, and
 // which disposition is a firearm's standing one. Both are defined once, by the triggers that
-// keep ledger_book (migration 5): the views, the search and the exports read that table, so
-// they can never disagree about what the book says, and none of them scans the ledger to
-// find out.
+// keep ledger_book (migration 5), one line per entry: the views, the search and the exports
+// read that table, so they can never disagree about what the book says, and none of them
+// scans the ledger to find out.
 
 /** True for the row `a` of ledger_acquisitions that is its chain's newest version. */
 export const IS_LATEST_VERSION = /* sql */ `EXISTS (

@@ -1,12 +1,12 @@
 // Searching the bound book as last corrected: the ledger grid, the search box and reports.
-// Reads ledger_book (migration 5), so a search costs about the page it returns, not the
-// book's size: a serial or name that few lines carry is looked up by index (every part of
-// every serial; every name once), one that many carry is met early reading the book in the
-// order asked; and the grid pages by key (after the last entry it holds).
+// Reads ledger_book (migration 5), where each entry is one line as the book shows it, so a
+// search costs about the page it returns, not the book's size: a serial or a name that few
+// lines carry is looked up by index (parts of every serial; every name once), one that many
+// carry is met early, reading the book in the order asked; and the grid can page by key (after
+// the last entry it holds) rather than by offset.
 import { z } from 'zod';
 import type { Db } from '../db/open.ts';
 import { notFound } from '../errors.ts';
-import { BOOK_AS_CORRECTED } from './book-sql.ts';
 import { ledgerSearchSchema, serialKey, type LedgerSearch } from './model.ts';
 
 /** One line of the book in a search: the firearm as last corrected and where it went. */
@@ -36,7 +36,7 @@ export type BookPage = z.input<typeof bookPageSchema>;
 
 /**
  * Up to this many lines found by index are gathered and sorted; beyond it, reading the book in
- * order meets a page of them sooner (one line in 200 or more matches).
+ * order meets a page of them sooner (in a book of a million, one line in 200 or more matches).
  */
 const GATHER_AT_MOST = 5_000;
 
@@ -46,63 +46,65 @@ const like = (v: string) => `%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 const phrase = (v: string) => `"${v.replace(/"/g, '""')}"`;
 const chars = (v: string) => [...v];
 
-/** How one search term narrows the book: SQL for the WHERE clause and its arguments. */
-interface Narrowing {
+/** A condition on the book line `b` (ledger_book: the entry as last corrected, as it shows). */
+interface Condition {
   sql: string;
   args: (string | number)[];
 }
 
-/** The lines in `entries` (gathered by index), as a condition on the book row `b`. */
-const among = (entries: readonly number[]): Narrowing => ({
-  sql: 'b.entry IN (SELECT value FROM json_each(?))',
-  args: [JSON.stringify(entries)],
-});
+/**
+ * How a serial or a name narrows the book: exactly the lines that match, gathered by index, or
+ * a condition met reading the book in order (when they are many).
+ */
+type Narrowing = { lines: number[] } | Condition;
+
+/** Up to GATHER_AT_MOST + 1 entries (a line may come twice); the lines when no more. */
+const gathered = (entries: number[]): { lines: number[] } | null =>
+  entries.length <= GATHER_AT_MOST ? { lines: [...new Set(entries)] } : null;
 
 /**
- * A serial (its key: no spaces, upper case). Of 4 characters or more it starts a part of the
- * serials that carry it, or does so without its first character (migration 5), and the parts
- * carry their key to check against: the lines are gathered from the index when they are
- * few. Otherwise, or when shorter, the book is read in order.
+ * A serial (its key: no spaces, upper case). Of 4 characters or more it starts a part of every
+ * serial it is in, or starts one without its first character, which is then the character
+ * before the part (migration 5): two ranges of the parts' index.
  */
 function bySerial(db: Db, key: string): Narrowing {
-  const exact = { sql: "i.serial_key LIKE ? ESCAPE '\\'", args: [like(key)] };
-  const text = chars(key);
-  if (text.length >= 4) {
-    const rest = text.slice(1).join('');
-    const entries = db
-      .prepare(
-        `SELECT DISTINCT entry FROM ledger_serial_parts
-         WHERE ((part >= upper(?) AND part < upper(?) || char(1114111))
-             OR (part >= upper(?) AND part < upper(?) || char(1114111)))
-           AND serial_key LIKE ? ESCAPE '\\'
-         LIMIT ?`,
-      )
-      .pluck()
-      .all(key, key, rest, rest, like(key), GATHER_AT_MOST + 1) as number[];
-    if (entries.length <= GATHER_AT_MOST) {
-      const found = among(entries);
-      return { sql: `${found.sql} AND ${exact.sql}`, args: [...found.args, ...exact.args] };
-    }
+  const [first = '', ...rest] = chars(key);
+  if (rest.length >= 3) {
+    const tail = rest.join('');
+    const found = gathered(
+      db
+        .prepare(
+          `SELECT entry FROM ledger_serial_parts
+           WHERE part >= upper(?) AND part < upper(?) || char(1114111)
+           UNION ALL
+           SELECT entry FROM ledger_serial_parts
+           WHERE part >= upper(?) AND part < upper(?) || char(1114111) AND before = upper(?)
+           LIMIT ?`,
+        )
+        .pluck()
+        .all(key, key, tail, tail, first, GATHER_AT_MOST + 1) as number[],
+    );
+    if (found) return found;
   }
   // The unary + keeps SQLite reading the book in order rather than looking for an index.
-  return {
-    sql: `+b.serial_key LIKE ? ESCAPE '\\' AND ${exact.sql}`,
-    args: [like(key), ...exact.args],
-  };
+  return { sql: "+b.serial_key LIKE ? ESCAPE '\\'", args: [like(key)] };
 }
 
 /**
- * A name: the names that contain it (their trigram index, or read through when shorter), then
- * the lines that carry one of them, gathered by index when they are few, otherwise met
- * reading the book in order. Null when no name contains it.
+ * A name: the names that contain it (found by their trigram index, or read through when
+ * shorter, then checked with LIKE), then the lines that carry one of them as source or
+ * transferee. Null when no name contains it.
  */
 function byName(db: Db, name: string): Narrowing | null {
   const ids = (
     chars(name).length >= 3
       ? db
-          .prepare('SELECT rowid FROM ledger_names_search WHERE ledger_names_search MATCH ?')
+          .prepare(
+            `SELECT n.id FROM ledger_names_search JOIN ledger_names n ON n.id = ledger_names_search.rowid
+             WHERE ledger_names_search MATCH ? AND n.name LIKE ? ESCAPE '\\'`,
+          )
           .pluck()
-          .all(phrase(name))
+          .all(phrase(name), like(name))
       : db
           .prepare("SELECT id FROM ledger_names WHERE name LIKE ? ESCAPE '\\'")
           .pluck()
@@ -110,29 +112,32 @@ function byName(db: Db, name: string): Narrowing | null {
   ) as number[];
   if (ids.length === 0) return null;
   const set = JSON.stringify(ids);
-  const exact = {
-    sql: "(a.source_name LIKE ? ESCAPE '\\' OR d.transferee_name LIKE ? ESCAPE '\\')",
-    args: [like(name), like(name)],
-  };
   if (ids.length <= GATHER_AT_MOST) {
-    // UNION ALL stops at the limit (a line named twice is counted twice: on the safe side).
-    const entries = db
-      .prepare(
-        `SELECT entry FROM ledger_book WHERE source_name_id IN (SELECT value FROM json_each(?))
-         UNION ALL SELECT entry FROM ledger_book WHERE transferee_name_id IN (SELECT value FROM json_each(?))
-         LIMIT ?`,
-      )
-      .pluck()
-      .all(set, set, GATHER_AT_MOST + 1) as number[];
-    if (entries.length <= GATHER_AT_MOST) {
-      const found = among([...new Set(entries)]);
-      return { sql: `${found.sql} AND ${exact.sql}`, args: [...found.args, ...exact.args] };
-    }
+    const found = gathered(
+      db
+        .prepare(
+          `SELECT entry FROM ledger_book WHERE source_name_id IN (SELECT value FROM json_each(?))
+           UNION ALL
+           SELECT entry FROM ledger_book WHERE transferee_name_id IN (SELECT value FROM json_each(?))
+           LIMIT ?`,
+        )
+        .pluck()
+        .all(set, set, GATHER_AT_MOST + 1) as number[],
+    );
+    if (found) return found;
   }
   return {
-    sql: `(+b.source_name_id IN (SELECT value FROM json_each(?)) OR +b.transferee_name_id IN (SELECT value FROM json_each(?))) AND ${exact.sql}`,
-    args: [set, set, ...exact.args],
+    // The unary + keeps SQLite reading the book in order rather than gathering every line.
+    sql: '(+b.source_name_id IN (SELECT value FROM json_each(?)) OR +b.transferee_name_id IN (SELECT value FROM json_each(?)))',
+    args: [set, set],
   };
+}
+
+/** The entries in every one of the lists. */
+function common(lists: readonly number[][]): number[] {
+  const [first = [], ...rest] = [...lists].sort((x, y) => x.length - y.length);
+  const others = rest.map((l) => new Set(l));
+  return first.filter((e) => others.every((o) => o.has(e)));
 }
 
 /**
@@ -142,24 +147,46 @@ function byName(db: Db, name: string): Narrowing | null {
  */
 export function searchBook(db: Db, raw: LedgerSearch, page: BookPage = {}): LedgerRow[] {
   const q = ledgerSearchSchema.parse(raw);
-  const { afterEntry } = bookPageSchema.parse(page);
-  const where: Narrowing[] = [];
-  if (q.serial) where.push(bySerial(db, serialKey(q.serial)));
+  let { afterEntry } = bookPageSchema.parse(page);
+  let offset = q.offset;
+  const narrowed: Narrowing[] = [];
+  if (q.serial) narrowed.push(bySerial(db, serialKey(q.serial)));
   if (q.name) {
     const named = byName(db, q.name);
     if (!named) return [];
-    where.push(named);
+    narrowed.push(named);
   }
+  const where: Condition[] = [];
   for (const [column, v] of [
-    ['a.model', q.model],
-    ['a.manufacturer', q.manufacturer],
-    ['a.caliber', q.caliber],
+    ['b.model', q.model],
+    ['b.manufacturer', q.manufacturer],
+    ['b.caliber', q.caliber],
   ] as const)
     if (v) where.push({ sql: `${column} LIKE ? ESCAPE '\\'`, args: [like(v)] });
-  if (q.type) where.push({ sql: 'a.type = ?', args: [q.type] });
+  if (q.type) where.push({ sql: 'b.type = ?', args: [q.type] });
   if (q.from)
-    where.push({ sql: '(a.received_on >= ? OR d.disposed_on >= ?)', args: [q.from, q.from] });
-  if (q.to) where.push({ sql: '(a.received_on <= ? OR d.disposed_on <= ?)', args: [q.to, q.to] });
+    where.push({ sql: '(b.received_on >= ? OR b.disposed_on >= ?)', args: [q.from, q.from] });
+  if (q.to) where.push({ sql: '(b.received_on <= ? OR b.disposed_on <= ?)', args: [q.to, q.to] });
+
+  const lists = narrowed.flatMap((n) => ('lines' in n ? [n.lines] : []));
+  for (const n of narrowed) if (!('lines' in n)) where.push(n);
+  if (lists.length > 0) {
+    let lines = common(lists);
+    // Exactly the lines found, in entry order and nothing else to check: the page is known.
+    if (q.sort === 'entry' && where.length === 0) {
+      lines = lines
+        .filter((e) => afterEntry === undefined || e > afterEntry)
+        .sort((x, y) => x - y)
+        .slice(offset, offset + q.limit);
+      afterEntry = undefined;
+      offset = 0;
+    }
+    if (lines.length === 0) return [];
+    where.push({
+      sql: 'b.entry IN (SELECT value FROM json_each(?))',
+      args: [JSON.stringify(lines)],
+    });
+  }
 
   if (afterEntry !== undefined) {
     if (q.sort === 'entry') {
@@ -176,8 +203,8 @@ export function searchBook(db: Db, raw: LedgerSearch, page: BookPage = {}): Ledg
       );
     }
   }
-  // b.sort_date is coalesce(d.disposed_on, a.received_on), b.sort_name is
-  // coalesce(d.transferee_name, a.source_name) ignoring case, b.latest is a.entry_no.
+  // b.sort_date is coalesce(disposed_on, received_on), b.sort_name is
+  // coalesce(transferee_name, source_name) ignoring case, b.latest is the newest version.
   const order =
     q.sort === 'date'
       ? 'b.sort_date DESC, b.latest DESC'
@@ -186,12 +213,12 @@ export function searchBook(db: Db, raw: LedgerSearch, page: BookPage = {}): Ledg
         : 'b.entry';
   return db
     .prepare(
-      `SELECT b.entry, a.item_id AS itemId, a.received_on AS receivedOn, a.source_name AS sourceName,
-              a.manufacturer, a.model, a.serial, a.type, a.caliber, i.status, d.disposed_on AS disposedOn, d.transferee_name AS transfereeName
-       FROM ${BOOK_AS_CORRECTED}
-       CROSS JOIN firearm_items i ON i.id = a.item_id
+      `SELECT b.entry, b.item_id AS itemId, b.received_on AS receivedOn, b.source_name AS sourceName,
+              b.manufacturer, b.model, b.serial, b.type, b.caliber, i.status,
+              b.disposed_on AS disposedOn, b.transferee_name AS transfereeName
+       FROM ledger_book b CROSS JOIN firearm_items i ON i.id = b.item_id
        WHERE ${where.map((w) => w.sql).join(' AND ') || '1'}
        ORDER BY ${order} LIMIT ? OFFSET ?`,
     )
-    .all(...where.flatMap((w) => w.args), q.limit, q.offset) as LedgerRow[];
+    .all(...where.flatMap((w) => w.args), q.limit, offset) as LedgerRow[];
 }

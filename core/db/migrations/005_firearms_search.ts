@@ -3,8 +3,8 @@
 // disposition, parts of every serial, and every name once. All of it is derived from the
 // ledger by triggers in the writing transaction; the ledger itself stays append-only
 // (migration 4's triggers are untouched). Each trigger does its whole job itself rather than
-// through triggers of its own: SQLite compiles every trigger a statement can reach into that
-// statement, so the cost of entering a firearm stays small.
+// through triggers on the book: SQLite compiles every trigger a statement can reach into that
+// statement, each time it is prepared, so entering a firearm stays cheap.
 
 /**
  * The firearm's committed disposition that no correction voided (the newest, should there be
@@ -17,15 +17,15 @@ const standing = (item: string) => /* sql */ `(
   ORDER BY x.id DESC LIMIT 1)`;
 
 /**
- * The parts of a serial key looked up by index, as rows of (part, entry, key) for the book
+ * The parts of a serial key looked up by index, as rows of (part, entry, before) for the book
  * line `entry` with the key `key` (`from` adds tables to read them from): its suffixes of 3
- * characters or more that start at an even position (0, 2, 4, …). A text of 4 characters or
- * more found anywhere in the key starts one of them, or does so without its first character:
- * two ranges of an index, at half the writes of every suffix. Upper case (ASCII), as LIKE
- * compares.
+ * characters or more that start at an even position (0, 2, 4, …), each with the character
+ * before it ('' at the start). A text of 4 characters or more found anywhere in the key starts
+ * one of them, or starts one without its first character, which is then the one before: two
+ * ranges of an index, at half the writes of every suffix. Upper case (ASCII), as LIKE compares.
  */
 const serialParts = (key: string, entry: string, from = '') => /* sql */ `
-  SELECT upper(substr(${key}, 2 * p.key + 1)), ${entry}, ${key}
+  SELECT upper(substr(${key}, 2 * p.key + 1)), ${entry}, upper(substr(${key}, 2 * p.key, 1))
   FROM ${from}json_each('[' || substr(replace(hex(zeroblob((length(${key}) - 1) / 2)), '00', ',0'), 2) || ']') p`;
 
 /** Adds the names a one-column SELECT (`AS name`) yields to ledger_names, those not there. */
@@ -43,33 +43,37 @@ const linesOf = (items: string) => /* sql */ `b.entry IN (
   AND b.item_id IN ${items}`;
 
 /**
- * The book lines `where` selects (alias `b`) point at their firearm's standing disposition
- * and sort by it: only the lines where it changed.
+ * The book lines `where` selects (alias `b`) show their firearm's standing disposition: only the
+ * lines where it changed.
  */
 const restand = (where: string) => /* sql */ `
   ${addNames(`SELECT d.transferee_name AS name FROM ledger_book b
      JOIN ledger_dispositions d ON d.id = ${standing('b.item_id')} WHERE ${where}`)}
   UPDATE ledger_book AS t SET
     disposition = s.id,
-    transferee_name_id = n.id,
-    sort_date = coalesce(d.disposed_on, a.received_on),
-    sort_name = coalesce(d.transferee_name, a.source_name)
-  FROM (SELECT b.entry, b.latest, ${standing('b.item_id')} AS id FROM ledger_book b WHERE ${where}) s
-    JOIN ledger_acquisitions a ON a.entry_no = s.latest
+    disposed_on = d.disposed_on,
+    transferee_name = d.transferee_name,
+    transferee_name_id = n.id
+  FROM (SELECT b.entry, ${standing('b.item_id')} AS id FROM ledger_book b WHERE ${where}) s
     LEFT JOIN ledger_dispositions d ON d.id = s.id
     LEFT JOIN ledger_names n ON n.name = d.transferee_name
   WHERE t.entry = s.entry AND t.disposition IS NOT s.id;`;
 
 /** The book lines `where` selects (alias `b`) carry their firearm's serial key, and its parts. */
 const reserial = (where: string) => /* sql */ `
-  DELETE FROM ledger_serial_parts WHERE (part, entry, serial_key) IN (
+  DELETE FROM ledger_serial_parts WHERE (part, entry, before) IN (
     ${serialParts('b.serial_key', 'b.entry', 'ledger_book b JOIN firearm_items i ON i.id = b.item_id, ')}
     WHERE ${where} AND i.serial_key IS NOT b.serial_key);
-  INSERT INTO ledger_serial_parts (part, entry, serial_key)
+  INSERT INTO ledger_serial_parts (part, entry, before)
     ${serialParts('i.serial_key', 'b.entry', 'ledger_book b JOIN firearm_items i ON i.id = b.item_id, ')}
     WHERE ${where} AND i.serial_key IS NOT b.serial_key;
   UPDATE ledger_book AS b SET serial_key = i.serial_key FROM firearm_items i
   WHERE i.id = b.item_id AND ${where} AND i.serial_key IS NOT b.serial_key;`;
+
+/** The book's stored columns, in the order the fill and the triggers write them. */
+const BOOK_COLUMNS = /* sql */ `entry, latest, item_id, disposition,
+  received_on, source_name, manufacturer, model, serial, type, caliber,
+  disposed_on, transferee_name, serial_key, source_name_id, transferee_name_id`;
 
 /**
  * Fills the names, the book and the serial parts from the ledger as it stands: run once by the
@@ -81,26 +85,25 @@ SELECT source_name FROM ledger_acquisitions
 UNION SELECT transferee_name FROM ledger_dispositions WHERE transferee_name IS NOT NULL;
 INSERT INTO ledger_names_search (ledger_names_search) VALUES ('rebuild');
 
-INSERT INTO ledger_book
-  (entry, latest, item_id, disposition, serial_key, source_name_id, transferee_name_id, sort_date, sort_name)
+INSERT INTO ledger_book (${BOOK_COLUMNS})
 WITH chain AS (
   SELECT coalesce(corrects, entry_no) AS entry, max(entry_no) AS latest
   FROM ledger_acquisitions GROUP BY coalesce(corrects, entry_no)
 ), latest AS MATERIALIZED (
-  SELECT chain.entry, chain.latest, a.item_id, a.received_on, a.source_name,
-         ${standing('a.item_id')} AS disposition
+  SELECT chain.entry, a.*, ${standing('a.item_id')} AS disposition
   FROM chain CROSS JOIN ledger_acquisitions a ON a.entry_no = chain.latest
 )
-SELECT l.entry, l.latest, l.item_id, l.disposition, i.serial_key,
+SELECT l.entry, l.entry_no, l.item_id, l.disposition,
+       l.received_on, l.source_name, l.manufacturer, l.model, l.serial, l.type, l.caliber,
+       d.disposed_on, d.transferee_name, i.serial_key,
        (SELECT id FROM ledger_names WHERE name = l.source_name),
-       (SELECT id FROM ledger_names WHERE name = d.transferee_name),
-       coalesce(d.disposed_on, l.received_on), coalesce(d.transferee_name, l.source_name)
+       (SELECT id FROM ledger_names WHERE name = d.transferee_name)
 FROM latest l
 CROSS JOIN firearm_items i ON i.id = l.item_id
 LEFT JOIN ledger_dispositions d ON d.id = l.disposition
 ORDER BY l.entry;
 
-INSERT INTO ledger_serial_parts (part, entry, serial_key)
+INSERT INTO ledger_serial_parts (part, entry, before)
 ${serialParts('b.serial_key', 'b.entry', 'ledger_book b, ')}
 ORDER BY 1, 2;
 `;
@@ -124,28 +127,38 @@ CREATE VIRTUAL TABLE ledger_names_search USING fts5 (
 );
 
 -- The book as last corrected: derived, never edited by hand. One line per entry (the entry
--- number is coalesce(corrects, entry_no) of its versions), pointing at its newest version and
--- at its firearm's standing disposition, with what the book is searched and sorted by.
+-- number is coalesce(corrects, entry_no) of its versions) with its newest version and its
+-- firearm's standing disposition, as the book shows them, and what it is found and sorted by.
 CREATE TABLE ledger_book (
-  entry       INTEGER PRIMARY KEY,
-  latest      INTEGER NOT NULL,
-  item_id     INTEGER NOT NULL,
-  disposition INTEGER,
-  serial_key  TEXT NOT NULL,
+  entry        INTEGER PRIMARY KEY,
+  latest       INTEGER NOT NULL,
+  item_id      INTEGER NOT NULL,
+  disposition  INTEGER,
+  -- The newest version's (ledger_acquisitions).
+  received_on  TEXT NOT NULL,
+  source_name  TEXT NOT NULL,
+  manufacturer TEXT NOT NULL,
+  model        TEXT NOT NULL,
+  serial       TEXT NOT NULL,
+  type         TEXT NOT NULL,
+  caliber      TEXT NOT NULL,
+  -- The standing disposition's (ledger_dispositions), NULL while the firearm is in the store.
+  disposed_on     TEXT,
+  transferee_name TEXT,
+  -- The firearm's (firearm_items), and the names' (ledger_names).
+  serial_key         TEXT NOT NULL,
   source_name_id     INTEGER NOT NULL,
   transferee_name_id INTEGER,
-  -- coalesce(disposition's date, date of acquisition)
-  sort_date   TEXT NOT NULL,
-  -- coalesce(transferee name, source name); the book sorts names ignoring case
-  sort_name   TEXT NOT NULL COLLATE NOCASE
+  -- The book sorts by date and by name (ignoring case), the disposition's if any.
+  sort_date TEXT GENERATED ALWAYS AS (coalesce(disposed_on, received_on)) VIRTUAL,
+  sort_name TEXT COLLATE NOCASE GENERATED ALWAYS AS (coalesce(transferee_name, source_name)) VIRTUAL
 ) STRICT;
 
--- Parts of every book line's serial key (see serialParts), with the key, so a search checks
--- what it found without leaving the index.
+-- Parts of every book line's serial key, each with the character before it (see serialParts).
 CREATE TABLE ledger_serial_parts (
-  part        TEXT NOT NULL,
-  entry       INTEGER NOT NULL,
-  serial_key  TEXT NOT NULL,
+  part    TEXT NOT NULL,
+  entry   INTEGER NOT NULL,
+  before  TEXT NOT NULL,
   PRIMARY KEY (part, entry)
 ) STRICT, WITHOUT ROWID;
 
@@ -173,14 +186,14 @@ BEGIN SELECT RAISE(ABORT, 'a correction is of the same firearm as the entry it c
 CREATE TRIGGER ledger_acquisitions_to_book AFTER INSERT ON ledger_acquisitions
 BEGIN
   ${addNames('SELECT NEW.source_name AS name')}
-  INSERT INTO ledger_serial_parts (part, entry, serial_key)
+  INSERT INTO ledger_serial_parts (part, entry, before)
     ${serialParts('i.serial_key', 'coalesce(NEW.corrects, NEW.entry_no)', 'firearm_items i, ')}
     WHERE i.id = NEW.item_id
       AND NOT EXISTS (SELECT 1 FROM ledger_book WHERE entry = coalesce(NEW.corrects, NEW.entry_no));
-  INSERT INTO ledger_book
-    (entry, latest, item_id, disposition, serial_key, source_name_id, transferee_name_id, sort_date, sort_name)
-  SELECT coalesce(NEW.corrects, NEW.entry_no), NEW.entry_no, NEW.item_id, d.id, i.serial_key, n.id, t.id,
-         coalesce(d.disposed_on, NEW.received_on), coalesce(d.transferee_name, NEW.source_name)
+  INSERT INTO ledger_book (${BOOK_COLUMNS})
+  SELECT coalesce(NEW.corrects, NEW.entry_no), NEW.entry_no, NEW.item_id, d.id,
+         NEW.received_on, NEW.source_name, NEW.manufacturer, NEW.model, NEW.serial, NEW.type, NEW.caliber,
+         d.disposed_on, d.transferee_name, i.serial_key, n.id, t.id
   FROM firearm_items i
     JOIN ledger_names n ON n.name = NEW.source_name
     LEFT JOIN ledger_dispositions d ON d.id = ${standing('NEW.item_id')}
@@ -189,9 +202,14 @@ BEGIN
     AND NOT EXISTS (SELECT 1 FROM ledger_book WHERE entry = coalesce(NEW.corrects, NEW.entry_no));
   UPDATE ledger_book AS b SET
     latest = NEW.entry_no,
-    source_name_id = (SELECT id FROM ledger_names WHERE name = NEW.source_name),
-    sort_date = coalesce((SELECT disposed_on FROM ledger_dispositions WHERE id = b.disposition), NEW.received_on),
-    sort_name = coalesce((SELECT transferee_name FROM ledger_dispositions WHERE id = b.disposition), NEW.source_name)
+    received_on = NEW.received_on,
+    source_name = NEW.source_name,
+    manufacturer = NEW.manufacturer,
+    model = NEW.model,
+    serial = NEW.serial,
+    type = NEW.type,
+    caliber = NEW.caliber,
+    source_name_id = (SELECT id FROM ledger_names WHERE name = NEW.source_name)
   WHERE b.entry = coalesce(NEW.corrects, NEW.entry_no) AND b.latest < NEW.entry_no;
 END;
 
