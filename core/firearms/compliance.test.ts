@@ -1,51 +1,13 @@
 // The book's store-specific rules against a real encrypted SQLite file: serial format rules
 // at the acquisition gate, marking privately made firearms, permits, and returns.
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../errors.ts';
+import { GLOCK, PMF, SIG, TO_SHOP, thrown } from '../testing/firearms.ts';
 import { servicesForTest } from '../testing/fixtures.ts';
-import type { AcquisitionInput, DispositionInput, FirearmInput } from './model.ts';
+import type { AcquisitionInput, FirearmInput } from './model.ts';
 
 const STORE_FFL = '9-86-123-01-7K-12345';
-const GLOCK: FirearmInput = {
-  manufacturer: 'Glock',
-  model: '19',
-  serial: 'ABC123',
-  type: 'pistol',
-  caliber: '9mm',
-};
-const SIG: FirearmInput = {
-  manufacturer: 'Sig Sauer',
-  model: 'P365',
-  serial: '66A-0042',
-  type: 'pistol',
-  caliber: '9mm',
-};
-const PMF: FirearmInput = {
-  manufacturer: 'Privately made',
-  model: 'AR-15 type',
-  serial: 'NSN',
-  type: 'receiver',
-  caliber: '5.56 NATO',
-  privatelyMade: true,
-};
 const DISTRIBUTOR = { name: 'Lipsey’s LLC', ffl: '5-74-015-07-8C-04321' };
 const CUSTOMER = { name: 'Pat Maker', address: '1 Main St, Austin TX' };
-const TO_SHOP: DispositionInput = {
-  kind: 'licensee',
-  transfereeName: 'Gun Shop B',
-  transfereeFfl: '5-74-015-07-8C-04321',
-};
-
-/** What a call threw, for asserting its reason and fields. */
-function thrown(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('Expected a DomainError, but nothing was thrown.');
-}
 
 async function book(o: { ffl?: boolean; state?: boolean } = {}) {
   // ManualClock starts Monday 2026-01-05.

@@ -1,33 +1,13 @@
 // The bound book against a real encrypted SQLite file: append-only entries, corrections that
 // keep the original, serial uniqueness, and the background-check gate on dispositions.
 import { describe, expect, it } from 'vitest';
+import { GLOCK, LIPSEYS, RUGER, SIG } from '../testing/firearms.ts';
 import { servicesForTest } from '../testing/fixtures.ts';
 import type { AcquisitionInput, FirearmInput } from './model.ts';
 import { abbreviatedFfl, fflNumberSchema } from './model.ts';
 
 const DAY = 86_400_000;
-const GLOCK: FirearmInput = {
-  manufacturer: 'Glock',
-  model: '19',
-  serial: 'ABC123',
-  type: 'pistol',
-  caliber: '9mm',
-};
-const SIG: FirearmInput = {
-  manufacturer: 'Sig Sauer',
-  model: 'P365',
-  serial: '66A-0042',
-  type: 'pistol',
-  caliber: '9mm',
-};
-const RUGER: FirearmInput = {
-  manufacturer: 'Ruger',
-  model: '10/22',
-  serial: '0001-2345',
-  type: 'rifle',
-  caliber: '.22 LR',
-};
-const DISTRIBUTOR = { name: 'Lipsey’s LLC', ffl: '9-86-123-01-7K-12345' };
+const DISTRIBUTOR = LIPSEYS;
 
 async function ledger() {
   // ManualClock starts Monday 2026-01-05.

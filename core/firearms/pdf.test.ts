@@ -6,61 +6,12 @@ import path from 'node:path';
 import { extractTextItems } from 'unpdf';
 import { describe, expect, it } from 'vitest';
 import { localDate } from '../clock.ts';
+import { LIPSEYS, sampleBook } from '../testing/firearms.ts';
 import { servicesForTest, tempDir } from '../testing/fixtures.ts';
 import { BOUND_BOOK_COLUMNS, exportBoundBook } from './export.ts';
 import { exportBoundBookPdf, exportCorrectionReportPdf, winAnsi } from './pdf.ts';
 
-const LIPSEYS = { name: 'Lipsey’s LLC', ffl: '9-86-123-01-7K-12345' };
-
-async function book() {
-  const s = await servicesForTest();
-  const f = s.firearms;
-  const [glock, ruger, colt] = f.acquire('carlos', {
-    receivedOn: '2026-01-05',
-    source: LIPSEYS,
-    firearms: [
-      { manufacturer: 'Glock', model: '19', serial: 'ABC123', type: 'pistol', caliber: '9mm' },
-      {
-        manufacturer: 'Ruger',
-        model: '10/22',
-        serial: '0001-2345',
-        type: 'rifle',
-        caliber: '.22 LR',
-      },
-      {
-        manufacturer: 'Colt',
-        model: 'Python',
-        serial: 'PY|77',
-        type: 'revolver',
-        caliber: '.357 Mag',
-      },
-    ],
-  });
-  f.correctAcquisition('maria', ruger?.entryNo ?? 0, {
-    firearm: {
-      manufacturer: 'Ruger',
-      model: '10/22 Carbine',
-      serial: '0001-2345',
-      type: 'rifle',
-      caliber: '.22 LR',
-    },
-    receivedOn: '2026-01-05',
-    source: LIPSEYS,
-    reason: 'Model as engraved',
-  });
-  const toShop = f.startDisposition('carlos', glock?.itemId ?? 0, {
-    kind: 'licensee',
-    transfereeName: 'Gun Shop "B"',
-    transfereeFfl: '5-74-015-07-8C-04321',
-  });
-  f.commitDisposition('carlos', toShop.id);
-  const stolen = f.startDisposition('carlos', colt?.itemId ?? 0, {
-    kind: 'theft_loss',
-    atfIncident: 'ATF-2026-0042',
-  });
-  f.commitDisposition('carlos', stolen.id);
-  return { s, toShop };
-}
+const book = sampleBook;
 
 interface Item {
   str: string;

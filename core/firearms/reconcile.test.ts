@@ -3,8 +3,9 @@
 // marked disposed of with no disposition, say), it crafts it with the raw INSERTs and status
 // UPDATEs the triggers still allow, as a damaged or hand-edited file would have them.
 import { describe, expect, it } from 'vitest';
+import { GLOCK, LIPSEYS, PMF, RUGER, SIG, TO_SHOP } from '../testing/firearms.ts';
 import { servicesForTest } from '../testing/fixtures.ts';
-import type { AcquisitionInput, DispositionInput, FirearmInput } from './model.ts';
+import type { AcquisitionInput, FirearmInput } from './model.ts';
 import {
   consistencyCheck,
   deadlinesOn,
@@ -19,43 +20,9 @@ import {
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-const GLOCK: FirearmInput = {
-  manufacturer: 'Glock',
-  model: '19',
-  serial: 'ABC123',
-  type: 'pistol',
-  caliber: '9mm',
-};
-const SIG: FirearmInput = {
-  manufacturer: 'Sig Sauer',
-  model: 'P365',
-  serial: '66A-0042',
-  type: 'pistol',
-  caliber: '9mm',
-};
-const RUGER: FirearmInput = {
-  manufacturer: 'Ruger',
-  model: '10/22',
-  serial: '0001-2345',
-  type: 'rifle',
-  caliber: '.22 LR',
-};
 /** Another maker's pistol with the Glock's serial: a different firearm. */
 const KIMBER: FirearmInput = { ...GLOCK, manufacturer: 'Kimber', model: 'Micro 9' };
-const PMF: FirearmInput = {
-  manufacturer: 'Privately made',
-  model: 'AR-15 type',
-  serial: 'NSN',
-  type: 'receiver',
-  caliber: '5.56 NATO',
-  privatelyMade: true,
-};
-const DISTRIBUTOR = { name: 'Lipsey’s LLC', ffl: '9-86-123-01-7K-12345' };
-const TO_SHOP: DispositionInput = {
-  kind: 'licensee',
-  transfereeName: 'Gun Shop B',
-  transfereeFfl: '5-74-015-07-8C-04321',
-};
+const DISTRIBUTOR = LIPSEYS;
 
 const weekdays = { mon: '18:00', tue: '18:00', wed: '18:00', thu: '18:00', fri: '18:00' };
 /** A store open Monday to Friday until 18:00 in Chicago, closed on federal holidays. */

@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../errors.ts';
 import type { UsState } from '../integrations/model.ts';
 import {
   makeServices,
@@ -15,10 +14,11 @@ import {
   tempDir,
   testKeychain,
 } from '../testing/fixtures.ts';
+import { LIPSEYS, thrown } from '../testing/firearms.ts';
 import type { FirearmInput } from './model.ts';
 import { BookReports } from './reports.ts';
 
-const DISTRIBUTOR = { name: 'Lipsey’s LLC', ffl: '9-86-123-01-7K-12345' };
+const DISTRIBUTOR = LIPSEYS;
 const pistol = (serial: string): FirearmInput => ({
   manufacturer: 'Glock',
   model: '19',
@@ -36,16 +36,6 @@ const ar15 = (serial: string, caliber = '5.56x45mm', semiAutoDetachable = true):
 });
 /** 15:00 UTC: the same calendar day in UTC and in every US time zone. */
 const at = (day: string) => Date.parse(`${day}T15:00:00Z`);
-
-function thrown(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('Expected a DomainError, but nothing was thrown.');
-}
 
 async function store(state: UsState = 'TX') {
   const s = await servicesForTest();
