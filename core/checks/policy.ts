@@ -2,7 +2,8 @@
 import holidaysData from '../../resources/firearms/federal-holidays.json' with { type: 'json' };
 import policyData from '../../resources/firearms/nics-policy.json' with { type: 'json' };
 import { BusinessCalendar } from './calendar.ts';
-import { holidaysFileSchema, nicsPolicyFileSchema, type NicsPolicy } from './model.ts';
+import type { UsState } from '../integrations/model.ts';
+import { holidaysFileSchema, nicsPolicyFileSchema, policyOn, type NicsPolicy } from './model.ts';
 
 /** Every version of the NICS policy, oldest first (policyOn picks the one in force). */
 export const nicsPolicies: readonly NicsPolicy[] = nicsPolicyFileSchema
@@ -13,3 +14,9 @@ export const nicsPolicies: readonly NicsPolicy[] = nicsPolicyFileSchema
 export const federalCalendar = new BusinessCalendar(
   holidaysFileSchema.parse(holidaysData).holidays,
 );
+
+/** Whether a permit type from a state stands in for a check (rule data, effective-dated). */
+export function permitQualifies(state: UsState, permitType: string, today: string): boolean {
+  const policy = policyOn(nicsPolicies, today);
+  return (policy.qualifyingPermits[state] ?? []).includes(permitType);
+}

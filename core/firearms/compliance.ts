@@ -3,8 +3,7 @@
 // back (a loan return, a return from a buyer) as new acquisitions. All audited.
 import type { AuditLog } from '../audit/repo.ts';
 import { isoDateSchema } from '../checks/calendar.ts';
-import { policyOn } from '../checks/model.ts';
-import { nicsPolicies } from '../checks/policy.ts';
+import { permitQualifies } from '../checks/policy.ts';
 import { localDate, type Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
 import { conflict, DomainError, notFound } from '../errors.ts';
@@ -49,11 +48,7 @@ export class BookCompliance {
 
   /** The rules in force, with their ids (the settings list). */
   serialRules(): (SerialFormatRule & { id: number })[] {
-    const ids = this.db
-      .prepare('SELECT id FROM serial_format_rules WHERE retired_at IS NULL ORDER BY id')
-      .pluck()
-      .all() as number[];
-    return this.ledger.serialRules().map((r, i) => ({ ...r, id: ids[i] ?? 0 }));
+    return this.ledger.serialRules();
   }
 
   addSerialRule(actor: string, raw: SerialFormatRule): number {
@@ -212,10 +207,7 @@ export class BookCompliance {
    */
   recordReturn(actor: string, itemId: number, o: { receivedOn: string }): AcquisitionEntry {
     const h = this.ledger.history(itemId);
-    const d = h.dispositions
-      .filter((x) => x.state === 'committed' && !x.voided && x.corrects === null)
-      .filter((x) => !h.dispositions.some((v) => v.corrects === x.id))
-      .at(-1);
+    const d = h.dispositions.find((x) => x.id === h.standing);
     const entry = h.acquisitions.at(-1);
     if (!d || !entry)
       throw conflict(
@@ -260,10 +252,4 @@ export class BookCompliance {
     });
     return back;
   }
-}
-
-/** Whether a permit type from a state stands in for a check (rule data, effective-dated). */
-export function permitQualifies(state: UsState, permitType: string, today: string): boolean {
-  const policy = policyOn(nicsPolicies, today);
-  return (policy.qualifyingPermits[state] ?? []).includes(permitType);
 }

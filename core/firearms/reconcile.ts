@@ -185,6 +185,13 @@ export class StoreHours {
     );
   }
 
+  /** Open days after `from` (not counted) through `to` (counted): the dealer's business days. */
+  businessDaysBetween(from: IsoDate, to: IsoDate): number {
+    let n = 0;
+    for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (this.isOpen(d)) n++;
+    return n;
+  }
+
   /** The instant the store closes on a day it is open. */
   closeOf(date: IsoDate): number {
     const time = this.isOpen(date) ? this.closes[weekday(date)] : null;

@@ -198,7 +198,7 @@ export class BookReports {
   }
 
   /** Multiple-sale reports: the unfiled first, then the filed ones (most recent first). */
-  multipleSales(o: { includeFiled: boolean }): MultipleSaleReport[] {
+  multipleSales(o: { includeFiled: boolean; dispositionId?: number }): MultipleSaleReport[] {
     const rows = this.db
       .prepare(
         `SELECT d.id AS dispositionId, coalesce(f.form, '3310.4') AS form, d.disposed_on AS flaggedOn, i.id AS itemId,
@@ -210,10 +210,13 @@ export class BookReports {
          LEFT JOIN multiple_sale_filings m ON m.disposition_id = d.id
          WHERE (d.multiple_sale = 1 OR f.disposition_id IS NOT NULL) AND d.corrects IS NULL
            AND NOT EXISTS (SELECT 1 FROM ledger_dispositions v WHERE v.corrects = d.id)
-           AND (? OR m.disposition_id IS NULL)
+           AND (? OR m.disposition_id IS NULL) AND (? IS NULL OR d.id = ?)
          ORDER BY m.disposition_id IS NOT NULL, d.id DESC LIMIT 500`,
       )
-      .all(o.includeFiled ? 1 : 0) as (Omit<MultipleSaleReport, 'related'> & {
+      .all(o.includeFiled ? 1 : 0, o.dispositionId ?? null, o.dispositionId ?? null) as (Omit<
+      MultipleSaleReport,
+      'related'
+    > & {
       related: string;
     })[];
     return rows.map((r) => ({ ...r, related: JSON.parse(r.related) as number[] }));
@@ -233,9 +236,7 @@ export class BookReports {
   markFiled(actor: string, dispositionId: number, o: { filedOn: string; note?: string }): void {
     this.db
       .transaction(() => {
-        const flagged = this.multipleSales({ includeFiled: true }).find(
-          (r) => r.dispositionId === dispositionId,
-        );
+        const [flagged] = this.multipleSales({ includeFiled: true, dispositionId });
         if (!flagged)
           throw notFound(
             'no_multiple_sale',

@@ -5,7 +5,7 @@ import type { AuditLog } from '../audit/repo.ts';
 import { IS_LATEST_VERSION } from './book-sql.ts';
 import { searchBook, type LedgerRow } from './search.ts';
 import { policyOn } from '../checks/model.ts';
-import { federalCalendar, nicsPolicies } from '../checks/policy.ts';
+import { federalCalendar, nicsPolicies, permitQualifies } from '../checks/policy.ts';
 import { transferDecision } from '../checks/rules.ts';
 import type { CheckDesk } from '../checks/service.ts';
 import { localDate, type Clock } from '../clock.ts';
@@ -13,8 +13,6 @@ import type { Db } from '../db/open.ts';
 import { conflict, DomainError, forbidden, notFound } from '../errors.ts';
 import type { UsState } from '../integrations/model.ts';
 import type { Outbox } from '../integrations/outbox.ts';
-import { addDays } from '../checks/calendar.ts';
-import { permitQualifies } from './compliance.ts';
 import { reportableRifle, serialFormatProblems, type SerialFormatRule } from './rules.ts';
 import {
   consistencyCheck,
@@ -24,19 +22,8 @@ import {
   type StoreHours,
 } from './reconcile.ts';
 
-/** Counting the store's business days (its open days, not the federal calendar). */
-export interface StoreDays {
-  /** Open days after `from` (not counted) through `to` (counted). */
-  businessDaysBetween(from: string, to: string): number;
-}
-
-export const storeDaysOf = (hours: StoreHours): StoreDays => ({
-  businessDaysBetween(from, to) {
-    let n = 0;
-    for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (hours.isOpen(d)) n++;
-    return n;
-  },
-});
+/** The store's business days (its open days, not the federal calendar). */
+export type StoreDays = Pick<StoreHours, 'businessDaysBetween'>;
 import {
   acquisitionSchema,
   correctionReasonSchema,
@@ -175,7 +162,7 @@ export class FirearmsLedger {
     storeCalendar?: () => StoreDays;
   }) {
     this.storeState = o.storeState ?? (() => null);
-    this.storeCalendar = o.storeCalendar ?? (() => storeDaysOf(defaultStoreHours));
+    this.storeCalendar = o.storeCalendar ?? (() => defaultStoreHours);
     this.db = o.db;
     this.audit = o.audit;
     this.outbox = o.outbox;
@@ -184,13 +171,14 @@ export class FirearmsLedger {
   }
 
   /** The store's serial format rules in force (see serial-rules.ts). */
-  serialRules(): SerialFormatRule[] {
+  serialRules(): (SerialFormatRule & { id: number })[] {
     return (
       this.db
         .prepare(
-          'SELECT manufacturer_key, type, pattern, min_length, max_length, action, note FROM serial_format_rules WHERE retired_at IS NULL ORDER BY id',
+          'SELECT id, manufacturer_key, type, pattern, min_length, max_length, action, note FROM serial_format_rules WHERE retired_at IS NULL ORDER BY id',
         )
         .all() as {
+        id: number;
         manufacturer_key: string;
         type: SerialFormatRule['type'] | null;
         pattern: string | null;
@@ -200,6 +188,7 @@ export class FirearmsLedger {
         note: string | null;
       }[]
     ).map((r) => ({
+      id: r.id,
       manufacturer: r.manufacturer_key,
       action: r.action,
       ...(r.type ? { type: r.type } : {}),
@@ -836,6 +825,10 @@ export class FirearmsLedger {
   /** Chain of custody for one firearm: every acquisition and disposition entry, in order. */
   history(itemId: number): {
     item: { privatelyMade: boolean; marked: boolean; hold: string | null; status: string };
+    /** The committed disposition no correction voided (the book's, ledger_book), if any. */
+    standing: number | null;
+    /** The disposition waiting to be handed over, if any. */
+    pending: number | null;
     acquisitions: AcquisitionEntry[];
     dispositions: (DispositionRow & {
       transferee_address: string | null;
@@ -851,6 +844,19 @@ export class FirearmsLedger {
         hold: item.hold,
         status: item.status,
       },
+      standing:
+        (this.db
+          .prepare(
+            `SELECT disposition FROM ledger_book WHERE entry = (
+               SELECT min(entry_no) FROM ledger_acquisitions WHERE item_id = ? AND corrects IS NULL)`,
+          )
+          .pluck()
+          .get(itemId) as number | null | undefined) ?? null,
+      pending:
+        (this.db
+          .prepare("SELECT id FROM ledger_dispositions WHERE item_id = ? AND state = 'pending'")
+          .pluck()
+          .get(itemId) as number | undefined) ?? null,
       acquisitions: (
         this.db
           .prepare('SELECT * FROM ledger_acquisitions WHERE item_id = ? ORDER BY entry_no')

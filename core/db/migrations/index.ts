@@ -4,6 +4,7 @@ import integrationPlatform from './003_integration_platform.ts';
 import firearms from './004_firearms.ts';
 import firearmsSearch from './005_firearms_search.ts';
 import firearmsRules from './006_firearms_rules.ts';
+import firearms4473Index from './007_firearms_4473_index.ts';
 
 export interface Migration {
   version: number;
@@ -19,4 +20,5 @@ export const migrations: readonly Migration[] = [
   firearms,
   firearmsSearch,
   firearmsRules,
+  firearms4473Index,
 ];

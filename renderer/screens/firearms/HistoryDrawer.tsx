@@ -45,11 +45,8 @@ export function HistoryDrawer(props: {
   );
   const h = history.data;
   const latest = h?.acquisitions.at(-1);
-  const standing = h?.dispositions.filter((d) => d.state !== 'cancelled' && !d.voided);
-  const pending = standing?.find((d) => d.state === 'pending');
-  const committed = standing
-    ?.filter((d) => d.state === 'committed' && d.corrects === null)
-    .find((d) => !h?.dispositions.some((v) => v.corrects === d.id));
+  const pending = h?.dispositions.find((d) => d.id === h.pending);
+  const committed = h?.dispositions.find((d) => d.id === h.standing);
   const inStore = !committed;
 
   return (
