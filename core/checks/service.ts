@@ -3,6 +3,7 @@
 import type { AuditLog } from '../audit/repo.ts';
 import { localDate, type Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
+import { preparedFor, type Statement } from '../db/statements.ts';
 import { conflict, forbidden, notFound } from '../errors.ts';
 import type { UsState } from '../integrations/model.ts';
 import { policyOn, type Check } from './model.ts';
@@ -67,11 +68,14 @@ export type CheckResponse =
 
 export class CheckDesk {
   private readonly db: Db;
+  /** Statements prepared once (the book's triggers make preparing cost more than running). */
+  private readonly sql: (sql: string) => Statement;
   private readonly audit: AuditLog;
   private readonly clock: Clock;
 
   constructor(o: { db: Db; audit: AuditLog; clock: Clock }) {
     this.db = o.db;
+    this.sql = preparedFor(o.db);
     this.audit = o.audit;
     this.clock = o.clock;
   }
@@ -97,22 +101,20 @@ export class CheckDesk {
     return this.db
       .transaction(() => {
         const id = Number(
-          this.db
-            .prepare(
-              `INSERT INTO background_checks (form_4473, buyer_key, items, state, route, buyer_under_21, initiated_by, initiated_at, created_on)
+          this.sql(
+            `INSERT INTO background_checks (form_4473, buyer_key, items, state, route, buyer_under_21, initiated_by, initiated_at, created_on)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            )
-            .run(
-              o.form4473,
-              o.buyerKey,
-              JSON.stringify(o.itemIds.map(String).sort()),
-              o.state,
-              route,
-              o.buyerUnder21 ? 1 : 0,
-              actor,
-              this.clock.now(),
-              today,
-            ).lastInsertRowid,
+          ).run(
+            o.form4473,
+            o.buyerKey,
+            JSON.stringify(o.itemIds.map(String).sort()),
+            o.state,
+            route,
+            o.buyerUnder21 ? 1 : 0,
+            actor,
+            this.clock.now(),
+            today,
+          ).lastInsertRowid,
         );
         this.audit.record({
           actor,
@@ -149,19 +151,17 @@ export class CheckDesk {
             throw conflict('check_transition', error.message);
           throw error;
         }
-        this.db
-          .prepare(
-            'INSERT INTO check_events (check_id, kind, on_date, ntn, further_investigation, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          )
-          .run(
-            checkId,
-            r.kind,
-            'on' in r ? r.on : null,
-            'ntn' in r ? (r.ntn ?? null) : null,
-            'furtherInvestigation' in r && r.furtherInvestigation ? 1 : 0,
-            actor,
-            this.clock.now(),
-          );
+        this.sql(
+          'INSERT INTO check_events (check_id, kind, on_date, ntn, further_investigation, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        ).run(
+          checkId,
+          r.kind,
+          'on' in r ? r.on : null,
+          'ntn' in r ? (r.ntn ?? null) : null,
+          'furtherInvestigation' in r && r.furtherInvestigation ? 1 : 0,
+          actor,
+          this.clock.now(),
+        );
         this.audit.record({
           actor,
           action: `check.${r.kind}`,
@@ -194,11 +194,9 @@ export class CheckDesk {
             'check_transition',
             `Only a delayed check can be overridden (this one is ${c.status}).`,
           );
-        this.db
-          .prepare(
-            "INSERT INTO check_events (check_id, kind, note, recorded_by, recorded_at) VALUES (?, 'override', ?, ?, ?)",
-          )
-          .run(checkId, reason, actor, this.clock.now());
+        this.sql(
+          "INSERT INTO check_events (check_id, kind, note, recorded_by, recorded_at) VALUES (?, 'override', ?, ?, ?)",
+        ).run(checkId, reason, actor, this.clock.now());
         this.audit.record({
           actor,
           action: 'check.override',
@@ -214,12 +212,11 @@ export class CheckDesk {
   /** The most recent checks, newest first, each as it stands (the check desk's list). */
   list(o: { limit: number; openOnly: boolean }): CheckRecord[] {
     // Closed checks (denied, cancelled, expired) are filtered in SQL, so no open one is lost.
-    const ids = this.db
-      .prepare(
-        `SELECT id FROM background_checks b
+    const ids = this.sql(
+      `SELECT id FROM background_checks b
          WHERE ? = 0 OR NOT EXISTS (SELECT 1 FROM check_events e WHERE e.check_id = b.id AND e.kind IN ('denied', 'cancelled', 'expire'))
          ORDER BY id DESC LIMIT ?`,
-      )
+    )
       .pluck()
       .all(o.openOnly ? 1 : 0, o.limit) as number[];
     return ids.map((id) => this.get(id));
@@ -227,12 +224,12 @@ export class CheckDesk {
 
   /** A check as it stands: replayed from its recorded events, with its key dates. */
   get(id: number): CheckRecord {
-    const row = this.db.prepare('SELECT * FROM background_checks WHERE id = ?').get(id) as
+    const row = this.sql('SELECT * FROM background_checks WHERE id = ?').get(id) as
       CheckRow | undefined;
     if (!row) throw notFound('check_not_found', `There is no background check ${id}.`);
-    const events = this.db
-      .prepare('SELECT * FROM check_events WHERE check_id = ? ORDER BY id')
-      .all(id) as EventRow[];
+    const events = this.sql('SELECT * FROM check_events WHERE check_id = ? ORDER BY id').all(
+      id,
+    ) as EventRow[];
     let check: Check = {
       buyer: row.buyer_key,
       items: JSON.parse(row.items) as string[],

@@ -10,6 +10,7 @@ import { transferDecision } from '../checks/rules.ts';
 import type { CheckDesk } from '../checks/service.ts';
 import { localDate, type Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
+import { preparedFor, type Statement } from '../db/statements.ts';
 import { conflict, DomainError, forbidden, notFound } from '../errors.ts';
 import type { UsState } from '../integrations/model.ts';
 import type { Outbox } from '../integrations/outbox.ts';
@@ -142,6 +143,8 @@ export type LedgerView = 'original' | 'corrected' | 'both';
 
 export class FirearmsLedger {
   private readonly db: Db;
+  /** Statements prepared once (the book's triggers make preparing cost more than running). */
+  private readonly sql: (sql: string) => Statement;
   private readonly audit: AuditLog;
   private readonly outbox: Outbox;
   private readonly clock: Clock;
@@ -164,6 +167,7 @@ export class FirearmsLedger {
     this.storeState = o.storeState ?? (() => null);
     this.storeCalendar = o.storeCalendar ?? (() => defaultStoreHours);
     this.db = o.db;
+    this.sql = preparedFor(o.db);
     this.audit = o.audit;
     this.outbox = o.outbox;
     this.clock = o.clock;
@@ -173,11 +177,9 @@ export class FirearmsLedger {
   /** The store's serial format rules in force (see serial-rules.ts). */
   serialRules(): (SerialFormatRule & { id: number })[] {
     return (
-      this.db
-        .prepare(
-          'SELECT id, manufacturer_key, type, pattern, min_length, max_length, action, note FROM serial_format_rules WHERE retired_at IS NULL ORDER BY id',
-        )
-        .all() as {
+      this.sql(
+        'SELECT id, manufacturer_key, type, pattern, min_length, max_length, action, note FROM serial_format_rules WHERE retired_at IS NULL ORDER BY id',
+      ).all() as {
         id: number;
         manufacturer_key: string;
         type: SerialFormatRule['type'] | null;
@@ -205,13 +207,11 @@ export class FirearmsLedger {
 
   /** An open item with the same manufacturer, serial and type, if there is one. */
   private clash(f: FirearmInput, exceptItem?: number): string | null {
-    const row = this.db
-      .prepare(
-        `SELECT i.id, a.entry_no, a.received_on FROM firearm_items i
+    const row = this.sql(
+      `SELECT i.id, a.entry_no, a.received_on FROM firearm_items i
          JOIN ledger_acquisitions a ON a.item_id = i.id AND a.corrects IS NULL
          WHERE i.manufacturer_key = ? AND i.serial_key = ? AND i.type = ? AND i.status != 'disposed' AND i.id != ?`,
-      )
-      .get(makerKey(f.manufacturer), serialKey(f.serial), f.type, exceptItem ?? 0) as
+    ).get(makerKey(f.manufacturer), serialKey(f.serial), f.type, exceptItem ?? 0) as
       { id: number; entry_no: number; received_on: string } | undefined;
     return row
       ? `Serial ${f.serial} (${f.manufacturer} ${f.type}) is already in stock: acquired ${row.received_on}, entry ${row.entry_no}.`
@@ -255,17 +255,15 @@ export class FirearmsLedger {
               { path: `firearms.${i}.serial`, message: blocked.message },
             ]);
           const itemId = Number(
-            this.db
-              .prepare(
-                `INSERT INTO firearm_items (manufacturer, importer, model, serial, type, caliber, manufacturer_key, serial_key, privately_made, semi_auto_detachable, status, created_at)
+            this.sql(
+              `INSERT INTO firearm_items (manufacturer, importer, model, serial, type, caliber, manufacturer_key, serial_key, privately_made, semi_auto_detachable, status, created_at)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_stock', ?)`,
-              )
-              .run(
-                ...itemColumns(f),
-                f.privatelyMade ? 1 : 0,
-                f.semiAutoDetachable ? 1 : 0,
-                this.clock.now(),
-              ).lastInsertRowid,
+            ).run(
+              ...itemColumns(f),
+              f.privatelyMade ? 1 : 0,
+              f.semiAutoDetachable ? 1 : 0,
+              this.clock.now(),
+            ).lastInsertRowid,
           );
           const entryNo = this.insertAcquisition(
             actor,
@@ -314,36 +312,33 @@ export class FirearmsLedger {
     reason: string | null,
   ): number {
     return Number(
-      this.db
-        .prepare(
-          `INSERT INTO ledger_acquisitions (item_id, received_on, source_name, source_address, source_ffl, manufacturer, importer, model, serial, type, caliber, batch, recorded_at, recorded_by, corrects, correction_reason)
+      this.sql(
+        `INSERT INTO ledger_acquisitions (item_id, received_on, source_name, source_address, source_ffl, manufacturer, importer, model, serial, type, caliber, batch, recorded_at, recorded_by, corrects, correction_reason)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          itemId,
-          receivedOn,
-          source.name,
-          'address' in source ? source.address : null,
-          'ffl' in source ? source.ffl : null,
-          f.manufacturer,
-          f.importer ?? null,
-          f.model,
-          f.serial,
-          f.type,
-          f.caliber,
-          batch,
-          this.clock.now(),
-          actor,
-          corrects,
-          reason,
-        ).lastInsertRowid,
+      ).run(
+        itemId,
+        receivedOn,
+        source.name,
+        'address' in source ? source.address : null,
+        'ffl' in source ? source.ffl : null,
+        f.manufacturer,
+        f.importer ?? null,
+        f.model,
+        f.serial,
+        f.type,
+        f.caliber,
+        batch,
+        this.clock.now(),
+        actor,
+        corrects,
+        reason,
+      ).lastInsertRowid,
     );
   }
 
   entry(entryNo: number): AcquisitionEntry {
-    const row = this.db
-      .prepare('SELECT * FROM ledger_acquisitions WHERE entry_no = ?')
-      .get(entryNo) as AcqRow | undefined;
+    const row = this.sql('SELECT * FROM ledger_acquisitions WHERE entry_no = ?').get(entryNo) as
+      AcqRow | undefined;
     if (!row) throw notFound('entry_not_found', `There is no ledger entry ${entryNo}.`);
     return toEntry(row);
   }
@@ -386,11 +381,9 @@ export class FirearmsLedger {
           root,
           reason,
         );
-        this.db
-          .prepare(
-            'UPDATE firearm_items SET manufacturer = ?, importer = ?, model = ?, serial = ?, type = ?, caliber = ?, manufacturer_key = ?, serial_key = ? WHERE id = ?',
-          )
-          .run(...itemColumns(f), original.itemId);
+        this.sql(
+          'UPDATE firearm_items SET manufacturer = ?, importer = ?, model = ?, serial = ?, type = ?, caliber = ?, manufacturer_key = ?, serial_key = ? WHERE id = ?',
+        ).run(...itemColumns(f), original.itemId);
         this.audit.record({
           actor,
           action: 'firearm.correct',
@@ -417,23 +410,20 @@ export class FirearmsLedger {
           : // the newest version of each chain
             IS_LATEST_VERSION;
     return (
-      this.db
-        .prepare(
-          `SELECT * FROM ledger_acquisitions a WHERE ${where} AND entry_no > ? ORDER BY coalesce(corrects, entry_no), entry_no LIMIT ?`,
-        )
-        .all(o.afterEntry ?? 0, o.limit) as AcqRow[]
+      this.sql(
+        `SELECT * FROM ledger_acquisitions a WHERE ${where} AND entry_no > ? ORDER BY coalesce(corrects, entry_no), entry_no LIMIT ?`,
+      ).all(o.afterEntry ?? 0, o.limit) as AcqRow[]
     ).map(toEntry);
   }
 
   private item(id: number): ItemRow {
-    const row = this.db.prepare('SELECT * FROM firearm_items WHERE id = ?').get(id) as
-      ItemRow | undefined;
+    const row = this.sql('SELECT * FROM firearm_items WHERE id = ?').get(id) as ItemRow | undefined;
     if (!row) throw notFound('firearm_not_found', `There is no firearm ${id} in the book.`);
     return row;
   }
 
   disposition(id: number): DispositionRow {
-    const row = this.db.prepare('SELECT * FROM ledger_dispositions WHERE id = ?').get(id) as
+    const row = this.sql('SELECT * FROM ledger_dispositions WHERE id = ?').get(id) as
       DispositionRow | undefined;
     if (!row) throw notFound('disposition_not_found', `There is no disposition ${id}.`);
     return row;
@@ -452,7 +442,7 @@ export class FirearmsLedger {
           );
         if (
           item.privately_made &&
-          !this.db.prepare('SELECT 1 FROM pmf_markings WHERE item_id = ?').get(itemId)
+          !this.sql('SELECT 1 FROM pmf_markings WHERE item_id = ?').get(itemId)
         )
           throw forbidden(
             'pmf_unmarked',
@@ -463,34 +453,31 @@ export class FirearmsLedger {
             'not_in_stock',
             `Serial ${item.serial} is ${item.status.replace('_', ' ')}, not in stock.`,
           );
-        const entry = this.db
-          .prepare(
-            'SELECT entry_no FROM ledger_acquisitions WHERE item_id = ? AND corrects IS NULL ORDER BY entry_no DESC LIMIT 1',
-          )
+        const entry = this.sql(
+          'SELECT entry_no FROM ledger_acquisitions WHERE item_id = ? AND corrects IS NULL ORDER BY entry_no DESC LIMIT 1',
+        )
           .pluck()
           .get(itemId) as number;
         const id = Number(
-          this.db
-            .prepare(
-              `INSERT INTO ledger_dispositions (item_id, acquisition_entry, kind, transferee_name, transferee_address, transferee_ffl, form_4473, atf_incident, buyer_key, check_id, state, created_at, created_by)
+          this.sql(
+            `INSERT INTO ledger_dispositions (item_id, acquisition_entry, kind, transferee_name, transferee_address, transferee_ffl, form_4473, atf_incident, buyer_key, check_id, state, created_at, created_by)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
-            )
-            .run(
-              itemId,
-              entry,
-              d.kind,
-              'transfereeName' in d ? d.transfereeName : null,
-              'transfereeAddress' in d ? (d.transfereeAddress ?? null) : null,
-              'transfereeFfl' in d ? d.transfereeFfl : null,
-              'form4473' in d ? d.form4473 : null,
-              'atfIncident' in d ? d.atfIncident : null,
-              'buyerKey' in d ? d.buyerKey : null,
-              'checkId' in d ? (d.checkId ?? null) : null,
-              this.clock.now(),
-              actor,
-            ).lastInsertRowid,
+          ).run(
+            itemId,
+            entry,
+            d.kind,
+            'transfereeName' in d ? d.transfereeName : null,
+            'transfereeAddress' in d ? (d.transfereeAddress ?? null) : null,
+            'transfereeFfl' in d ? d.transfereeFfl : null,
+            'form4473' in d ? d.form4473 : null,
+            'atfIncident' in d ? d.atfIncident : null,
+            'buyerKey' in d ? d.buyerKey : null,
+            'checkId' in d ? (d.checkId ?? null) : null,
+            this.clock.now(),
+            actor,
+          ).lastInsertRowid,
         );
-        this.db.prepare("UPDATE firearm_items SET status = 'reserved' WHERE id = ?").run(itemId);
+        this.sql("UPDATE firearm_items SET status = 'reserved' WHERE id = ?").run(itemId);
         this.audit.record({
           actor,
           action: 'firearm.reserve',
@@ -529,18 +516,14 @@ export class FirearmsLedger {
           flag = this.multipleSaleOf(d, item, today);
         }
         const multipleSale = flag?.form === '3310.4';
-        this.db
-          .prepare(
-            "UPDATE ledger_dispositions SET state = 'committed', disposed_on = ?, committed_at = ?, committed_by = ?, multiple_sale = ? WHERE id = ?",
-          )
-          .run(today, this.clock.now(), actor, multipleSale ? 1 : 0, dispositionId);
-        this.db.prepare("UPDATE firearm_items SET status = 'disposed' WHERE id = ?").run(d.item_id);
+        this.sql(
+          "UPDATE ledger_dispositions SET state = 'committed', disposed_on = ?, committed_at = ?, committed_by = ?, multiple_sale = ? WHERE id = ?",
+        ).run(today, this.clock.now(), actor, multipleSale ? 1 : 0, dispositionId);
+        this.sql("UPDATE firearm_items SET status = 'disposed' WHERE id = ?").run(d.item_id);
         if (flag)
-          this.db
-            .prepare(
-              'INSERT INTO multiple_sale_flags (disposition_id, form, buyer_key, flagged_on, related) VALUES (?, ?, ?, ?, ?)',
-            )
-            .run(dispositionId, flag.form, d.buyer_key, today, JSON.stringify(flag.related));
+          this.sql(
+            'INSERT INTO multiple_sale_flags (disposition_id, form, buyer_key, flagged_on, related) VALUES (?, ?, ?, ?, ?)',
+          ).run(dispositionId, flag.form, d.buyer_key, today, JSON.stringify(flag.related));
         this.audit.record({
           actor,
           action: 'firearm.dispose',
@@ -575,18 +558,15 @@ export class FirearmsLedger {
     const check = d.check_id ? this.checks.get(d.check_id) : null;
     // The transaction is every item on this 4473 that is still being transferred.
     const items = (
-      this.db
-        .prepare(
-          "SELECT item_id FROM ledger_dispositions WHERE form_4473 = ? AND state != 'cancelled' AND voided = 0 AND corrects IS NULL",
-        )
+      this.sql(
+        "SELECT item_id FROM ledger_dispositions WHERE form_4473 = ? AND state != 'cancelled' AND voided = 0 AND corrects IS NULL",
+      )
         .pluck()
         .all(d.form_4473) as number[]
     ).map(String);
-    const permit = this.db
-      .prepare(
-        'SELECT state, permit_type, issued_on FROM transfer_permits WHERE form_4473 = ? AND buyer_key = ? ORDER BY id DESC LIMIT 1',
-      )
-      .get(d.form_4473, d.buyer_key) as
+    const permit = this.sql(
+      'SELECT state, permit_type, issued_on FROM transfer_permits WHERE form_4473 = ? AND buyer_key = ? ORDER BY id DESC LIMIT 1',
+    ).get(d.form_4473, d.buyer_key) as
       { state: UsState; permit_type: string; issued_on: string } | undefined;
     return transferDecision({
       check,
@@ -629,13 +609,11 @@ export class FirearmsLedger {
           : null;
     const form = counts(item);
     if (!form) return null;
-    const others = this.db
-      .prepare(
-        `SELECT d.id, d.disposed_on, i.type, i.caliber, i.semi_auto_detachable FROM ledger_dispositions d JOIN firearm_items i ON i.id = d.item_id
+    const others = this.sql(
+      `SELECT d.id, d.disposed_on, i.type, i.caliber, i.semi_auto_detachable FROM ledger_dispositions d JOIN firearm_items i ON i.id = d.item_id
          WHERE d.buyer_key = ? AND d.kind = 'non_licensee' AND d.state = 'committed' AND d.voided = 0 AND d.corrects IS NULL AND d.id != ?
            AND NOT EXISTS (SELECT 1 FROM ledger_dispositions v WHERE v.corrects = d.id)`,
-      )
-      .all(d.buyer_key, d.id) as {
+    ).all(d.buyer_key, d.id) as {
       id: number;
       disposed_on: string;
       type: string;
@@ -663,10 +641,10 @@ export class FirearmsLedger {
             'not_pending',
             `Disposition ${dispositionId} is ${d.state}: correct it instead.`,
           );
-        this.db
-          .prepare("UPDATE ledger_dispositions SET state = 'cancelled' WHERE id = ?")
-          .run(dispositionId);
-        this.db.prepare("UPDATE firearm_items SET status = 'in_stock' WHERE id = ?").run(d.item_id);
+        this.sql("UPDATE ledger_dispositions SET state = 'cancelled' WHERE id = ?").run(
+          dispositionId,
+        );
+        this.sql("UPDATE firearm_items SET status = 'in_stock' WHERE id = ?").run(d.item_id);
         this.audit.record({
           actor,
           action: 'firearm.unreserve',
@@ -692,21 +670,19 @@ export class FirearmsLedger {
             'not_committed',
             `Disposition ${dispositionId} is not a committed entry that can be voided.`,
           );
-        const already = this.db
-          .prepare('SELECT 1 FROM ledger_dispositions WHERE corrects = ?')
-          .get(dispositionId);
+        const already = this.sql('SELECT 1 FROM ledger_dispositions WHERE corrects = ?').get(
+          dispositionId,
+        );
         if (already)
           throw conflict(
             'already_corrected',
             `Disposition ${dispositionId} was already corrected.`,
           );
         const id = Number(
-          this.db
-            .prepare(
-              `INSERT INTO ledger_dispositions (item_id, acquisition_entry, kind, disposed_on, transferee_name, form_4473, buyer_key, check_id, state, voided, corrects, correction_reason, created_at, created_by, committed_at, committed_by)
+          this.sql(
+            `INSERT INTO ledger_dispositions (item_id, acquisition_entry, kind, disposed_on, transferee_name, form_4473, buyer_key, check_id, state, voided, corrects, correction_reason, created_at, created_by, committed_at, committed_by)
                SELECT item_id, acquisition_entry, kind, disposed_on, transferee_name, form_4473, buyer_key, check_id, 'committed', 1, id, ?, ?, ?, ?, ? FROM ledger_dispositions WHERE id = ?`,
-            )
-            .run(why, this.clock.now(), actor, this.clock.now(), actor, dispositionId)
+          ).run(why, this.clock.now(), actor, this.clock.now(), actor, dispositionId)
             .lastInsertRowid,
         );
         const item = this.item(d.item_id);
@@ -721,7 +697,7 @@ export class FirearmsLedger {
           item.id,
         );
         if (clash) throw new DomainError('conflict', 'serial_in_stock', clash);
-        this.db.prepare("UPDATE firearm_items SET status = 'in_stock' WHERE id = ?").run(d.item_id);
+        this.sql("UPDATE firearm_items SET status = 'in_stock' WHERE id = ?").run(d.item_id);
         this.audit.record({
           actor,
           action: 'firearm.undispose',
@@ -746,9 +722,10 @@ export class FirearmsLedger {
         if (item.hold) throw conflict('already_held', `Serial ${item.serial} is already on hold.`);
         if (item.status === 'disposed')
           throw conflict('not_in_stock', `Serial ${item.serial} is no longer in the store.`);
-        this.db
-          .prepare("UPDATE firearm_items SET hold = 'held', hold_reason = ? WHERE id = ?")
-          .run(why, itemId);
+        this.sql("UPDATE firearm_items SET hold = 'held', hold_reason = ? WHERE id = ?").run(
+          why,
+          itemId,
+        );
         this.audit.record({
           actor,
           action: 'firearm.hold',
@@ -772,13 +749,14 @@ export class FirearmsLedger {
         const item = this.item(itemId);
         if (!item.hold) throw conflict('not_held', `Serial ${item.serial} is not on hold.`);
         if (o.decision === 'release')
-          this.db
-            .prepare('UPDATE firearm_items SET hold = NULL, hold_reason = NULL WHERE id = ?')
-            .run(itemId);
+          this.sql('UPDATE firearm_items SET hold = NULL, hold_reason = NULL WHERE id = ?').run(
+            itemId,
+          );
         else
-          this.db
-            .prepare("UPDATE firearm_items SET hold = 'escalated', hold_reason = ? WHERE id = ?")
-            .run(why, itemId);
+          this.sql("UPDATE firearm_items SET hold = 'escalated', hold_reason = ? WHERE id = ?").run(
+            why,
+            itemId,
+          );
         this.audit.record({
           actor,
           action: o.decision === 'release' ? 'firearm.release' : 'firearm.escalate',
@@ -800,11 +778,9 @@ export class FirearmsLedger {
     reason: string | null;
   }[] {
     return (
-      this.db
-        .prepare(
-          'SELECT id, serial, manufacturer, model, hold, hold_reason FROM firearm_items WHERE hold IS NOT NULL ORDER BY id',
-        )
-        .all() as {
+      this.sql(
+        'SELECT id, serial, manufacturer, model, hold, hold_reason FROM firearm_items WHERE hold IS NOT NULL ORDER BY id',
+      ).all() as {
         id: number;
         serial: string;
         manufacturer: string;
@@ -839,32 +815,29 @@ export class FirearmsLedger {
     return {
       item: {
         privatelyMade: item.privately_made === 1,
-        marked:
-          this.db.prepare('SELECT 1 FROM pmf_markings WHERE item_id = ?').get(itemId) !== undefined,
+        marked: this.sql('SELECT 1 FROM pmf_markings WHERE item_id = ?').get(itemId) !== undefined,
         hold: item.hold,
         status: item.status,
       },
       standing:
-        (this.db
-          .prepare(
-            `SELECT disposition FROM ledger_book WHERE entry = (
+        (this.sql(
+          `SELECT disposition FROM ledger_book WHERE entry = (
                SELECT min(entry_no) FROM ledger_acquisitions WHERE item_id = ? AND corrects IS NULL)`,
-          )
+        )
           .pluck()
           .get(itemId) as number | null | undefined) ?? null,
       pending:
-        (this.db
-          .prepare("SELECT id FROM ledger_dispositions WHERE item_id = ? AND state = 'pending'")
+        (this.sql("SELECT id FROM ledger_dispositions WHERE item_id = ? AND state = 'pending'")
           .pluck()
           .get(itemId) as number | undefined) ?? null,
       acquisitions: (
-        this.db
-          .prepare('SELECT * FROM ledger_acquisitions WHERE item_id = ? ORDER BY entry_no')
-          .all(itemId) as AcqRow[]
+        this.sql('SELECT * FROM ledger_acquisitions WHERE item_id = ? ORDER BY entry_no').all(
+          itemId,
+        ) as AcqRow[]
       ).map(toEntry),
-      dispositions: this.db
-        .prepare('SELECT * FROM ledger_dispositions WHERE item_id = ? ORDER BY id')
-        .all(itemId) as (DispositionRow & {
+      dispositions: this.sql('SELECT * FROM ledger_dispositions WHERE item_id = ? ORDER BY id').all(
+        itemId,
+      ) as (DispositionRow & {
         transferee_address: string | null;
         transferee_ffl: string | null;
       })[],
@@ -887,12 +860,10 @@ export class FirearmsLedger {
     status: string;
     hold: string | null;
   }[] {
-    return this.db
-      .prepare(
-        `SELECT id AS itemId, manufacturer, model, serial, type, caliber, status, hold FROM firearm_items
+    return this.sql(
+      `SELECT id AS itemId, manufacturer, model, serial, type, caliber, status, hold FROM firearm_items
          WHERE serial_key = ? AND status != 'disposed' ORDER BY id`,
-      )
-      .all(serialKey(serial)) as ReturnType<FirearmsLedger['inStore']>;
+    ).all(serialKey(serial)) as ReturnType<FirearmsLedger['inStore']>;
   }
 
   /**
@@ -923,11 +894,9 @@ export class FirearmsLedger {
 
   /** Pending dispositions on a Form 4473 (the firearms waiting to be handed over). */
   pendingOn(form4473: string): DispositionRow[] {
-    return this.db
-      .prepare(
-        "SELECT * FROM ledger_dispositions WHERE form_4473 = ? AND state = 'pending' ORDER BY id",
-      )
-      .all(form4473) as DispositionRow[];
+    return this.sql(
+      "SELECT * FROM ledger_dispositions WHERE form_4473 = ? AND state = 'pending' ORDER BY id",
+    ).all(form4473) as DispositionRow[];
   }
 
   /**
@@ -946,7 +915,7 @@ export class FirearmsLedger {
 
   /** Deadline alerts: late entries, dispositions pending too long, unmarked PMFs. */
   overdue() {
-    const marked = this.db.prepare('SELECT 1 FROM pmf_markings WHERE item_id = ?');
+    const marked = this.sql('SELECT 1 FROM pmf_markings WHERE item_id = ?');
     return overdue(this.db, {
       now: this.clock.now(),
       storeHours: defaultStoreHours,
@@ -956,7 +925,7 @@ export class FirearmsLedger {
 
   /** The book against itself: open entries = stock, no orphan or missing dispositions. */
   consistency() {
-    const permit = this.db.prepare(
+    const permit = this.sql(
       `SELECT 1 FROM ledger_dispositions d JOIN transfer_permits p ON p.form_4473 = d.form_4473 AND p.buyer_key = d.buyer_key
        WHERE d.id = ?`,
     );
