@@ -2,10 +2,8 @@ import {
   ActionIcon,
   Button,
   Group,
-  Modal,
   SegmentedControl,
   Select,
-  Stack,
   Table,
   Text,
   TextInput,
@@ -14,8 +12,7 @@ import { useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/app-client.ts';
 import { useApiMutation } from '../../api/hooks.ts';
-import { DialogActions } from '../../components/DialogActions.tsx';
-import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { FormDialog } from '../../components/FormDialog.tsx';
 import { acquisitionSchema, firearmTypes } from '../../lib/rules.ts';
 import { localToday } from '../../lib/format.ts';
 
@@ -112,147 +109,141 @@ export function AcquireDialog(props: { opened: boolean; onClose: () => void; onD
   };
 
   return (
-    <Modal opened={props.opened} onClose={close} title={t('firearms.acquire.title')} size={1100}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          setSubmitted(true);
-          if (!parsed.success) return;
-          void acquire.run(input).then((r) => {
-            if (!r) return;
-            close();
-            props.onDone();
-          });
-        }}
-      >
-        <Stack gap="sm">
-          <Group align="flex-start" grow>
-            <TextInput
-              label={t('firearms.acquire.receivedOn')}
-              type="date"
-              value={receivedOn}
-              onChange={(e) => setReceivedOn(e.currentTarget.value)}
-              error={err('receivedOn')}
-              required
-            />
-            <TextInput
-              label={t('firearms.acquire.sourceName')}
-              value={sourceName}
-              onChange={(e) => setSourceName(e.currentTarget.value)}
-              error={err('source.name')}
-              required
-              data-autofocus
-            />
-          </Group>
-          <Group align="flex-end" grow>
-            <SegmentedControl
-              value={sourceKind}
-              onChange={(v) => setSourceKind(v as 'ffl' | 'address')}
-              data={[
-                { value: 'ffl', label: t('firearms.acquire.fromLicensee') },
-                { value: 'address', label: t('firearms.acquire.fromPerson') },
-              ]}
-            />
-            <TextInput
-              label={t(
-                sourceKind === 'ffl'
-                  ? 'firearms.acquire.sourceFfl'
-                  : 'firearms.acquire.sourceAddress',
-              )}
-              value={sourceDetail}
-              onChange={(e) => setSourceDetail(e.currentTarget.value)}
-              error={sourceErr}
-              placeholder={sourceKind === 'ffl' ? '9-86-123-01-7K-12345' : ''}
-              required
-            />
-          </Group>
-          <Text size="sm" c="dimmed">
-            {t('firearms.acquire.linesHint')}
-          </Text>
-          <Table data-testid="acquire-lines">
-            <Table.Thead>
-              <Table.Tr>
-                {(['manufacturer', 'importer', 'model', 'serial', 'type', 'caliber'] as const).map(
-                  (c) => (
-                    <Table.Th key={c}>{t(`firearms.columns.${c}`)}</Table.Th>
-                  ),
-                )}
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {firearms.map((f, i) => (
-                <Table.Tr key={i}>
-                  {(['manufacturer', 'importer', 'model', 'serial'] as const).map((k) => (
-                    <Table.Td key={k}>
-                      <TextInput
-                        size="xs"
-                        aria-label={`${t(`firearms.columns.${k}`)} ${i + 1}`}
-                        value={f[k]}
-                        onChange={(e) => setRow(i, k, e.currentTarget.value)}
-                        error={err(`firearms.${i}.${k}`)}
-                        {...(k === 'serial'
-                          ? { onKeyDown: serialKey(i), 'data-serial-row': i, ff: 'monospace' }
-                          : {})}
-                      />
-                    </Table.Td>
-                  ))}
-                  <Table.Td>
-                    <Select
-                      size="xs"
-                      aria-label={`${t('firearms.columns.type')} ${i + 1}`}
-                      value={f.type || null}
-                      onChange={(v) => setRow(i, 'type', v ?? '')}
-                      data={[...firearmTypes]}
-                      error={err(`firearms.${i}.type`)}
-                      searchable
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    <TextInput
-                      size="xs"
-                      aria-label={`${t('firearms.columns.caliber')} ${i + 1}`}
-                      value={f.caliber}
-                      onChange={(e) => setRow(i, 'caliber', e.currentTarget.value)}
-                      error={err(`firearms.${i}.caliber`)}
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    {firearms.length > 1 && (
-                      <ActionIcon
-                        variant="subtle"
-                        color="gray"
-                        aria-label={t('firearms.acquire.removeLine', { n: i + 1 })}
-                        onClick={() => setFirearms((rows) => rows.filter((_, j) => j !== i))}
-                      >
-                        ×
-                      </ActionIcon>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
+    <FormDialog
+      opened={props.opened}
+      onClose={close}
+      title={t('firearms.acquire.title')}
+      size={1100}
+      onSubmit={() => {
+        setSubmitted(true);
+        if (!parsed.success) return;
+        void acquire.run(input).then((r) => {
+          if (!r) return;
+          close();
+          props.onDone();
+        });
+      }}
+      pending={acquire.pending}
+      problem={acquire.problem}
+      submitLabel={t('firearms.acquire.submit', { count: firearms.length })}
+    >
+      <Group align="flex-start" grow>
+        <TextInput
+          label={t('firearms.acquire.receivedOn')}
+          type="date"
+          value={receivedOn}
+          onChange={(e) => setReceivedOn(e.currentTarget.value)}
+          error={err('receivedOn')}
+          required
+        />
+        <TextInput
+          label={t('firearms.acquire.sourceName')}
+          value={sourceName}
+          onChange={(e) => setSourceName(e.currentTarget.value)}
+          error={err('source.name')}
+          required
+          data-autofocus
+        />
+      </Group>
+      <Group align="flex-end" grow>
+        <SegmentedControl
+          value={sourceKind}
+          onChange={(v) => setSourceKind(v as 'ffl' | 'address')}
+          data={[
+            { value: 'ffl', label: t('firearms.acquire.fromLicensee') },
+            { value: 'address', label: t('firearms.acquire.fromPerson') },
+          ]}
+        />
+        <TextInput
+          label={t(
+            sourceKind === 'ffl' ? 'firearms.acquire.sourceFfl' : 'firearms.acquire.sourceAddress',
+          )}
+          value={sourceDetail}
+          onChange={(e) => setSourceDetail(e.currentTarget.value)}
+          error={sourceErr}
+          placeholder={sourceKind === 'ffl' ? '9-86-123-01-7K-12345' : ''}
+          required
+        />
+      </Group>
+      <Text size="sm" c="dimmed">
+        {t('firearms.acquire.linesHint')}
+      </Text>
+      <Table data-testid="acquire-lines">
+        <Table.Thead>
+          <Table.Tr>
+            {(['manufacturer', 'importer', 'model', 'serial', 'type', 'caliber'] as const).map(
+              (c) => (
+                <Table.Th key={c}>{t(`firearms.columns.${c}`)}</Table.Th>
+              ),
+            )}
+            <Table.Th />
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {firearms.map((f, i) => (
+            <Table.Tr key={i}>
+              {(['manufacturer', 'importer', 'model', 'serial'] as const).map((k) => (
+                <Table.Td key={k}>
+                  <TextInput
+                    size="xs"
+                    aria-label={`${t(`firearms.columns.${k}`)} ${i + 1}`}
+                    value={f[k]}
+                    onChange={(e) => setRow(i, k, e.currentTarget.value)}
+                    error={err(`firearms.${i}.${k}`)}
+                    {...(k === 'serial'
+                      ? { onKeyDown: serialKey(i), 'data-serial-row': i, ff: 'monospace' }
+                      : {})}
+                  />
+                </Table.Td>
               ))}
-            </Table.Tbody>
-          </Table>
-          <Group>
-            <Button
-              variant="default"
-              size="xs"
-              onClick={() => setFirearms((rows) => [...rows, { ...blank }])}
-            >
-              {t('firearms.acquire.addLine')}
-            </Button>
-            <Text size="sm" c="dimmed">
-              {t('firearms.acquire.count', { count: firearms.length })}
-            </Text>
-          </Group>
-          <ProblemAlert problem={acquire.problem} />
-          <DialogActions
-            onCancel={close}
-            pending={acquire.pending}
-            submitLabel={t('firearms.acquire.submit', { count: firearms.length })}
-          />
-        </Stack>
-      </form>
-    </Modal>
+              <Table.Td>
+                <Select
+                  size="xs"
+                  aria-label={`${t('firearms.columns.type')} ${i + 1}`}
+                  value={f.type || null}
+                  onChange={(v) => setRow(i, 'type', v ?? '')}
+                  data={[...firearmTypes]}
+                  error={err(`firearms.${i}.type`)}
+                  searchable
+                />
+              </Table.Td>
+              <Table.Td>
+                <TextInput
+                  size="xs"
+                  aria-label={`${t('firearms.columns.caliber')} ${i + 1}`}
+                  value={f.caliber}
+                  onChange={(e) => setRow(i, 'caliber', e.currentTarget.value)}
+                  error={err(`firearms.${i}.caliber`)}
+                />
+              </Table.Td>
+              <Table.Td>
+                {firearms.length > 1 && (
+                  <ActionIcon
+                    variant="subtle"
+                    color="gray"
+                    aria-label={t('firearms.acquire.removeLine', { n: i + 1 })}
+                    onClick={() => setFirearms((rows) => rows.filter((_, j) => j !== i))}
+                  >
+                    ×
+                  </ActionIcon>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      <Group>
+        <Button
+          variant="default"
+          size="xs"
+          onClick={() => setFirearms((rows) => [...rows, { ...blank }])}
+        >
+          {t('firearms.acquire.addLine')}
+        </Button>
+        <Text size="sm" c="dimmed">
+          {t('firearms.acquire.count', { count: firearms.length })}
+        </Text>
+      </Group>
+    </FormDialog>
   );
 }

@@ -4,7 +4,6 @@ import {
   Card,
   Checkbox,
   Group,
-  Modal,
   Pill,
   Radio,
   SimpleGrid,
@@ -19,7 +18,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/app-client.ts';
 import type { Outputs } from '../../api/client.ts';
 import { useApiMutation, useApiQuery } from '../../api/hooks.ts';
-import { DialogActions } from '../../components/DialogActions.tsx';
+import { FormDialog } from '../../components/FormDialog.tsx';
 import { DoneAlert } from '../../components/DoneAlert.tsx';
 import { Empty } from '../../components/Empty.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
@@ -351,60 +350,51 @@ function RecordResponse(props: {
     }),
   );
   return (
-    <Modal
+    <FormDialog
       opened={props.opened}
       onClose={props.onClose}
       title={t('firearms.checks.recordTitle', { form: props.check.form4473 })}
+      onSubmit={() => {
+        void record.run().then((r) => r && props.onDone());
+      }}
+      pending={record.pending}
+      problem={record.problem}
+      submitLabel={t('firearms.checks.recordSubmit')}
     >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void record.run().then((r) => r && props.onDone());
-        }}
+      <Radio.Group
+        label={t('firearms.checks.answer')}
+        value={kind}
+        onChange={(v) => setKind(v as Answer)}
       >
-        <Stack gap="sm">
-          <Radio.Group
-            label={t('firearms.checks.answer')}
-            value={kind}
-            onChange={(v) => setKind(v as Answer)}
-          >
-            <Stack gap={6} mt={4}>
-              {answers.map((a) => (
-                <Radio key={a} value={a} label={t(`firearms.checks.answers.${a}`)} />
-              ))}
-            </Stack>
-          </Radio.Group>
-          {kind !== 'expire' && (
-            <TextInput
-              label={t('firearms.checks.answerOn')}
-              type="date"
-              value={on}
-              onChange={(e) => setOn(e.currentTarget.value)}
-            />
-          )}
-          {kind !== 'expire' && kind !== 'submit' && (
-            <TextInput
-              label={t('firearms.checks.ntn')}
-              value={ntn}
-              onChange={(e) => setNtn(e.currentTarget.value)}
-            />
-          )}
-          {kind === 'delayed' && props.check.buyerUnder21 && (
-            <Checkbox
-              label={t('firearms.checks.furtherInvestigation')}
-              checked={further}
-              onChange={(e) => setFurther(e.currentTarget.checked)}
-            />
-          )}
-          <ProblemAlert problem={record.problem} />
-          <DialogActions
-            onCancel={props.onClose}
-            pending={record.pending}
-            submitLabel={t('firearms.checks.recordSubmit')}
-          />
+        <Stack gap={6} mt={4}>
+          {answers.map((a) => (
+            <Radio key={a} value={a} label={t(`firearms.checks.answers.${a}`)} />
+          ))}
         </Stack>
-      </form>
-    </Modal>
+      </Radio.Group>
+      {kind !== 'expire' && (
+        <TextInput
+          label={t('firearms.checks.answerOn')}
+          type="date"
+          value={on}
+          onChange={(e) => setOn(e.currentTarget.value)}
+        />
+      )}
+      {kind !== 'expire' && kind !== 'submit' && (
+        <TextInput
+          label={t('firearms.checks.ntn')}
+          value={ntn}
+          onChange={(e) => setNtn(e.currentTarget.value)}
+        />
+      )}
+      {kind === 'delayed' && props.check.buyerUnder21 && (
+        <Checkbox
+          label={t('firearms.checks.furtherInvestigation')}
+          checked={further}
+          onChange={(e) => setFurther(e.currentTarget.checked)}
+        />
+      )}
+    </FormDialog>
   );
 }
 
@@ -426,44 +416,35 @@ function StartTransfer(props: {
     }),
   );
   return (
-    <Modal
+    <FormDialog
       opened={props.opened}
       onClose={props.onClose}
       title={t('firearms.checks.transferTitle', { form: props.check.form4473 })}
+      onSubmit={() => {
+        setTried(true);
+        if (!name.trim() || !address.trim()) return;
+        void transfer.run().then((r) => r && props.onDone(r.length));
+      }}
+      pending={transfer.pending}
+      problem={transfer.problem}
+      submitLabel={t('firearms.checks.transferSubmit')}
     >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          setTried(true);
-          if (!name.trim() || !address.trim()) return;
-          void transfer.run().then((r) => r && props.onDone(r.length));
-        }}
-      >
-        <Stack gap="sm">
-          <Text size="sm" c="dimmed">
-            {t('firearms.checks.transferHint')}
-          </Text>
-          <TextInput
-            label={t('firearms.dispose.fields.transfereeName')}
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            error={tried && !name.trim() ? t('validation.required') : undefined}
-            data-autofocus
-          />
-          <TextInput
-            label={t('firearms.dispose.fields.transfereeAddress')}
-            value={address}
-            onChange={(e) => setAddress(e.currentTarget.value)}
-            error={tried && !address.trim() ? t('validation.required') : undefined}
-          />
-          <ProblemAlert problem={transfer.problem} />
-          <DialogActions
-            onCancel={props.onClose}
-            pending={transfer.pending}
-            submitLabel={t('firearms.checks.transferSubmit')}
-          />
-        </Stack>
-      </form>
-    </Modal>
+      <Text size="sm" c="dimmed">
+        {t('firearms.checks.transferHint')}
+      </Text>
+      <TextInput
+        label={t('firearms.dispose.fields.transfereeName')}
+        value={name}
+        onChange={(e) => setName(e.currentTarget.value)}
+        error={tried && !name.trim() ? t('validation.required') : undefined}
+        data-autofocus
+      />
+      <TextInput
+        label={t('firearms.dispose.fields.transfereeAddress')}
+        value={address}
+        onChange={(e) => setAddress(e.currentTarget.value)}
+        error={tried && !address.trim() ? t('validation.required') : undefined}
+      />
+    </FormDialog>
   );
 }

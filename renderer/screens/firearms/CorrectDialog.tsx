@@ -1,11 +1,10 @@
-import { Group, Modal, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Group, Select, Text, Textarea, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/app-client.ts';
 import type { Outputs } from '../../api/client.ts';
 import { useApiMutation } from '../../api/hooks.ts';
-import { DialogActions } from '../../components/DialogActions.tsx';
-import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { FormDialog } from '../../components/FormDialog.tsx';
 import { acquisitionSchema, firearmTypes } from '../../lib/rules.ts';
 import { acquisitionOf, type FirearmDraft } from './AcquireDialog.tsx';
 
@@ -70,96 +69,85 @@ export function CorrectDialog(props: {
   const set = (k: keyof FirearmDraft) => (v: string) => setDraft((d) => ({ ...d, [k]: v }));
 
   return (
-    <Modal
+    <FormDialog
       opened={props.opened}
       onClose={props.onClose}
       title={t('firearms.correct.title', { entry: e.corrects ?? e.entryNo })}
       size="lg"
+      onSubmit={() => {
+        setTried(true);
+        if (problems.length > 0 || !reason.trim()) return;
+        void correct.run().then((r) => r && props.onDone());
+      }}
+      pending={correct.pending}
+      problem={correct.problem}
+      submitLabel={t('firearms.correct.submit')}
     >
-      <form
-        onSubmit={(ev) => {
-          ev.preventDefault();
-          setTried(true);
-          if (problems.length > 0 || !reason.trim()) return;
-          void correct.run().then((r) => r && props.onDone());
-        }}
-      >
-        <Stack gap="sm">
-          <Text size="sm" c="dimmed">
-            {t('firearms.correct.hint')}
-          </Text>
-          <Group grow>
-            <TextInput
-              label={t('firearms.acquire.receivedOn')}
-              type="date"
-              value={receivedOn}
-              onChange={(ev) => setReceivedOn(ev.currentTarget.value)}
-            />
-            <TextInput
-              label={t('firearms.acquire.sourceName')}
-              value={sourceName}
-              onChange={(ev) => setSourceName(ev.currentTarget.value)}
-            />
-            <TextInput
-              label={t(
-                e.sourceFfl ? 'firearms.acquire.sourceFfl' : 'firearms.acquire.sourceAddress',
-              )}
-              value={sourceDetail}
-              onChange={(ev) => setSourceDetail(ev.currentTarget.value)}
-            />
-          </Group>
-          <Group grow>
-            {(['manufacturer', 'importer', 'model'] as const).map((k) => (
-              <TextInput
-                key={k}
-                label={t(`firearms.columns.${k}`)}
-                value={draft[k]}
-                onChange={(ev) => set(k)(ev.currentTarget.value)}
-              />
-            ))}
-          </Group>
-          <Group grow>
-            <TextInput
-              label={t('firearms.columns.serial')}
-              value={draft.serial}
-              onChange={(ev) => set('serial')(ev.currentTarget.value)}
-              ff="monospace"
-            />
-            <Select
-              label={t('firearms.columns.type')}
-              value={draft.type}
-              onChange={(v) => set('type')(v ?? '')}
-              data={[...firearmTypes]}
-            />
-            <TextInput
-              label={t('firearms.columns.caliber')}
-              value={draft.caliber}
-              onChange={(ev) => set('caliber')(ev.currentTarget.value)}
-            />
-          </Group>
-          <Textarea
-            label={t('firearms.reason')}
-            description={t('firearms.reasonHint')}
-            value={reason}
-            onChange={(ev) => setReason(ev.currentTarget.value)}
-            error={tried && !reason.trim() ? t('validation.required') : undefined}
-            maxLength={500}
-            autosize
-            minRows={2}
+      <Text size="sm" c="dimmed">
+        {t('firearms.correct.hint')}
+      </Text>
+      <Group grow>
+        <TextInput
+          label={t('firearms.acquire.receivedOn')}
+          type="date"
+          value={receivedOn}
+          onChange={(ev) => setReceivedOn(ev.currentTarget.value)}
+        />
+        <TextInput
+          label={t('firearms.acquire.sourceName')}
+          value={sourceName}
+          onChange={(ev) => setSourceName(ev.currentTarget.value)}
+        />
+        <TextInput
+          label={t(e.sourceFfl ? 'firearms.acquire.sourceFfl' : 'firearms.acquire.sourceAddress')}
+          value={sourceDetail}
+          onChange={(ev) => setSourceDetail(ev.currentTarget.value)}
+        />
+      </Group>
+      <Group grow>
+        {(['manufacturer', 'importer', 'model'] as const).map((k) => (
+          <TextInput
+            key={k}
+            label={t(`firearms.columns.${k}`)}
+            value={draft[k]}
+            onChange={(ev) => set(k)(ev.currentTarget.value)}
           />
-          {tried && problems.length > 0 && (
-            <Text c="red" size="sm" role="alert">
-              {problems[0]}
-            </Text>
-          )}
-          <ProblemAlert problem={correct.problem} />
-          <DialogActions
-            onCancel={props.onClose}
-            pending={correct.pending}
-            submitLabel={t('firearms.correct.submit')}
-          />
-        </Stack>
-      </form>
-    </Modal>
+        ))}
+      </Group>
+      <Group grow>
+        <TextInput
+          label={t('firearms.columns.serial')}
+          value={draft.serial}
+          onChange={(ev) => set('serial')(ev.currentTarget.value)}
+          ff="monospace"
+        />
+        <Select
+          label={t('firearms.columns.type')}
+          value={draft.type}
+          onChange={(v) => set('type')(v ?? '')}
+          data={[...firearmTypes]}
+        />
+        <TextInput
+          label={t('firearms.columns.caliber')}
+          value={draft.caliber}
+          onChange={(ev) => set('caliber')(ev.currentTarget.value)}
+        />
+      </Group>
+      <Textarea
+        label={t('firearms.reason')}
+        description={t('firearms.reasonHint')}
+        value={reason}
+        onChange={(ev) => setReason(ev.currentTarget.value)}
+        error={tried && !reason.trim() ? t('validation.required') : undefined}
+        maxLength={500}
+        autosize
+        minRows={2}
+      />
+      {tried && problems.length > 0 && (
+        <Text c="red" size="sm" role="alert">
+          {problems[0]}
+        </Text>
+      )}
+    </FormDialog>
   );
 }

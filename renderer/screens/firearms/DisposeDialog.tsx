@@ -1,10 +1,9 @@
-import { Modal, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Select, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/app-client.ts';
 import { useApiMutation } from '../../api/hooks.ts';
-import { DialogActions } from '../../components/DialogActions.tsx';
-import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { FormDialog } from '../../components/FormDialog.tsx';
 import { dispositionKinds, dispositionSchema } from '../../lib/rules.ts';
 
 type Kind = (typeof dispositionKinds)[number];
@@ -71,57 +70,52 @@ export function DisposeDialog(props: {
     props.onClose();
   };
   return (
-    <Modal opened={props.opened} onClose={close} title={t('firearms.dispose.title')}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          setTried(true);
-          if (!parsed.success) return;
-          void start.run().then((r) => {
-            if (!r) return;
-            setValues({});
-            setTried(false);
-            props.onDone();
-          });
-        }}
-      >
-        <Stack gap="sm">
-          <Select
-            label={t('firearms.dispose.kind')}
-            value={kind}
-            allowDeselect={false}
-            onChange={(v) => setKind((v ?? 'non_licensee') as Kind)}
-            data={dispositionKinds.map((k) => ({
-              value: k,
-              label: t(`firearms.dispose.kinds.${k}`),
-            }))}
-          />
-          {kind === 'non_licensee' && (
-            <Text size="sm" c="dimmed">
-              {t('firearms.dispose.nonLicenseeHint')}
-            </Text>
-          )}
-          {fieldsOf[kind].map((f) => (
-            <TextInput
-              key={f}
-              label={t(`firearms.dispose.fields.${f}`)}
-              value={values[f] ?? ''}
-              onChange={(e) => {
-                const v = e.currentTarget.value;
-                setValues((x) => ({ ...x, [f]: v }));
-              }}
-              error={errorOf(f)}
-              inputMode={f === 'checkId' ? 'numeric' : undefined}
-            />
-          ))}
-          <ProblemAlert problem={start.problem} />
-          <DialogActions
-            onCancel={close}
-            pending={start.pending}
-            submitLabel={t('firearms.dispose.submit')}
-          />
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog
+      opened={props.opened}
+      onClose={close}
+      title={t('firearms.dispose.title')}
+      onSubmit={() => {
+        setTried(true);
+        if (!parsed.success) return;
+        void start.run().then((r) => {
+          if (!r) return;
+          setValues({});
+          setTried(false);
+          props.onDone();
+        });
+      }}
+      pending={start.pending}
+      problem={start.problem}
+      submitLabel={t('firearms.dispose.submit')}
+    >
+      <Select
+        label={t('firearms.dispose.kind')}
+        value={kind}
+        allowDeselect={false}
+        onChange={(v) => setKind((v ?? 'non_licensee') as Kind)}
+        data={dispositionKinds.map((k) => ({
+          value: k,
+          label: t(`firearms.dispose.kinds.${k}`),
+        }))}
+      />
+      {kind === 'non_licensee' && (
+        <Text size="sm" c="dimmed">
+          {t('firearms.dispose.nonLicenseeHint')}
+        </Text>
+      )}
+      {fieldsOf[kind].map((f) => (
+        <TextInput
+          key={f}
+          label={t(`firearms.dispose.fields.${f}`)}
+          value={values[f] ?? ''}
+          onChange={(e) => {
+            const v = e.currentTarget.value;
+            setValues((x) => ({ ...x, [f]: v }));
+          }}
+          error={errorOf(f)}
+          inputMode={f === 'checkId' ? 'numeric' : undefined}
+        />
+      ))}
+    </FormDialog>
   );
 }

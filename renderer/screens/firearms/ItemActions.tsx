@@ -1,10 +1,9 @@
-import { Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/app-client.ts';
 import { useApiMutation } from '../../api/hooks.ts';
-import { DialogActions } from '../../components/DialogActions.tsx';
-import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { FormDialog } from '../../components/FormDialog.tsx';
 import { localToday } from '../../lib/format.ts';
 
 /** Marks a privately made firearm with the store's serial (abbreviated FFL + "-" + id). */
@@ -21,38 +20,33 @@ export function MarkPmfDialog(props: {
     api.firearms.markPmf.mutate({ itemId: props.itemId, uniqueId, markedOn }),
   );
   return (
-    <Modal opened={props.opened} onClose={props.onClose} title={t('firearms.pmf.title')}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void mark.run().then((r) => r && props.onDone(r.serial));
-        }}
-      >
-        <Stack gap="sm">
-          <Text size="sm" c="dimmed">
-            {t('firearms.pmf.hint')}
-          </Text>
-          <TextInput
-            label={t('firearms.pmf.uniqueId')}
-            value={uniqueId}
-            onChange={(e) => setUniqueId(e.currentTarget.value)}
-            data-autofocus
-          />
-          <TextInput
-            type="date"
-            label={t('firearms.pmf.markedOn')}
-            value={markedOn}
-            onChange={(e) => setMarkedOn(e.currentTarget.value)}
-          />
-          <ProblemAlert problem={mark.problem} />
-          <DialogActions
-            onCancel={props.onClose}
-            pending={mark.pending}
-            submitLabel={t('firearms.pmf.submit')}
-          />
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog
+      opened={props.opened}
+      onClose={props.onClose}
+      title={t('firearms.pmf.title')}
+      onSubmit={() => {
+        void mark.run().then((r) => r && props.onDone(r.serial));
+      }}
+      pending={mark.pending}
+      problem={mark.problem}
+      submitLabel={t('firearms.pmf.submit')}
+    >
+      <Text size="sm" c="dimmed">
+        {t('firearms.pmf.hint')}
+      </Text>
+      <TextInput
+        label={t('firearms.pmf.uniqueId')}
+        value={uniqueId}
+        onChange={(e) => setUniqueId(e.currentTarget.value)}
+        data-autofocus
+      />
+      <TextInput
+        type="date"
+        label={t('firearms.pmf.markedOn')}
+        value={markedOn}
+        onChange={(e) => setMarkedOn(e.currentTarget.value)}
+      />
+    </FormDialog>
   );
 }
 
@@ -69,31 +63,26 @@ export function ReturnDialog(props: {
     api.firearms.recordReturn.mutate({ itemId: props.itemId, receivedOn }),
   );
   return (
-    <Modal opened={props.opened} onClose={props.onClose} title={t('firearms.return.title')}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void back.run().then((r) => r && props.onDone());
-        }}
-      >
-        <Stack gap="sm">
-          <Text size="sm" c="dimmed">
-            {t('firearms.return.hint')}
-          </Text>
-          <TextInput
-            type="date"
-            label={t('firearms.acquire.receivedOn')}
-            value={receivedOn}
-            onChange={(e) => setReceivedOn(e.currentTarget.value)}
-          />
-          <ProblemAlert problem={back.problem} />
-          <DialogActions
-            onCancel={props.onClose}
-            pending={back.pending}
-            submitLabel={t('firearms.return.submit')}
-          />
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog
+      opened={props.opened}
+      onClose={props.onClose}
+      title={t('firearms.return.title')}
+      onSubmit={() => {
+        void back.run().then((r) => r && props.onDone());
+      }}
+      pending={back.pending}
+      problem={back.problem}
+      submitLabel={t('firearms.return.submit')}
+    >
+      <Text size="sm" c="dimmed">
+        {t('firearms.return.hint')}
+      </Text>
+      <TextInput
+        type="date"
+        label={t('firearms.acquire.receivedOn')}
+        value={receivedOn}
+        onChange={(e) => setReceivedOn(e.currentTarget.value)}
+      />
+    </FormDialog>
   );
 }

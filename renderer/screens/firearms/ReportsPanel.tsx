@@ -4,7 +4,6 @@ import {
   Card,
   Checkbox,
   Group,
-  Modal,
   Progress,
   Stack,
   Table,
@@ -16,7 +15,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/app-client.ts';
 import { useApiMutation, useApiQuery } from '../../api/hooks.ts';
-import { DialogActions } from '../../components/DialogActions.tsx';
+import { FormDialog } from '../../components/FormDialog.tsx';
 import { Empty } from '../../components/Empty.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatEpoch, localToday } from '../../lib/format.ts';
@@ -205,37 +204,28 @@ function FileDialog(props: {
     }),
   );
   return (
-    <Modal
+    <FormDialog
       opened={props.dispositionId !== null}
       onClose={props.onClose}
       title={t('firearms.reports.markFiled')}
+      onSubmit={() => {
+        void file.run().then((r) => r && props.onDone());
+      }}
+      pending={file.pending}
+      problem={file.problem}
+      submitLabel={t('firearms.reports.markFiled')}
     >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void file.run().then((r) => r && props.onDone());
-        }}
-      >
-        <Stack gap="sm">
-          <TextInput
-            type="date"
-            label={t('firearms.reports.filedOnLabel')}
-            value={filedOn}
-            onChange={(e) => setFiledOn(e.currentTarget.value)}
-          />
-          <TextInput
-            label={t('firearms.reports.filingNote')}
-            value={note}
-            onChange={(e) => setNote(e.currentTarget.value)}
-          />
-          <ProblemAlert problem={file.problem} />
-          <DialogActions
-            onCancel={props.onClose}
-            pending={file.pending}
-            submitLabel={t('firearms.reports.markFiled')}
-          />
-        </Stack>
-      </form>
-    </Modal>
+      <TextInput
+        type="date"
+        label={t('firearms.reports.filedOnLabel')}
+        value={filedOn}
+        onChange={(e) => setFiledOn(e.currentTarget.value)}
+      />
+      <TextInput
+        label={t('firearms.reports.filingNote')}
+        value={note}
+        onChange={(e) => setNote(e.currentTarget.value)}
+      />
+    </FormDialog>
   );
 }
