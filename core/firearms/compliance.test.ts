@@ -295,4 +295,21 @@ describe('a firearm coming back', () => {
     ).toBe('not_disposed');
     expect(count('ledger_acquisitions')).toBe(1);
   });
+
+  it('is refused a second time for the same disposition, even after the firearm left again', async () => {
+    const { s, c, f, one, count } = await book();
+    const glock = one(GLOCK);
+    f.commitDisposition('carlos', f.startDisposition('carlos', glock.itemId, TO_SHOP).id);
+    const back = c.recordReturn('carlos', glock.itemId, { receivedOn: '2026-01-05' });
+    // The returned firearm is sold on, so no open item stands in the way of a second return.
+    f.commitDisposition('carlos', f.startDisposition('carlos', back.itemId, TO_SHOP).id);
+    const again = thrown(() =>
+      c.recordReturn('carlos', glock.itemId, { receivedOn: '2026-01-07' }),
+    );
+    expect(again).toMatchObject({ kind: 'conflict', reason: 'already_returned' });
+    expect(again.message).toContain(`entry ${back.entryNo}`);
+    expect(count('ledger_acquisitions')).toBe(2);
+    expect(count('firearm_returns')).toBe(1);
+    expect(() => s.store.db.prepare('DELETE FROM firearm_returns').run()).toThrow(/never removed/);
+  });
 });

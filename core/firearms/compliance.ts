@@ -220,6 +220,18 @@ export class BookCompliance {
         'before_disposition',
         `The firearm left the store on ${d.disposed_on}: it cannot have come back before that.`,
       );
+    const earlier = this.db
+      .prepare(
+        `SELECT r.returned_item AS itemId, r.received_on AS receivedOn, a.entry_no AS entry
+         FROM firearm_returns r JOIN ledger_acquisitions a ON a.item_id = r.returned_item AND a.corrects IS NULL
+         WHERE r.disposition_id = ?`,
+      )
+      .get(d.id) as { itemId: number; receivedOn: string; entry: number } | undefined;
+    if (earlier)
+      throw conflict(
+        'already_returned',
+        `This firearm's return was already recorded on ${earlier.receivedOn} (entry ${earlier.entry}): open that entry instead.`,
+      );
     const flags = this.db
       .prepare('SELECT semi_auto_detachable FROM firearm_items WHERE id = ?')
       .get(itemId) as { semi_auto_detachable: 0 | 1 };
@@ -227,22 +239,32 @@ export class BookCompliance {
     const source = d.transferee_ffl
       ? { name, ffl: d.transferee_ffl }
       : { name, address: d.transferee_address ?? 'address on the disposition record' };
-    const [back] = this.ledger.acquire(actor, {
-      receivedOn: o.receivedOn,
-      source,
-      firearms: [
-        {
-          manufacturer: entry.manufacturer,
-          model: entry.model,
-          serial: entry.serial,
-          type: entry.type as FirearmInput['type'],
-          caliber: entry.caliber,
-          ...(entry.importer ? { importer: entry.importer } : {}),
-          ...(flags.semi_auto_detachable ? { semiAutoDetachable: true } : {}),
-        },
-      ],
-    });
-    if (!back) throw new Error('The return was not recorded.');
+    const back = this.db.transaction(() => {
+      const [acquired] = this.ledger.acquire(actor, {
+        receivedOn: o.receivedOn,
+        source,
+        firearms: [
+          {
+            manufacturer: entry.manufacturer,
+            model: entry.model,
+            serial: entry.serial,
+            type: entry.type as FirearmInput['type'],
+            caliber: entry.caliber,
+            ...(entry.importer ? { importer: entry.importer } : {}),
+            ...(flags.semi_auto_detachable ? { semiAutoDetachable: true } : {}),
+          },
+        ],
+      });
+      if (!acquired) throw new Error('The return was not recorded.');
+      // One return per disposition: the primary key refuses a second, even a racing one.
+      this.db
+        .prepare(
+          `INSERT INTO firearm_returns (disposition_id, returned_item, received_on, recorded_by, recorded_at)
+           VALUES (?, ?, ?, ?, ?)`,
+        )
+        .run(d.id, acquired.itemId, o.receivedOn, actor, this.clock.now());
+      return acquired;
+    })();
     this.audit.record({
       actor,
       action: 'firearm.return',

@@ -303,6 +303,17 @@ describe('multiple-sale reports', () => {
     expect(unfiled().map((m) => m.dispositionId)).toEqual(flagged);
   });
 
+  it('does not count a sale voided as entered in error: the next pistol to that buyer is not flagged', async () => {
+    const { s, acquire, sell, on, unfiled } = await store();
+    const [a, b] = acquire([pistol('P-1'), pistol('P-2')]);
+    const [first] = sell([a?.itemId ?? 0], 'T-1');
+    s.firearms.undispose('maria', first?.id ?? 0, 'Entered against the wrong buyer.');
+    on('2026-01-06');
+    const [second] = sell([b?.itemId ?? 0], 'T-2');
+    expect(second?.multiple_sale).toBe(0);
+    expect(unfiled()).toEqual([]);
+  });
+
   it('is marked filed once, not in the future, and then leaves the unfiled list', async () => {
     const { s, acquire, sell, on, unfiled, r } = await store();
     const [a, b] = acquire([pistol('P-1'), pistol('P-2')]);

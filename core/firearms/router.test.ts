@@ -81,4 +81,36 @@ describe('the firearms API', () => {
       entityId: String(itemId),
     });
   });
+
+  it('pages the book by key: each page starts after the last entry the grid holds', async () => {
+    const s = await servicesForTest();
+    const api = await httpTransport(s);
+    onTestFinished(() => api.close());
+    await s.auth.setupOwner(OWNER);
+    const { token } = await s.auth.login(OWNER, 'test');
+    const search = async (input: unknown) => {
+      const r = await api.call({ path: 'firearms.search', type: 'query' }, input, token);
+      if (r.error) throw new Error(r.error.message);
+      return (r.body as { result: { data: { entry: number; sourceName: string }[] } }).result.data;
+    };
+    s.firearms.acquire('owner', {
+      receivedOn: '2026-01-05',
+      source: { name: 'Gun Show Lot', address: '9 Elm St, Austin TX' },
+      firearms: ['E', 'D', 'C', 'B', 'A'].map((m) => ({
+        manufacturer: 'Ruger',
+        model: `LCP ${m}`,
+        serial: `R-${m}00`,
+        type: 'pistol' as const,
+        caliber: '.380',
+      })),
+    });
+    const first = await search({ limit: 2 });
+    expect(first.map((r) => r.entry)).toEqual([1, 2]);
+    const second = await search({ limit: 2, afterEntry: 2 });
+    expect(second.map((r) => r.entry)).toEqual([3, 4]);
+    expect((await search({ limit: 2, afterEntry: 4 })).map((r) => r.entry)).toEqual([5]);
+    await expect(search({ limit: 2, afterEntry: 99, sort: 'name' })).rejects.toThrow(
+      /no ledger entry 99/,
+    );
+  });
 });

@@ -14,6 +14,7 @@ import {
   sourceSchema,
 } from './model.ts';
 import { serialFormatRuleSchema } from './rules.ts';
+import { bookPageSchema } from './search.ts';
 
 const id = z.number().int().positive();
 const who = (ctx: Parameters<typeof signedIn>[0]) => signedIn(ctx).user.username;
@@ -63,10 +64,15 @@ export const firearmsRouter = router({
     ),
   search: procedure
     .meta({ access: 'firearms:ledger:write' })
-    .input(ledgerSearchSchema)
+    .input(ledgerSearchSchema.extend(bookPageSchema.shape))
     .query(({ ctx, input }) => {
       const s = signedIn(ctx);
-      const rows = ctx.services.firearms.search(input);
+      const { afterEntry, ...search } = input;
+      // The grid pages by key (after the last entry it holds): as fast on page 10,000 as on 1.
+      const rows = ctx.services.firearms.search(
+        search,
+        afterEntry === undefined ? {} : { afterEntry },
+      );
       if (!ctx.services.auth.can(s.user, 'firearms:sensitive:view'))
         return rows.map((r) => ({ ...r, transfereeName: null, redacted: true }));
       if (rows.some((r) => r.transfereeName))
@@ -85,7 +91,13 @@ export const firearmsRouter = router({
     .query(({ ctx, input }) => {
       const s = signedIn(ctx);
       const h = ctx.services.firearms.history(input.itemId);
-      return { ...h, dispositions: h.dispositions.map((d) => purchaserView(s, input.itemId, d)) };
+      return {
+        ...h,
+        dispositions: h.dispositions.map((d) => ({
+          ...purchaserView(s, input.itemId, d),
+          report: reportOf(ctx, d),
+        })),
+      };
     }),
   startDisposition: procedure
     .meta({ access: 'firearms:ledger:write' })
@@ -96,9 +108,10 @@ export const firearmsRouter = router({
   commitDisposition: procedure
     .meta({ access: 'firearms:ledger:write' })
     .input(z.object({ dispositionId: id }).strict())
-    .mutation(({ ctx, input }) =>
-      ctx.services.firearms.commitDisposition(who(ctx), input.dispositionId),
-    ),
+    .mutation(({ ctx, input }) => {
+      const d = ctx.services.firearms.commitDisposition(who(ctx), input.dispositionId);
+      return { ...d, report: reportOf(ctx, d) };
+    }),
   cancelDisposition: procedure
     .meta({ access: 'firearms:ledger:write' })
     .input(z.object({ dispositionId: id }).strict())
@@ -165,7 +178,7 @@ export const firearmsRouter = router({
         id: d.id,
         itemId: d.item_id,
         disposedOn: d.disposed_on,
-        multipleSale: d.multiple_sale === 1 || ctx.services.bookReports.flagOf(d.id) !== null,
+        report: reportOf(ctx, d),
       })),
     ),
   exports: procedure
@@ -267,6 +280,14 @@ export const firearmsRouter = router({
     .input(noInput)
     .query(({ ctx }) => ctx.services.firearms.holds()),
 });
+
+/** The multiple-sale form a disposition raised (3310.4, or 3310.12 where the state has it). */
+function reportOf(
+  ctx: { services: SignedInContext['services'] },
+  d: { id: number; multiple_sale: number },
+): '3310.4' | '3310.12' | null {
+  return ctx.services.bookReports.flagOf(d.id) ?? (d.multiple_sale === 1 ? '3310.4' : null);
+}
 
 /** Purchaser details only for firearms:sensitive:view, and each such view on record. */
 function purchaserView<

@@ -3,7 +3,7 @@
 // Every change is a chain-of-custody entry in the audit log.
 import type { AuditLog } from '../audit/repo.ts';
 import { IS_LATEST_VERSION } from './book-sql.ts';
-import { searchBook, type LedgerRow } from './search.ts';
+import { searchBook, type BookPage, type LedgerRow } from './search.ts';
 import { policyOn } from '../checks/model.ts';
 import { federalCalendar, nicsPolicies, permitQualifies } from '../checks/policy.ts';
 import { transferDecision } from '../checks/rules.ts';
@@ -952,7 +952,7 @@ export class FirearmsLedger {
   }
 
   /** Searches the book as last corrected (see search.ts). */
-  search(raw: LedgerSearch): LedgerRow[] {
-    return searchBook(this.db, raw);
+  search(raw: LedgerSearch, page: BookPage = {}): LedgerRow[] {
+    return searchBook(this.db, raw, page);
   }
 }

@@ -72,7 +72,7 @@ export const enFirearms = {
     voided: 'Disposition {{of}} voided (undisposed)',
     notHandedOver: 'Not handed over yet',
     redacted: 'purchaser hidden (needs permission)',
-    multipleSale: 'Multiple sale (3310.4)',
+    multipleSale: 'Multiple sale ({{form}})',
   },
   correct: {
     open: 'Correct entry',
@@ -112,7 +112,7 @@ export const enFirearms = {
     cancel: 'Cancel disposition',
     committed: 'Committed: the firearm has left the store.',
     committedMultiple:
-      'Committed. This is a multiple sale: file ATF Form 3310.4 today (see Reports).',
+      'Committed. This is a multiple sale: file ATF Form {{form}} today (see Reports).',
     cancelled: 'Cancelled: the firearm is back in stock.',
   },
   undispose: {
@@ -232,9 +232,9 @@ export const enFirearms = {
     handedOver_one: '{{count}} firearm handed over and committed to the book.',
     handedOver_other: '{{count}} firearms handed over and committed to the book.',
     handedOverMultiple_one:
-      '{{count}} firearm handed over. This is a multiple sale: file ATF Form 3310.4 today (see Reports).',
+      '{{count}} firearm handed over. This is a multiple sale: file ATF Form {{form}} today (see Reports).',
     handedOverMultiple_other:
-      '{{count}} firearms handed over. This is a multiple sale: file ATF Form 3310.4 today (see Reports).',
+      '{{count}} firearms handed over. This is a multiple sale: file ATF Form {{form}} today (see Reports).',
   },
   reports: {
     exportsTitle: 'Bound book exports',

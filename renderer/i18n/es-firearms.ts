@@ -82,7 +82,7 @@ export const esFirearms: typeof enFirearms = {
     voided: 'Disposición {{of}} anulada (deshecha)',
     notHandedOver: 'Aún no entregada',
     redacted: 'comprador oculto (requiere permiso)',
-    multipleSale: 'Venta múltiple (3310.4)',
+    multipleSale: 'Venta múltiple ({{form}})',
   },
   correct: {
     open: 'Corregir entrada',
@@ -122,7 +122,7 @@ export const esFirearms: typeof enFirearms = {
     cancel: 'Cancelar disposición',
     committed: 'Confirmada: el arma ha salido de la tienda.',
     committedMultiple:
-      'Confirmada. Es una venta múltiple: presente hoy el ATF Form 3310.4 (vea Informes).',
+      'Confirmada. Es una venta múltiple: presente hoy el ATF Form {{form}} (vea Informes).',
     cancelled: 'Cancelada: el arma vuelve a estar en existencia.',
   },
   undispose: {
@@ -246,9 +246,9 @@ export const esFirearms: typeof enFirearms = {
     handedOver_one: '{{count}} arma entregada y confirmada en el libro.',
     handedOver_other: '{{count}} armas entregadas y confirmadas en el libro.',
     handedOverMultiple_one:
-      '{{count}} arma entregada. Es una venta múltiple: presente hoy el ATF Form 3310.4 (vea Informes).',
+      '{{count}} arma entregada. Es una venta múltiple: presente hoy el ATF Form {{form}} (vea Informes).',
     handedOverMultiple_other:
-      '{{count}} armas entregadas. Es una venta múltiple: presente hoy el ATF Form 3310.4 (vea Informes).',
+      '{{count}} armas entregadas. Es una venta múltiple: presente hoy el ATF Form {{form}} (vea Informes).',
   },
   reports: {
     exportsTitle: 'Exportaciones del libro de registro',

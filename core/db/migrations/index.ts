@@ -5,6 +5,7 @@ import firearms from './004_firearms.ts';
 import firearmsSearch from './005_firearms_search.ts';
 import firearmsRules from './006_firearms_rules.ts';
 import firearms4473Index from './007_firearms_4473_index.ts';
+import firearmReturns from './008_firearm_returns.ts';
 
 export interface Migration {
   version: number;
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   firearmsSearch,
   firearmsRules,
   firearms4473Index,
+  firearmReturns,
 ];

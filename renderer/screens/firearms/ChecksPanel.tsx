@@ -268,8 +268,11 @@ function CheckCard(props: { check: CheckRow; today: string; onChanged: () => voi
                   void handOver.run().then((r) => {
                     if (!r) return;
                     setNote(
-                      r.some((d) => d.multipleSale)
-                        ? t('firearms.checks.handedOverMultiple', { count: r.length })
+                      r.some((d) => d.report)
+                        ? t('firearms.checks.handedOverMultiple', {
+                            count: r.length,
+                            form: [...new Set(r.flatMap((d) => d.report ?? []))].join(' + '),
+                          })
                         : t('firearms.checks.handedOver', { count: r.length }),
                     );
                     props.onChanged();

@@ -86,8 +86,8 @@ export function HistoryDrawer(props: {
                     void commit.run(pending.id).then((r) => {
                       if (r)
                         changed(
-                          r.multiple_sale
-                            ? t('firearms.dispose.committedMultiple')
+                          r.report
+                            ? t('firearms.dispose.committedMultiple', { form: r.report })
                             : t('firearms.dispose.committed'),
                         );
                     })
@@ -174,9 +174,9 @@ export function HistoryDrawer(props: {
                     <Badge size="xs" variant="light">
                       {t(`firearms.dispositionState.${d.state}`)}
                     </Badge>
-                    {d.multiple_sale === 1 && (
+                    {d.report && (
                       <Badge size="xs" color="orange" data-testid="multiple-sale-flag">
-                        {t('firearms.history.multipleSale')}
+                        {t('firearms.history.multipleSale', { form: d.report })}
                       </Badge>
                     )}
                   </Group>

@@ -91,7 +91,7 @@ export function LedgerPanel() {
               ...Object.fromEntries(Object.entries(debounced).filter(([, v]) => v !== '')),
               sort: debounced.sort,
               limit: PAGE,
-              offset: have.length,
+              ...(have.length > 0 ? { afterEntry: have[have.length - 1]?.entry } : {}),
             })
             .then((r) => r.map(fromSearch))
         : api.firearms.acquisitions
