@@ -198,6 +198,20 @@ describe('firearms bound book and check desk, end to end', () => {
     expect(await page.getByTestId('multiple-sales').textContent()).toContain('3310.4');
   });
 
+  it('exports part of the book into the backup folder: the filter shows on the export until it is done', async () => {
+    onFailure();
+    await tab('Reports');
+    const filter = page.getByTestId('export-filter');
+    await filter.getByLabel('Type', { exact: true }).click();
+    await page.getByRole('option', { name: 'pistol', exact: true }).click();
+    await filter.getByLabel('Manufacturer or importer').fill('glock');
+    await page.getByRole('button', { name: 'Book as CSV' }).click();
+    const latest = page.getByTestId('exports').getByRole('row').first();
+    await until(() => latest.getByTestId('export-done').textContent()).toBe('Done · 2 entries');
+    expect(await latest.getByTestId('export-filters').textContent()).toBe('pistol · glock');
+    expect(await latest.textContent()).toMatch(/bound-book\/bound-book-.*\.csv/);
+  });
+
   it('corrects an entry, and the book shows it as corrected, as first entered, and both', async () => {
     onFailure();
     await tab('Bound book');

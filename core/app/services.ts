@@ -132,6 +132,7 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       folder: () => backups.folder(),
       log: o.log,
       openReader: () => store.openCopy(store.file, { readonly: true }),
+      store: () => profile.get(),
     });
     const chain = new ChainMonitor(store, audit, clock, o.log);
     if (o.scheduleBackups) {

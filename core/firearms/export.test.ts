@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleBook } from '../testing/firearms.ts';
 import { tempDir } from '../testing/fixtures.ts';
-import { exportBoundBook } from './export.ts';
+import { bookFilterSchema, exportBoundBook, type BookFilter } from './export.ts';
 
 async function book() {
   return (await sampleBook()).s;
@@ -42,5 +42,36 @@ describe('the bound book export', () => {
     expect(/^[\x20-\x7e\r\n]*$/.test(fs.readFileSync(file, 'latin1'))).toBe(true);
     expect(fs.readFileSync(`${file}.description.txt`, 'utf8')).toContain('Entries: 3.');
     expect(progress.at(-1)).toBe(3);
+  });
+
+  it('writes only the firearms a filter asks for, and says so in the file description', async () => {
+    const s = await book();
+    const serials = async (filter: BookFilter) => {
+      const file = path.join(tempDir(), 'part.csv');
+      const n = await exportBoundBook(s.store.db, file, 'csv', undefined, filter);
+      const rows = fs.readFileSync(file, 'utf8').trim().split('\r\n').slice(1);
+      expect(rows).toHaveLength(n);
+      return rows.map((r) => r.split('","')[7]);
+    };
+    expect(await serials({})).toEqual(['ABC123', '0001-2345', 'PY|77']);
+    expect(await serials({ type: 'pistol' })).toEqual(['ABC123']);
+    expect(await serials({ manufacturer: '  ruger ' })).toEqual(['0001-2345']);
+    expect(await serials({ inStoreOnly: true })).toEqual(['0001-2345']);
+    expect(await serials({ from: '2026-01-06' })).toEqual([]);
+    expect(await serials({ from: '2026-01-05', to: '2026-01-05', type: 'revolver' })).toEqual([
+      'PY|77',
+    ]);
+    const file = path.join(tempDir(), 'part.txt');
+    expect(await exportBoundBook(s.store.db, file, 'ascii', undefined, { type: 'rifle' })).toBe(1);
+    expect(fs.readFileSync(`${file}.description.txt`, 'utf8')).toContain(
+      'Only the firearms type rifle.',
+    );
+  });
+
+  it('refuses a period that ends before it starts', () => {
+    const r = bookFilterSchema.safeParse({ from: '2026-02-01', to: '2026-01-01' });
+    expect(r.error?.issues[0]?.message).toBe(
+      'The period ends before it starts: swap the two dates.',
+    );
   });
 });

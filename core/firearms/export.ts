@@ -3,9 +3,66 @@
 // Records Center. Rows stream from SQLite to the file, so memory stays flat at any size.
 import fs from 'node:fs';
 import { once } from 'node:events';
+import { z } from 'zod';
+import { isoDateSchema } from '../checks/calendar.ts';
 import type { Db } from '../db/open.ts';
 import { BOOK_AS_CORRECTED } from './book-sql.ts';
+import { firearmTypes, makerKey } from './model.ts';
 import type { AcqRow } from './service.ts';
+
+/**
+ * Which part of the book an export holds: firearms acquired or disposed of in a period, of a
+ * type, by a maker, or only those still in the store. Empty: the whole book.
+ */
+export const bookFilterSchema = z
+  .object({
+    from: isoDateSchema.optional(),
+    to: isoDateSchema.optional(),
+    type: z.enum(firearmTypes).optional(),
+    manufacturer: z.string().trim().min(1).max(120).optional(),
+    inStoreOnly: z.boolean().optional(),
+  })
+  .strict()
+  .refine((f) => !f.from || !f.to || f.from <= f.to, {
+    message: 'The period ends before it starts: swap the two dates.',
+    path: ['to'],
+  });
+export type BookFilter = z.infer<typeof bookFilterSchema>;
+
+/**
+ * The filter as a test on each row as it streams by. Applied while reading the book in its
+ * own order: a WHERE around BOOK_SQL could make SQLite sort the whole book again.
+ */
+export function matchesFilter(raw: BookFilter = {}): (r: Row) => boolean {
+  const f = bookFilterSchema.parse(raw);
+  const maker = f.manufacturer ? makerKey(f.manufacturer) : null;
+  const within = (day: string | null) =>
+    day !== null && (!f.from || day >= f.from) && (!f.to || day <= f.to);
+  const period = Boolean(f.from ?? f.to);
+  return (r) =>
+    (!period || within(r.received_on) || within(r.disposed_on)) &&
+    (!f.type || r.type === f.type) &&
+    (!maker || makerKey(r.manufacturer).includes(maker)) &&
+    (!f.inStoreOnly || r.disposed_on === null);
+}
+
+/** The filter in words, for a report's subtitle and the out-of-business file description. */
+export function describeFilter(f: BookFilter = {}): string {
+  return [
+    f.from && f.to
+      ? `acquired or disposed of ${f.from} to ${f.to}`
+      : f.from
+        ? `acquired or disposed of on or after ${f.from}`
+        : f.to
+          ? `acquired or disposed of on or before ${f.to}`
+          : '',
+    f.type ? `type ${f.type}` : '',
+    f.manufacturer ? `manufacturer or importer "${f.manufacturer}"` : '',
+    f.inStoreOnly ? 'still in the store' : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
 
 /** The required columns, in the book's order: acquisition, then disposition. */
 export const BOUND_BOOK_COLUMNS = [
@@ -24,7 +81,7 @@ export const BOUND_BOOK_COLUMNS = [
   'Transferee address, FFL number or Form 4473 number',
 ] as const;
 
-interface Row extends AcqRow {
+export interface Row extends AcqRow {
   disposed_on: string | null;
   transferee_name: string | null;
   transferee_address: string | null;
@@ -104,9 +161,11 @@ export async function exportBoundBook(
   file: string,
   format: BookFormat,
   onProgress: (rows: number) => void = () => {},
+  filter: BookFilter = {},
 ): Promise<number> {
   const out = fs.createWriteStream(file, { mode: 0o600 });
   const line = format === 'csv' ? csvLine : asciiLine;
+  const wanted = matchesFilter(filter);
   let n = 0;
   let chunk = line(BOUND_BOOK_COLUMNS);
   const flush = async () => {
@@ -116,6 +175,7 @@ export async function exportBoundBook(
   };
   try {
     for (const r of db.prepare(BOOK_SQL).iterate() as IterableIterator<Row>) {
+      if (!wanted(r)) continue;
       chunk += line(cells(r));
       if (chunk.length >= CHUNK) await flush();
       if (++n % 10_000 === 0) onProgress(n);
@@ -129,14 +189,16 @@ export async function exportBoundBook(
   }
   onProgress(n);
   if (format === 'ascii')
-    fs.writeFileSync(`${file}.description.txt`, fileDescription(n), { mode: 0o600 });
+    fs.writeFileSync(`${file}.description.txt`, fileDescription(n, filter), { mode: 0o600 });
   return n;
 }
 
 /** The file description the ATF Out-of-Business Records Center asks to accompany the data. */
-export function fileDescription(rows: number): string {
+export function fileDescription(rows: number, filter: BookFilter = {}): string {
+  const part = describeFilter(filter);
   return [
     'Firearms Acquisition and Disposition Record (27 CFR 478.125(e)), exported by Backroom.',
+    ...(part ? [`Only the firearms ${part}.`] : []),
     'Character set: ASCII. One entry per line, lines end with CR LF.',
     'Fields are separated by "|" (a "|" inside a value is written as "/"). The first line names the fields.',
     `Entries: ${rows}.`,

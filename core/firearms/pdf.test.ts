@@ -162,7 +162,9 @@ describe('the bound book as a printable PDF', () => {
     expect(await exportBoundBookPdf(s.store.db, pdf, undefined, { from: '2026-01-01' })).toBe(1);
     const [page] = (await readPdf(pdf)).map(table);
     expect(page?.rows.map((r) => r[7])).toEqual(['NEW-2']);
-    expect(page?.text).toContain('Acquired or disposed of on or after 2026-01-01');
+    expect(page?.text).toContain(
+      'Only the firearms acquired or disposed of on or after 2026-01-01',
+    );
   });
 
   it('prints characters the built-in font lacks as plain letters or "?", never failing', async () => {

@@ -10,7 +10,14 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import PDFDocument from 'pdfkit';
 import type { Db } from '../db/open.ts';
-import { BOOK_SQL, BOUND_BOOK_COLUMNS, cells } from './export.ts';
+import {
+  BOOK_SQL,
+  BOUND_BOOK_COLUMNS,
+  cells,
+  describeFilter,
+  matchesFilter,
+  type BookFilter,
+} from './export.ts';
 import type { AcqRow } from './service.ts';
 
 /** What the page header says about the store, and which dates a report covers. */
@@ -322,18 +329,21 @@ async function writeTable(
 }
 
 /** The store, its licence and the period covered, as the line under the title. */
-function subtitle(o: PdfReportOptions, covers: string): string {
-  const period =
-    o.from && o.to
-      ? `${covers} ${o.from} to ${o.to}`
-      : o.from
-        ? `${covers} on or after ${o.from}`
-        : o.to
-          ? `${covers} on or before ${o.to}`
-          : '';
+function subtitle(o: PdfReportOptions, covers: string, period = periodOf(o, covers)): string {
   return [o.storeName, o.licenseNumber && `FFL ${o.licenseNumber}`, period]
     .filter(Boolean)
     .join('   ·   ');
+}
+
+/** "<covers> 2026-01-01 to 2026-01-31", or on or after / on or before; '' for all time. */
+function periodOf(o: PdfReportOptions, covers: string): string {
+  return o.from && o.to
+    ? `${covers} ${o.from} to ${o.to}`
+    : o.from
+      ? `${covers} on or after ${o.from}`
+      : o.to
+        ? `${covers} on or before ${o.to}`
+        : '';
 }
 
 type BookRow = Parameters<typeof cells>[0];
@@ -360,20 +370,26 @@ const BOOK_WIDTHS = {
 
 /**
  * Writes the bound book as a PDF (27 CFR 478.125(e) columns, acquisition | disposition),
- * one row per firearm as last corrected, and reports progress. With `from`/`to`, only the
- * firearms acquired or disposed of in that period. Returns the entries written.
+ * one row per firearm as last corrected, and reports progress. With a filter (a period, a
+ * type, a maker, only what is in the store), only those firearms. Returns the entries written.
  */
 export async function exportBoundBookPdf(
   db: Db,
   file: string,
   onProgress: (rows: number) => void = () => {},
-  o: PdfReportOptions = {},
+  o: Pick<PdfReportOptions, 'storeName' | 'licenseNumber'> & BookFilter = {},
 ): Promise<number> {
+  const { storeName, licenseNumber, ...filter } = o;
+  const part = describeFilter(filter);
   const n = await writeTable(
     file,
     {
       title: 'Firearms Acquisition and Disposition Record',
-      subtitle: subtitle(o, 'Acquired or disposed of'),
+      subtitle: subtitle(
+        { ...(storeName ? { storeName } : {}), ...(licenseNumber ? { licenseNumber } : {}) },
+        '',
+        part && `Only the firearms ${part}`,
+      ),
       groups: [
         { label: 'Acquisition', columns: DISPOSITION_START },
         { label: 'Disposition', columns: BOUND_BOOK_COLUMNS.length - DISPOSITION_START },
@@ -382,12 +398,9 @@ export async function exportBoundBookPdf(
     },
     'No entries.',
     async (table) => {
-      // Read in the book's own order, the period applied here: a filter wrapped around
-      // BOOK_SQL could make SQLite sort the whole book again.
-      const within = (day: string | null) =>
-        day !== null && (!o.from || day >= o.from) && (!o.to || day <= o.to);
+      const wanted = matchesFilter(filter);
       for (const r of db.prepare(BOOK_SQL).iterate() as IterableIterator<BookRow>) {
-        if (!within(r.received_on) && !within(r.disposed_on)) continue;
+        if (!wanted(r)) continue;
         await table.row(cells(r));
         if (table.rows % 10_000 === 0) onProgress(table.rows);
       }

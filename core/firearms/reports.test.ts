@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { extractText } from 'unpdf';
 import { describe, expect, it } from 'vitest';
 import type { UsState } from '../integrations/model.ts';
 import {
@@ -150,6 +151,50 @@ describe('exporting the bound book', () => {
       expect(fs.readFileSync(file(id)).subarray(0, 5).toString()).toBe('%PDF-');
       expect(path.dirname(file(id))).toBe(folder);
     }
+  });
+
+  it('exports part of the book as asked, keeps the filter on the export, and heads the PDF with the store and its FFL', async () => {
+    const { s, r } = await book();
+    s.profile.update('owner', {
+      name: 'Main Street Outfitters',
+      state: 'TX',
+      ffl: '5-74-015-07-8C-04321',
+    });
+    const csv = r.startExport('carlos', 'csv', 'manual', { type: 'pistol', to: '2026-01-31' });
+    await csv.done;
+    const row = r.exports().find((e) => e.id === csv.id);
+    expect(row).toMatchObject({
+      status: 'done',
+      entries: 2,
+      filters: { type: 'pistol', to: '2026-01-31' },
+    });
+    const lines = fs.readFileSync(row?.file ?? '', 'utf8').trimEnd().split('\r\n');
+    expect(lines.slice(1).map((l) => l.split('","')[7])).toEqual(['ABC123', 'DEF456']);
+    s.clock.advance(1000);
+    const pdf = r.startExport('carlos', 'pdf', 'manual', { inStoreOnly: true });
+    await pdf.done;
+    const file = r.exports().find((e) => e.id === pdf.id)?.file ?? '';
+    const { text } = await extractText(new Uint8Array(fs.readFileSync(file)), { mergePages: true });
+    expect(text).toContain('Main Street Outfitters');
+    expect(text).toContain('FFL 5-74-015-07-8C-04321');
+    expect(text).toContain('Only the firearms still in the store');
+    // The Ruger and one Glock are still here; the other Glock was sold.
+    expect(text).toContain('0001-2345');
+    expect(text).toContain('DEF456');
+    expect(text).not.toContain('ABC123');
+    // A whole-book export keeps an empty filter.
+    s.clock.advance(1000);
+    await r.startExport('carlos', 'csv').done;
+    expect(r.exports()[0]).toMatchObject({ entries: 3, filters: {} });
+  });
+
+  it('refuses a correction report filtered by anything but a period', async () => {
+    const { r } = await book();
+    const before = r.exports().length;
+    expect(
+      thrown(() => r.startExport('carlos', 'corrections', 'manual', { type: 'rifle' })),
+    ).toMatchObject({ kind: 'invalid', reason: 'filter_not_for_corrections' });
+    expect(r.exports()).toHaveLength(before);
   });
 
   it('follows the backup folder when it is moved', async () => {

@@ -9,7 +9,7 @@ import { localDate, type Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
 import { conflict, DomainError, notFound } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
-import { exportBoundBook } from './export.ts';
+import { bookFilterSchema, exportBoundBook, type BookFilter } from './export.ts';
 import { exportBoundBookPdf, exportCorrectionReportPdf } from './pdf.ts';
 
 export type ExportFormat = 'csv' | 'ascii' | 'pdf' | 'corrections';
@@ -25,6 +25,8 @@ export interface BookExport {
   startedBy: string;
   startedAt: number;
   finishedAt: number | null;
+  /** The part of the book it holds; empty for the whole book. */
+  filters: BookFilter;
 }
 
 const extension: Record<ExportFormat, string> = {
@@ -58,6 +60,7 @@ export class BookReports {
   private readonly folder: () => string;
   private readonly log: Logger;
   private readonly openReader: () => Db;
+  private readonly store: () => { name: string | null; ffl?: string | undefined };
   private cron: Cron | null = null;
 
   constructor(o: {
@@ -71,8 +74,11 @@ export class BookReports {
      * iterates, its connection can take no writes, and the store must keep working.
      */
     openReader: () => Db;
+    /** The store's name and FFL number, for the PDF's header. */
+    store?: () => { name: string | null; ffl?: string | undefined };
   }) {
     this.openReader = o.openReader;
+    this.store = o.store ?? (() => ({ name: null }));
     this.db = o.db;
     this.audit = o.audit;
     this.clock = o.clock;
@@ -90,7 +96,20 @@ export class BookReports {
    * Starts an export into the backup folder and returns at once; `exports()` shows its
    * progress (entries written so far) and its end.
    */
-  startExport(actor: string, format: ExportFormat, trigger: 'manual' | 'daily' = 'manual') {
+  startExport(
+    actor: string,
+    format: ExportFormat,
+    trigger: 'manual' | 'daily' = 'manual',
+    rawFilter: BookFilter = {},
+  ) {
+    const filter = bookFilterSchema.parse(rawFilter);
+    if (format === 'corrections' && (filter.type ?? filter.manufacturer ?? filter.inStoreOnly))
+      throw new DomainError(
+        'invalid',
+        'filter_not_for_corrections',
+        'The correction report takes a period only: clear the type, maker and in-store filters.',
+      );
+    const filters = Object.keys(filter).length > 0 ? JSON.stringify(filter) : null;
     const folder = path.join(this.folder(), 'bound-book');
     const stamp = new Date(this.clock.now()).toISOString().replace(/[:.]/g, '-');
     const name = `${format === 'corrections' ? 'corrections' : 'bound-book'}-${stamp}.${extension[format]}`;
@@ -98,16 +117,16 @@ export class BookReports {
     const id = Number(
       this.db
         .prepare(
-          "INSERT INTO book_exports (format, trigger, file, status, started_by, started_at) VALUES (?, ?, ?, 'running', ?, ?)",
+          "INSERT INTO book_exports (format, trigger, file, filters, status, started_by, started_at) VALUES (?, ?, ?, ?, 'running', ?, ?)",
         )
-        .run(format, trigger, file, actor, this.clock.now()).lastInsertRowid,
+        .run(format, trigger, file, filters, actor, this.clock.now()).lastInsertRowid,
     );
     this.audit.record({
       actor,
       action: 'firearm.export',
       entity: 'ledger',
       entityId: id,
-      payload: { format, trigger },
+      payload: { format, trigger, filter },
     });
     const progress = (n: number) =>
       this.db.prepare('UPDATE book_exports SET entries = ? WHERE id = ?').run(n, id);
@@ -115,12 +134,21 @@ export class BookReports {
     const run = (async () => {
       fs.mkdirSync(folder, { recursive: true });
       const reader = this.openReader();
+      const { name, ffl } = this.store();
+      const header = {
+        ...(name ? { storeName: name } : {}),
+        ...(ffl ? { licenseNumber: ffl } : {}),
+      };
       try {
         return await (format === 'pdf'
-          ? exportBoundBookPdf(reader, file, progress)
+          ? exportBoundBookPdf(reader, file, progress, { ...header, ...filter })
           : format === 'corrections'
-            ? exportCorrectionReportPdf(reader, file, {})
-            : exportBoundBook(reader, file, format, progress));
+            ? exportCorrectionReportPdf(reader, file, {
+                ...header,
+                ...(filter.from ? { from: filter.from } : {}),
+                ...(filter.to ? { to: filter.to } : {}),
+              })
+            : exportBoundBook(reader, file, format, progress, filter));
       } finally {
         reader.close();
       }
@@ -164,6 +192,7 @@ export class BookReports {
         started_by: string;
         started_at: number;
         finished_at: number | null;
+        filters: string | null;
       }[]
     ).map((r) => ({
       id: r.id,
@@ -176,6 +205,7 @@ export class BookReports {
       startedBy: r.started_by,
       startedAt: r.started_at,
       finishedAt: r.finished_at,
+      filters: r.filters ? bookFilterSchema.parse(JSON.parse(r.filters)) : {},
     }));
   }
 

@@ -14,6 +14,7 @@ import {
   sourceSchema,
 } from './model.ts';
 import { serialFormatRuleSchema } from './rules.ts';
+import { bookFilterSchema } from './export.ts';
 import { bookPageSchema } from './search.ts';
 
 const id = z.number().int().positive();
@@ -191,9 +192,16 @@ export const firearmsRouter = router({
     })),
   startExport: procedure
     .meta({ access: 'firearms:ledger:write' })
-    .input(z.object({ format: z.enum(['csv', 'ascii', 'pdf', 'corrections']) }).strict())
+    .input(
+      z
+        .object({
+          format: z.enum(['csv', 'ascii', 'pdf', 'corrections']),
+          filter: bookFilterSchema.default({}),
+        })
+        .strict(),
+    )
     .mutation(({ ctx, input }) => ({
-      id: ctx.services.bookReports.startExport(who(ctx), input.format).id,
+      id: ctx.services.bookReports.startExport(who(ctx), input.format, 'manual', input.filter).id,
     })),
   multipleSales: procedure
     .meta({ access: 'firearms:ledger:write' })

@@ -237,6 +237,16 @@ export const enFirearms = {
       '{{count}} firearms handed over. This is a multiple sale: file ATF Form {{form}} today (see Reports).',
   },
   reports: {
+    inStoreOnly: 'Only firearms still in the store',
+    filter: {
+      from: 'Acquired or disposed from',
+      to: 'to',
+      type: 'Type',
+      manufacturer: 'Manufacturer or importer',
+      clear: 'Whole book',
+      wholeBook:
+        'The whole book. Narrow it with the fields above (the correction report uses the dates only).',
+    },
     exportsTitle: 'Bound book exports',
     exportsHint: 'Exports are saved in the backup folder ({{folder}}).',
     nextDaily: 'The next daily export runs {{when}}.',

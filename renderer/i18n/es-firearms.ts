@@ -251,6 +251,16 @@ export const esFirearms: typeof enFirearms = {
       '{{count}} armas entregadas. Es una venta múltiple: presente hoy el ATF Form {{form}} (vea Informes).',
   },
   reports: {
+    inStoreOnly: 'Solo armas que siguen en la tienda',
+    filter: {
+      from: 'Adquiridas o dispuestas desde',
+      to: 'hasta',
+      type: 'Tipo',
+      manufacturer: 'Fabricante o importador',
+      clear: 'Libro completo',
+      wholeBook:
+        'El libro completo. Acótelo con los campos de arriba (el informe de correcciones solo usa las fechas).',
+    },
     exportsTitle: 'Exportaciones del libro de registro',
     exportsHint: 'Las exportaciones se guardan en la carpeta de copias de seguridad ({{folder}}).',
     nextDaily: 'La próxima exportación diaria se hará el {{when}}.',

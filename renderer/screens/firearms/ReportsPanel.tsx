@@ -5,6 +5,7 @@ import {
   Checkbox,
   Group,
   Progress,
+  Select,
   Stack,
   Table,
   Text,
@@ -14,11 +15,13 @@ import {
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/app-client.ts';
+import type { Inputs } from '../../api/client.ts';
 import { useApiMutation, useApiQuery } from '../../api/hooks.ts';
 import { FormDialog } from '../../components/FormDialog.tsx';
 import { Empty } from '../../components/Empty.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatEpoch, localToday } from '../../lib/format.ts';
+import { firearmTypes } from '../../lib/rules.ts';
 import { ReconcileCards } from './ReconcileCards.tsx';
 
 const formats = ['csv', 'ascii', 'pdf', 'corrections'] as const;
@@ -34,13 +37,59 @@ export function ReportsPanel() {
   );
 }
 
+type ExportFilter = Inputs['firearms']['startExport']['filter'] & {};
+type Part = { from: string; to: string; type: string; manufacturer: string; inStoreOnly: boolean };
+const wholeBook: Part = { from: '', to: '', type: '', manufacturer: '', inStoreOnly: false };
+
+/** The part of the book asked for, without the empty fields. */
+function filterOf(p: Part, format: (typeof formats)[number]): ExportFilter {
+  const period = {
+    ...(p.from ? { from: p.from } : {}),
+    ...(p.to ? { to: p.to } : {}),
+  };
+  // The correction report covers a period only: it lists corrections, not firearms.
+  if (format === 'corrections') return period;
+  return {
+    ...period,
+    ...(p.type ? { type: p.type as NonNullable<ExportFilter['type']> } : {}),
+    ...(p.manufacturer.trim() ? { manufacturer: p.manufacturer.trim() } : {}),
+    ...(p.inStoreOnly ? { inStoreOnly: true } : {}),
+  };
+}
+
+/** An export's filter in a few words ("pistol · Glock · 2026-01-01 → 2026-01-31"). */
+function describe(f: ExportFilter, inStoreOnly: string): string {
+  return [
+    f.type,
+    f.manufacturer,
+    f.from || f.to ? `${f.from ?? '…'} → ${f.to ?? '…'}` : '',
+    f.inStoreOnly ? inStoreOnly : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
 /** Exports go into the backup folder; a running one shows its progress until it is done. */
 function ExportsCard() {
   const { t, i18n } = useTranslation();
   const [tick, setTick] = useState(0);
+  const [part, setPart] = useState<Part>(wholeBook);
   const list = useApiQuery(() => api.firearms.exports.query(), [tick]);
   const start = useApiMutation((format: (typeof formats)[number]) =>
-    api.firearms.startExport.mutate({ format }),
+    api.firearms.startExport.mutate({ format, filter: filterOf(part, format) }),
+  );
+  const text = (k: 'from' | 'to' | 'manufacturer', w: number) => (
+    <TextInput
+      label={t(`firearms.reports.filter.${k}`)}
+      size="xs"
+      w={w}
+      type={k === 'manufacturer' ? 'text' : 'date'}
+      value={part[k]}
+      onChange={(e) => {
+        const v = e.currentTarget.value;
+        setPart((p) => ({ ...p, [k]: v }));
+      }}
+    />
   );
   const running = list.data?.exports.some((e) => e.status === 'running') ?? false;
   useEffect(() => {
@@ -57,6 +106,36 @@ function ExportsCard() {
           {list.data?.nextDaily
             ? ` ${t('firearms.reports.nextDaily', { when: formatEpoch(Date.parse(list.data.nextDaily), i18n.language) })}`
             : ''}
+        </Text>
+        <Group gap="xs" align="flex-end" wrap="wrap" data-testid="export-filter">
+          {text('from', 140)}
+          {text('to', 140)}
+          <Select
+            label={t('firearms.reports.filter.type')}
+            size="xs"
+            w={130}
+            clearable
+            value={part.type || null}
+            onChange={(v) => setPart((p) => ({ ...p, type: v ?? '' }))}
+            data={firearmTypes.map((v) => ({ value: v, label: v }))}
+          />
+          {text('manufacturer', 160)}
+          <Checkbox
+            size="xs"
+            label={t('firearms.reports.inStoreOnly')}
+            checked={part.inStoreOnly}
+            onChange={(e) => {
+              const v = e.currentTarget.checked;
+              setPart((p) => ({ ...p, inStoreOnly: v }));
+            }}
+          />
+          <Button size="xs" variant="subtle" onClick={() => setPart(wholeBook)}>
+            {t('firearms.reports.filter.clear')}
+          </Button>
+        </Group>
+        <Text size="xs" c="dimmed">
+          {describe(filterOf(part, 'csv'), t('firearms.reports.inStoreOnly')) ||
+            t('firearms.reports.filter.wholeBook')}
         </Text>
         <Group gap="xs">
           {formats.map((f) => (
@@ -77,7 +156,14 @@ function ExportsCard() {
             <Table.Tbody>
               {list.data?.exports.map((e) => (
                 <Table.Tr key={e.id}>
-                  <Table.Td>{t(`firearms.reports.formats.${e.format}`)}</Table.Td>
+                  <Table.Td>
+                    {t(`firearms.reports.formats.${e.format}`)}
+                    {Object.keys(e.filters).length > 0 && (
+                      <Text size="xs" c="dimmed" data-testid="export-filters">
+                        {describe(e.filters, t('firearms.reports.inStoreOnly'))}
+                      </Text>
+                    )}
+                  </Table.Td>
                   <Table.Td>{formatEpoch(e.startedAt, i18n.language)}</Table.Td>
                   <Table.Td w={220}>
                     {e.status === 'running' ? (
