@@ -47,6 +47,9 @@ export const enFirearms = {
     clear: 'Clear',
   },
   acquire: {
+    marks: 'Also',
+    privatelyMade: 'Privately made (PMF)',
+    semiAutoDetachable: 'Semi-auto, detachable magazine',
     open: 'Record acquisition',
     title: 'Record an acquisition',
     receivedOn: 'Date received',
@@ -241,7 +244,6 @@ export const enFirearms = {
     filter: {
       from: 'Acquired or disposed from',
       to: 'to',
-      type: 'Type',
       manufacturer: 'Manufacturer or importer',
       clear: 'Whole book',
       wholeBook:

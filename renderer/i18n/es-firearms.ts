@@ -57,6 +57,9 @@ export const esFirearms: typeof enFirearms = {
     clear: 'Borrar',
   },
   acquire: {
+    marks: 'Además',
+    privatelyMade: 'De fabricación privada (PMF)',
+    semiAutoDetachable: 'Semiautomático, cargador extraíble',
     open: 'Registrar adquisición',
     title: 'Registrar una adquisición',
     receivedOn: 'Fecha de recepción',
@@ -255,7 +258,6 @@ export const esFirearms: typeof enFirearms = {
     filter: {
       from: 'Adquiridas o dispuestas desde',
       to: 'hasta',
-      type: 'Tipo',
       manufacturer: 'Fabricante o importador',
       clear: 'Libro completo',
       wholeBook:

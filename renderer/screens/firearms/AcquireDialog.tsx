@@ -1,9 +1,11 @@
 import {
   ActionIcon,
   Button,
+  Checkbox,
   Group,
   SegmentedControl,
   Select,
+  Stack,
   Table,
   Text,
   TextInput,
@@ -15,48 +17,7 @@ import { useApiMutation } from '../../api/hooks.ts';
 import { FormDialog } from '../../components/FormDialog.tsx';
 import { acquisitionSchema, firearmTypes } from '../../lib/rules.ts';
 import { localToday } from '../../lib/format.ts';
-
-export interface FirearmDraft {
-  manufacturer: string;
-  importer: string;
-  model: string;
-  serial: string;
-  type: string;
-  caliber: string;
-}
-const blank: FirearmDraft = {
-  manufacturer: '',
-  importer: '',
-  model: '',
-  serial: '',
-  type: '',
-  caliber: '',
-};
-
-/** The acquisition input from what was typed (empty optional fields left out). */
-export function acquisitionOf(d: {
-  receivedOn: string;
-  sourceName: string;
-  sourceKind: 'ffl' | 'address';
-  sourceDetail: string;
-  firearms: FirearmDraft[];
-}) {
-  return {
-    receivedOn: d.receivedOn,
-    source:
-      d.sourceKind === 'ffl'
-        ? { name: d.sourceName, ffl: d.sourceDetail }
-        : { name: d.sourceName, address: d.sourceDetail },
-    firearms: d.firearms.map((f) => ({
-      manufacturer: f.manufacturer,
-      ...(f.importer.trim() ? { importer: f.importer } : {}),
-      model: f.model,
-      serial: f.serial,
-      type: f.type,
-      caliber: f.caliber,
-    })),
-  };
-}
+import { acquisitionOf, blank, type FirearmDraft } from './acquisition.ts';
 
 /**
  * Records firearms received together (a distributor invoice with 20 guns is one entry
@@ -87,7 +48,7 @@ export function AcquireDialog(props: { opened: boolean; onClose: () => void; onD
   const err = (path: string) => (submitted ? errors.get(path) : undefined);
   const sourceErr = err('source') ?? err(`source.${sourceKind}`) ?? err('source.name');
 
-  const setRow = (i: number, k: keyof FirearmDraft, v: string) =>
+  const setRow = <K extends keyof FirearmDraft>(i: number, k: K, v: FirearmDraft[K]) =>
     setFirearms((rows) => rows.map((r, j) => (j === i ? { ...r, [k]: v } : r)));
   const serialKey = (i: number) => (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key !== 'Enter') return;
@@ -176,6 +137,7 @@ export function AcquireDialog(props: { opened: boolean; onClose: () => void; onD
                 <Table.Th key={c}>{t(`firearms.columns.${c}`)}</Table.Th>
               ),
             )}
+            <Table.Th>{t('firearms.acquire.marks')}</Table.Th>
             <Table.Th />
           </Table.Tr>
         </Table.Thead>
@@ -215,6 +177,26 @@ export function AcquireDialog(props: { opened: boolean; onClose: () => void; onD
                   onChange={(e) => setRow(i, 'caliber', e.currentTarget.value)}
                   error={err(`firearms.${i}.caliber`)}
                 />
+              </Table.Td>
+              <Table.Td>
+                <Stack gap={4}>
+                  <Checkbox
+                    size="xs"
+                    label={t('firearms.acquire.privatelyMade')}
+                    aria-label={`${t('firearms.acquire.privatelyMade')} ${i + 1}`}
+                    checked={f.privatelyMade}
+                    onChange={(e) => setRow(i, 'privatelyMade', e.currentTarget.checked)}
+                  />
+                  {f.type === 'rifle' && (
+                    <Checkbox
+                      size="xs"
+                      label={t('firearms.acquire.semiAutoDetachable')}
+                      aria-label={`${t('firearms.acquire.semiAutoDetachable')} ${i + 1}`}
+                      checked={f.semiAutoDetachable}
+                      onChange={(e) => setRow(i, 'semiAutoDetachable', e.currentTarget.checked)}
+                    />
+                  )}
+                </Stack>
               </Table.Td>
               <Table.Td>
                 {firearms.length > 1 && (

@@ -6,7 +6,7 @@ import type { Outputs } from '../../api/client.ts';
 import { useApiMutation } from '../../api/hooks.ts';
 import { FormDialog } from '../../components/FormDialog.tsx';
 import { acquisitionSchema, firearmTypes } from '../../lib/rules.ts';
-import { acquisitionOf, type FirearmDraft } from './AcquireDialog.tsx';
+import { acquisitionOf, type FirearmDraft } from './acquisition.ts';
 
 type Entry = Outputs['firearms']['history']['acquisitions'][number];
 
@@ -17,6 +17,10 @@ const draftOf = (e: Entry): FirearmDraft => ({
   serial: e.serial,
   type: e.type,
   caliber: e.caliber,
+  // Item marks, not entry fields: a correction leaves them as they are (PMF marking has its
+  // own action in the history).
+  privatelyMade: false,
+  semiAutoDetachable: false,
 });
 
 /**

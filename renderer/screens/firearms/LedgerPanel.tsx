@@ -7,10 +7,10 @@ import type { Outputs } from '../../api/client.ts';
 import { problemOf, type ApiProblem } from '../../api/errors.ts';
 import { Empty } from '../../components/Empty.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { firearmTypes } from '../../lib/rules.ts';
 import { AcquireDialog } from './AcquireDialog.tsx';
 import { HistoryDrawer } from './HistoryDrawer.tsx';
 import { LedgerGrid, type GridRow } from './LedgerGrid.tsx';
+import { TypeFilter } from './TypeFilter.tsx';
 
 type View = 'corrected' | 'original' | 'both';
 const PAGE = 100;
@@ -162,15 +162,7 @@ export function LedgerPanel() {
           {input('manufacturer')}
           {input('model', 110)}
           {input('caliber', 90)}
-          <Select
-            label={t('firearms.search.type')}
-            size="xs"
-            w={140}
-            clearable
-            value={filters.type || null}
-            onChange={(v) => set('type')(v ?? '')}
-            data={firearmTypes.map((v) => ({ value: v, label: v }))}
-          />
+          <TypeFilter value={filters.type} onChange={set('type')} />
           {input('from', 140)}
           {input('to', 140)}
           <Select

@@ -5,7 +5,6 @@ import {
   Checkbox,
   Group,
   Progress,
-  Select,
   Stack,
   Table,
   Text,
@@ -21,8 +20,8 @@ import { FormDialog } from '../../components/FormDialog.tsx';
 import { Empty } from '../../components/Empty.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatEpoch, localToday } from '../../lib/format.ts';
-import { firearmTypes } from '../../lib/rules.ts';
 import { ReconcileCards } from './ReconcileCards.tsx';
+import { TypeFilter } from './TypeFilter.tsx';
 
 const formats = ['csv', 'ascii', 'pdf', 'corrections'] as const;
 
@@ -110,14 +109,10 @@ function ExportsCard() {
         <Group gap="xs" align="flex-end" wrap="wrap" data-testid="export-filter">
           {text('from', 140)}
           {text('to', 140)}
-          <Select
-            label={t('firearms.reports.filter.type')}
-            size="xs"
+          <TypeFilter
             w={130}
-            clearable
-            value={part.type || null}
-            onChange={(v) => setPart((p) => ({ ...p, type: v ?? '' }))}
-            data={firearmTypes.map((v) => ({ value: v, label: v }))}
+            value={part.type}
+            onChange={(type) => setPart((p) => ({ ...p, type }))}
           />
           {text('manufacturer', 160)}
           <Checkbox
