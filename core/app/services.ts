@@ -20,6 +20,8 @@ import { CheckDesk } from '../checks/service.ts';
 import { FirearmsLedger } from '../firearms/service.ts';
 import { BookReports } from '../firearms/reports.ts';
 import { BookCompliance } from '../firearms/compliance.ts';
+import { StoreHoursSettings } from '../firearms/hours.ts';
+import { StateRules } from '../checks/state-rules.ts';
 
 export interface StoreServices {
   readonly version: string;
@@ -44,6 +46,10 @@ export interface StoreServices {
   readonly bookReports: BookReports;
   /** Serial format rules, PMF marking, permits and returns. */
   readonly compliance: BookCompliance;
+  /** The store's own check rules for its state (override, default proceed, permits). */
+  readonly stateRules: StateRules;
+  /** The store's hours, time zone and closures: the calendar the book counts in. */
+  readonly storeHours: StoreHoursSettings;
   /** Stops deliveries gracefully (waits for those in flight), before close(). */
   drain(): Promise<void>;
   close(): void;
@@ -101,7 +107,10 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
         o.adapters ?? new Map([['webhook.outbound', new WebhookAdapter({ version: pkg.version })]]),
       onChange: () => changes.raise('integrations'),
     });
-    const checks = new CheckDesk({ db: store.db, audit, clock });
+    const stateRules = new StateRules({ db: store.db, audit, clock });
+    const policy = (date: string) => stateRules.policyOn(date);
+    const storeHours = new StoreHoursSettings({ db: store.db, audit });
+    const checks = new CheckDesk({ db: store.db, audit, clock, policy });
     const firearms = new FirearmsLedger({
       db: store.db,
       audit,
@@ -109,6 +118,8 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       clock,
       checks,
       storeState: () => profile.get().state,
+      storeCalendar: () => storeHours.calendar(),
+      policy,
     });
     const backups = new BackupService({
       store,
@@ -124,6 +135,7 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       clock,
       ledger: firearms,
       store: () => profile.get(),
+      policy,
     });
     const bookReports = new BookReports({
       db: store.db,
@@ -173,6 +185,8 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       checks,
       bookReports,
       compliance,
+      stateRules,
+      storeHours,
       drain: () => integrations.stop(),
       close: () => {
         clearInterval(lookups);

@@ -3,7 +3,7 @@ import holidaysData from '../../resources/firearms/federal-holidays.json' with {
 import policyData from '../../resources/firearms/nics-policy.json' with { type: 'json' };
 import { BusinessCalendar } from './calendar.ts';
 import type { UsState } from '../integrations/model.ts';
-import { holidaysFileSchema, nicsPolicyFileSchema, policyOn, type NicsPolicy } from './model.ts';
+import { holidaysFileSchema, nicsPolicyFileSchema, type NicsPolicy } from './model.ts';
 
 /** Every version of the NICS policy, oldest first (policyOn picks the one in force). */
 export const nicsPolicies: readonly NicsPolicy[] = nicsPolicyFileSchema
@@ -15,8 +15,8 @@ export const federalCalendar = new BusinessCalendar(
   holidaysFileSchema.parse(holidaysData).holidays,
 );
 
-/** Whether a permit type from a state stands in for a check (rule data, effective-dated). */
-export function permitQualifies(state: UsState, permitType: string, today: string): boolean {
-  const policy = policyOn(nicsPolicies, today);
-  return (policy.qualifyingPermits[state] ?? []).includes(permitType);
+/** Whether a permit type from a state stands in for a check under the policy in force. */
+export function permitQualifies(policy: NicsPolicy, state: UsState, permitType: string): boolean {
+  const wanted = permitType.trim().toLowerCase();
+  return (policy.qualifyingPermits[state] ?? []).some((p) => p.trim().toLowerCase() === wanted);
 }

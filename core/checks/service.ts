@@ -6,7 +6,7 @@ import type { Db } from '../db/open.ts';
 import { preparedFor, type Statement } from '../db/statements.ts';
 import { conflict, forbidden, notFound } from '../errors.ts';
 import type { UsState } from '../integrations/model.ts';
-import { policyOn, type Check } from './model.ts';
+import { policyOn, type Check, type NicsPolicy } from './model.ts';
 import { federalCalendar, nicsPolicies } from './policy.ts';
 import {
   CheckTransitionError,
@@ -72,8 +72,16 @@ export class CheckDesk {
   private readonly sql: (sql: string) => Statement;
   private readonly audit: AuditLog;
   private readonly clock: Clock;
+  private readonly policy: (date: string) => NicsPolicy;
 
-  constructor(o: { db: Db; audit: AuditLog; clock: Clock }) {
+  constructor(o: {
+    db: Db;
+    audit: AuditLog;
+    clock: Clock;
+    /** The policy in force on a day (shipped data with the store's state rules, state-rules.ts). */
+    policy?: (date: string) => NicsPolicy;
+  }) {
+    this.policy = o.policy ?? ((date) => policyOn(nicsPolicies, date));
     this.db = o.db;
     this.sql = preparedFor(o.db);
     this.audit = o.audit;
@@ -97,7 +105,7 @@ export class CheckDesk {
     },
   ): CheckRecord {
     const today = this.today();
-    const route = routeFor(policyOn(nicsPolicies, today), o.state, o.itemTypes);
+    const route = routeFor(this.policy(today), o.state, o.itemTypes);
     return this.db
       .transaction(() => {
         const id = Number(
@@ -183,7 +191,7 @@ export class CheckDesk {
     return this.db
       .transaction(() => {
         const c = this.get(checkId);
-        const policy = policyOn(nicsPolicies, this.today());
+        const policy = this.policy(this.today());
         if (!policy.overrideAllowedStates.includes(c.state))
           throw forbidden(
             'override_not_allowed',
@@ -258,7 +266,7 @@ export class CheckDesk {
       check = nextCheck(check, event);
       ntn = e.ntn ?? ntn;
     }
-    const policy = policyOn(nicsPolicies, this.today());
+    const policy = this.policy(this.today());
     return {
       ...check,
       id,

@@ -3,7 +3,8 @@
 // back (a loan return, a return from a buyer) as new acquisitions. All audited.
 import type { AuditLog } from '../audit/repo.ts';
 import { isoDateSchema } from '../checks/calendar.ts';
-import { permitQualifies } from '../checks/policy.ts';
+import { policyOn, type NicsPolicy } from '../checks/model.ts';
+import { nicsPolicies, permitQualifies } from '../checks/policy.ts';
 import { localDate, type Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
 import { conflict, DomainError, notFound } from '../errors.ts';
@@ -31,6 +32,7 @@ export class BookCompliance {
   private readonly clock: Clock;
   private readonly ledger: FirearmsLedger;
   private readonly store: () => { state: UsState | null; ffl?: string };
+  private readonly policy: (date: string) => NicsPolicy;
 
   constructor(o: {
     db: Db;
@@ -38,7 +40,10 @@ export class BookCompliance {
     clock: Clock;
     ledger: FirearmsLedger;
     store: () => { state: UsState | null; ffl?: string };
+    /** The check policy in force on a day (shipped data with the store's state rules). */
+    policy?: (date: string) => NicsPolicy;
   }) {
+    this.policy = o.policy ?? ((date) => policyOn(nicsPolicies, date));
     this.db = o.db;
     this.audit = o.audit;
     this.clock = o.clock;
@@ -191,7 +196,7 @@ export class BookCompliance {
       entityId: p.form4473,
       payload: { permitType: p.permitType, issuedOn },
     });
-    const qualifies = permitQualifies(state, p.permitType, today);
+    const qualifies = permitQualifies(this.policy(today), state, p.permitType);
     return {
       id,
       qualifies,

@@ -2,7 +2,9 @@
 // addresses are shown only with firearms:sensitive:view, and every such view is audited.
 import { z } from 'zod';
 import { daysBetween, isoDateSchema } from '../checks/calendar.ts';
-import { federalCalendar } from '../checks/policy.ts';
+import { policyOn } from '../checks/model.ts';
+import { federalCalendar, nicsPolicies } from '../checks/policy.ts';
+import { stateRuleSchema } from '../checks/state-rules.ts';
 import { noInput, procedure, router, signedIn, type SignedInContext } from '../api/trpc.ts';
 import { conflict } from '../errors.ts';
 import {
@@ -15,6 +17,7 @@ import {
 } from './model.ts';
 import { serialFormatRuleSchema } from './rules.ts';
 import { bookFilterSchema } from './export.ts';
+import { storeHoursInputSchema } from './hours.ts';
 import { bookPageSchema } from './search.ts';
 
 const id = z.number().int().positive();
@@ -287,6 +290,15 @@ export const firearmsRouter = router({
     .meta({ access: 'firearms:ledger:write' })
     .input(noInput)
     .query(({ ctx }) => ctx.services.firearms.holds()),
+  /** The store's hours: the calendar late entries and the multiple-sale window count in. */
+  storeHours: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(noInput)
+    .query(({ ctx }) => ctx.services.storeHours.get()),
+  setStoreHours: procedure
+    .meta({ access: 'store:manage' })
+    .input(storeHoursInputSchema)
+    .mutation(({ ctx, input }) => ctx.services.storeHours.update(who(ctx), input)),
 });
 
 /** The multiple-sale form a disposition raised (3310.4, or 3310.12 where the state has it). */
@@ -370,6 +382,39 @@ export const checksRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.services.checks.override(who(ctx), input.checkId, input.reason),
     ),
+  /** The check rules for the store's state: the store's own in force, its history, the shipped ones. */
+  stateRules: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(noInput)
+    .query(({ ctx }) => {
+      const state = ctx.services.profile.get().state;
+      const today = ctx.services.checks.today();
+      if (!state) return { state: null, today, inForce: null, history: [], shipped: null };
+      const shipped = policyOn(nicsPolicies, today);
+      return {
+        state,
+        today,
+        inForce: ctx.services.stateRules.inForce(today).find((r) => r.state === state) ?? null,
+        history: ctx.services.stateRules.history(state),
+        shipped: {
+          noDefaultProceed: shipped.noDefaultProceedStates.includes(state),
+          overrideAllowed: shipped.overrideAllowedStates.includes(state),
+          qualifyingPermits: shipped.qualifyingPermits[state] ?? [],
+        },
+      };
+    }),
+  recordStateRule: procedure
+    .meta({ access: 'store:manage' })
+    .input(stateRuleSchema)
+    .mutation(({ ctx, input }) => {
+      const state = ctx.services.profile.get().state;
+      if (input.state !== state)
+        throw conflict(
+          'not_store_state',
+          `The store is in ${state ?? 'no state yet'}: record rules for its own state only.`,
+        );
+      return ctx.services.stateRules.record(who(ctx), input);
+    }),
   /** The desk: recent checks with the store's today, for the countdowns. */
   list: procedure
     .meta({ access: 'firearms:ledger:write' })

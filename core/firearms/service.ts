@@ -4,7 +4,7 @@
 import type { AuditLog } from '../audit/repo.ts';
 import { IS_LATEST_VERSION } from './book-sql.ts';
 import { searchBook, type BookPage, type LedgerRow } from './search.ts';
-import { policyOn } from '../checks/model.ts';
+import { policyOn, type NicsPolicy } from '../checks/model.ts';
 import { federalCalendar, nicsPolicies, permitQualifies } from '../checks/policy.ts';
 import { transferDecision } from '../checks/rules.ts';
 import type { CheckDesk } from '../checks/service.ts';
@@ -24,7 +24,6 @@ import {
 } from './reconcile.ts';
 
 /** The store's business days (its open days, not the federal calendar). */
-export type StoreDays = Pick<StoreHours, 'businessDaysBetween'>;
 import {
   acquisitionSchema,
   correctionReasonSchema,
@@ -151,7 +150,8 @@ export class FirearmsLedger {
   private readonly checks: CheckDesk;
 
   private readonly storeState: () => UsState | null;
-  private readonly storeCalendar: () => StoreDays;
+  private readonly storeCalendar: () => StoreHours;
+  private readonly policy: (date: string) => NicsPolicy;
 
   constructor(o: {
     db: Db;
@@ -161,9 +161,12 @@ export class FirearmsLedger {
     checks: CheckDesk;
     /** The store's US state (3310.12 and permits depend on it). */
     storeState?: () => UsState | null;
-    /** The store's business days (the multiple-sale window counts the dealer's days). */
-    storeCalendar?: () => StoreDays;
+    /** The store's hours (deadlines and the multiple-sale window count the dealer's days). */
+    storeCalendar?: () => StoreHours;
+    /** The check policy in force on a day (shipped data with the store's state rules). */
+    policy?: (date: string) => NicsPolicy;
   }) {
+    this.policy = o.policy ?? ((date) => policyOn(nicsPolicies, date));
     this.storeState = o.storeState ?? (() => null);
     this.storeCalendar = o.storeCalendar ?? (() => defaultStoreHours);
     this.db = o.db;
@@ -568,19 +571,20 @@ export class FirearmsLedger {
       'SELECT state, permit_type, issued_on FROM transfer_permits WHERE form_4473 = ? AND buyer_key = ? ORDER BY id DESC LIMIT 1',
     ).get(d.form_4473, d.buyer_key) as
       { state: UsState; permit_type: string; issued_on: string } | undefined;
+    const policy = this.policy(today);
     return transferDecision({
       check,
       permit: permit
         ? {
             state: permit.state,
             issuedOn: permit.issued_on,
-            qualifies: permitQualifies(permit.state, permit.permit_type, today),
+            qualifies: permitQualifies(policy, permit.state, permit.permit_type),
           }
         : null,
       override: check?.overriddenBy != null,
       transaction: { buyer: d.buyer_key ?? '', items },
       today,
-      policy: policyOn(nicsPolicies, today),
+      policy,
       calendar: federalCalendar,
     });
   }
@@ -596,7 +600,7 @@ export class FirearmsLedger {
     item: ItemRow,
     today: string,
   ): { form: '3310.4' | '3310.12'; related: number[] } | null {
-    const policy = policyOn(nicsPolicies, today);
+    const policy = this.policy(today);
     if (!d.buyer_key) return null;
     const state = this.storeState();
     const counts = (i: { type: string; caliber: string; semi_auto_detachable: 0 | 1 }) =>
@@ -918,7 +922,7 @@ export class FirearmsLedger {
     const marked = this.sql('SELECT 1 FROM pmf_markings WHERE item_id = ?');
     return overdue(this.db, {
       now: this.clock.now(),
-      storeHours: defaultStoreHours,
+      storeHours: this.storeCalendar(),
       isMarked: (itemId) => marked.get(itemId) !== undefined,
     });
   }

@@ -6,6 +6,7 @@ import firearmsSearch from './005_firearms_search.ts';
 import firearmsRules from './006_firearms_rules.ts';
 import firearms4473Index from './007_firearms_4473_index.ts';
 import firearmReturns from './008_firearm_returns.ts';
+import checkStateRules from './009_check_state_rules.ts';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   firearmsRules,
   firearms4473Index,
   firearmReturns,
+  checkStateRules,
 ];
