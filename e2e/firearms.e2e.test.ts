@@ -1,7 +1,8 @@
 // Issue 4 acceptance, walked on the real screens: a clerk records two pistols, starts a
 // check, records Delayed, tries to hand over (refused with the date), the store's clock moves
 // past the waiting period, the hand-over commits; a second handgun to the same buyer raises
-// the multiple-sale flag; a correction shows in both views of the book.
+// the multiple-sale flag; a filtered export; a correction shows in both views of the book; the
+// book's settings (store hours, a serial rule that warns and blocks, a check rule for the state).
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import {
@@ -69,8 +70,22 @@ async function signIn(): Promise<void> {
   await until(() => page.getByTestId('current-user').isVisible()).toBe(true);
 }
 
-async function tab(name: 'Bound book' | 'Check desk' | 'Reports'): Promise<void> {
+async function tab(name: 'Bound book' | 'Check desk' | 'Reports' | 'Book settings'): Promise<void> {
   await page.getByRole('tab', { name }).click();
+}
+
+/** Opens "Record acquisition" with the distributor and a Glock pistol of `model`, no serial yet. */
+async function openAcquisition(model: string) {
+  await page.getByRole('button', { name: 'Record acquisition' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Received from (name)').fill('Lone Star Distributors');
+  await dialog.getByLabel('FFL number').fill('586123017K12345');
+  await dialog.getByLabel('Manufacturer 1').fill('Glock');
+  await dialog.getByLabel('Model 1').fill(model);
+  await dialog.getByLabel('Type 1').click();
+  await page.getByRole('option', { name: 'pistol', exact: true }).click();
+  await dialog.getByLabel('Caliber 1').fill('9mm');
+  return dialog;
 }
 
 async function startCheck(form4473: string, serial: string): Promise<void> {
@@ -122,15 +137,7 @@ describe('firearms bound book and check desk, end to end', () => {
       .getByRole('link', { name: 'Firearms' })
       .click();
     await until(() => page.getByTestId('ledger-empty').isVisible()).toBe(true);
-    await page.getByRole('button', { name: 'Record acquisition' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Received from (name)').fill('Lone Star Distributors');
-    await dialog.getByLabel('FFL number').fill('586123017K12345');
-    await dialog.getByLabel('Manufacturer 1').fill('Glock');
-    await dialog.getByLabel('Model 1').fill('19');
-    await dialog.getByLabel('Type 1').click();
-    await page.getByRole('option', { name: 'pistol', exact: true }).click();
-    await dialog.getByLabel('Caliber 1').fill('9mm');
+    const dialog = await openAcquisition('19');
     await dialog.getByLabel('Serial 1').fill('BKRM101');
     await dialog.getByLabel('Serial 1').press('Enter');
     // The next line starts as a copy of the last one, focused on its serial.
@@ -236,6 +243,81 @@ describe('firearms bound book and check desk, end to end', () => {
     await until(() => row().count()).toBe(2);
     expect(await row().nth(1).textContent()).toContain('19 Gen5');
     expect(await row().nth(1).textContent()).toContain('correction');
+    expect(pageProblems).toEqual([]);
+  });
+
+  it('keeps the store’s hours and a serial rule; the rule warns as a serial is typed and its block refuses the entry', async () => {
+    onFailure();
+    await tab('Book settings');
+    const hours = page.getByRole('region', { name: 'Store hours' });
+    await until(() => hours.getByTestId('hours-defaults').isVisible()).toBe(true);
+    await hours.getByLabel('Saturday', { exact: true }).uncheck();
+    await hours.getByLabel('Closed on').fill('2026-12-24');
+    await hours.getByLabel('Closed on').press('Enter');
+    await hours.getByRole('button', { name: 'Save store hours' }).click();
+    await until(() => hours.getByTestId('hours-saved').isVisible()).toBe(true);
+    // Leave and come back: what shows is what the server kept.
+    await tab('Reports');
+    await tab('Book settings');
+    await until(() => hours.getByTestId('closures').textContent()).toBe('2026-12-24×');
+    expect(await hours.getByLabel('Saturday', { exact: true }).isChecked()).toBe(false);
+    expect(await hours.getByTestId('hours-defaults').count()).toBe(0);
+
+    const rules = page.getByRole('region', { name: 'Serial number formats' });
+    await rules.getByLabel('Manufacturer', { exact: true }).fill('Glock');
+    await rules.getByLabel('Type', { exact: true }).click();
+    await page.getByRole('option', { name: 'pistol', exact: true }).click();
+    await rules.getByLabel('Pattern (regular expression)').fill('[A-Z]{4}\\d{3}');
+    await rules.getByLabel('Note (shown with the warning)').fill('four letters and three digits');
+    await rules.getByText('Block', { exact: true }).click();
+    await rules.getByLabel('Try a serial').fill('AB12');
+    await until(() => rules.getByTestId('serial-try').textContent()).toBe(
+      'Glock pistol serials look like four letters and three digits: check what is engraved.',
+    );
+    await rules.getByLabel('Try a serial').fill('BKRM103');
+    await until(() => rules.getByTestId('serial-try').textContent()).toBe('Passes this rule');
+    await rules.getByRole('button', { name: 'Add rule' }).click();
+    await until(() => rules.getByTestId('serial-rules').textContent()).toContain('GLOCKpistol');
+
+    await tab('Bound book');
+    const dialog = await openAcquisition('17');
+    await dialog.getByLabel('Serial 1').fill('12345');
+    await until(() => dialog.getByTestId('serial-warning').textContent()).toContain(
+      'look like four letters and three digits',
+    );
+    await dialog.getByRole('button', { name: 'Record 1 firearm' }).click();
+    await until(() => dialog.getByText('check what is engraved').count()).toBeGreaterThan(1);
+    expect(await dialog.isVisible()).toBe(true);
+    await dialog.getByLabel('Serial 1').fill('GLKA123');
+    await until(() => dialog.getByTestId('serial-warning').count()).toBe(0);
+    await dialog.getByRole('button', { name: 'Record 1 firearm' }).click();
+    await until(() => dialog.isVisible()).toBe(false);
+    await until(() =>
+      page.locator('[data-testid="ledger-row"][data-serial="GLKA123"]').count(),
+    ).toBe(1);
+    expect(pageProblems).toEqual([]);
+  });
+
+  it('records a check rule for the store’s state, with where it comes from, and keeps it listed', async () => {
+    onFailure();
+    await tab('Book settings');
+    const rules = page.getByRole('region', { name: 'Background check rules' });
+    await until(() => rules.getByTestId('state-rules-shipped').isVisible()).toBe(true);
+    await rules
+      .getByLabel('A supervisor may override a hold on a delayed check (with a reason)')
+      .check();
+    await rules.getByLabel('Permits that stand in for a check').fill('License to Carry');
+    await rules.getByLabel('Permits that stand in for a check').press('Enter');
+    await rules.getByRole('button', { name: 'Record rule' }).click();
+    // No source: the server says what is missing, and nothing is recorded.
+    await until(() => rules.getByText('Say where the rule comes from').isVisible()).toBe(true);
+    await rules.getByLabel('Where this comes from').fill('ATF Brady permit chart, 2026');
+    await rules.getByRole('button', { name: 'Record rule' }).click();
+    await until(() => rules.getByTestId('state-rule-saved').isVisible()).toBe(true);
+    const history = rules.getByTestId('state-rule-history');
+    expect(await history.textContent()).toContain('override allowed · permits: License to Carry');
+    expect(await history.textContent()).toContain('ATF Brady permit chart, 2026');
+    expect(await rules.getByTestId('state-rules-shipped').count()).toBe(0);
     expect(pageProblems).toEqual([]);
   });
 });

@@ -29,3 +29,4 @@ export {
   firearmSchema,
   firearmTypes,
 } from '../../core/firearms/model.ts';
+export { serialFormatProblems, serialFormatRuleSchema } from '../../core/firearms/rules.ts';

@@ -13,9 +13,9 @@ import {
 import { useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/app-client.ts';
-import { useApiMutation } from '../../api/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../api/hooks.ts';
 import { FormDialog } from '../../components/FormDialog.tsx';
-import { acquisitionSchema, firearmTypes } from '../../lib/rules.ts';
+import { acquisitionSchema, firearmTypes, serialFormatProblems } from '../../lib/rules.ts';
 import { localToday } from '../../lib/format.ts';
 import { acquisitionOf, blank, type FirearmDraft } from './acquisition.ts';
 
@@ -48,6 +48,24 @@ export function AcquireDialog(props: { opened: boolean; onClose: () => void; onD
   const err = (path: string) => (submitted ? errors.get(path) : undefined);
   const sourceErr = err('source') ?? err(`source.${sourceKind}`) ?? err('source.name');
 
+  const serialRules = useApiQuery(
+    () => (props.opened ? api.firearms.serialRules.query() : Promise.resolve([])),
+    [props.opened],
+  );
+  const serialWarning = (f: FirearmDraft) => {
+    if (!f.serial.trim() || !f.manufacturer.trim()) return undefined;
+    const [first] = serialFormatProblems(serialRules.data ?? [], f);
+    return first ? (
+      <Text
+        span
+        size="xs"
+        c={first.action === 'block' ? 'red' : 'orange'}
+        data-testid="serial-warning"
+      >
+        {first.message}
+      </Text>
+    ) : undefined;
+  };
   const setRow = <K extends keyof FirearmDraft>(i: number, k: K, v: FirearmDraft[K]) =>
     setFirearms((rows) => rows.map((r, j) => (j === i ? { ...r, [k]: v } : r)));
   const serialKey = (i: number) => (e: KeyboardEvent<HTMLInputElement>) => {
@@ -153,7 +171,14 @@ export function AcquireDialog(props: { opened: boolean; onClose: () => void; onD
                     onChange={(e) => setRow(i, k, e.currentTarget.value)}
                     error={err(`firearms.${i}.${k}`)}
                     {...(k === 'serial'
-                      ? { onKeyDown: serialKey(i), 'data-serial-row': i, ff: 'monospace' }
+                      ? {
+                          onKeyDown: serialKey(i),
+                          'data-serial-row': i,
+                          ff: 'monospace',
+                          // The store's format rules, as typed: a warning lets it through.
+                          description: serialWarning(f),
+                          inputWrapperOrder: ['label', 'input', 'description', 'error'] as const,
+                        }
                       : {})}
                   />
                 </Table.Td>

@@ -5,10 +5,11 @@ import { ChecksPanel } from './ChecksPanel.tsx';
 import { HoldsPanel } from './HoldsPanel.tsx';
 import { LedgerPanel } from './LedgerPanel.tsx';
 import { ReportsPanel } from './ReportsPanel.tsx';
+import { SettingsPanel } from './SettingsPanel.tsx';
 
-const tabs = ['ledger', 'checks', 'holds', 'reports'] as const;
+const tabs = ['ledger', 'checks', 'holds', 'reports', 'settings'] as const;
 
-/** The bound book and the check desk, one tab each, each with its own address. */
+/** The bound book, the check desk, holds, reports and the book's settings: a tab each, each with its own address. */
 export function FirearmsScreen() {
   const { t } = useTranslation();
   const location = useLocation();
@@ -37,6 +38,7 @@ export function FirearmsScreen() {
         <Route path="checks" element={<ChecksPanel />} />
         <Route path="holds" element={<HoldsPanel />} />
         <Route path="reports" element={<ReportsPanel />} />
+        <Route path="settings" element={<SettingsPanel />} />
       </Routes>
     </Stack>
   );
