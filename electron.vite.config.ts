@@ -32,12 +32,13 @@ export default defineConfig({
       externalizeDeps: true,
       sourcemap: true,
       rolldownOptions: {
-        // Worker threads (audit verification, backups): core/workers.ts looks for them
-        // beside the bundle.
+        // Worker threads (audit verification, backups, the bound book's checks):
+        // core/workers.ts looks for them beside the bundle.
         input: {
           index: here('./electron/index.ts'),
           'verify-worker': here('./core/audit/verify-worker.ts'),
           'backup-worker': here('./core/backup/backup-worker.ts'),
+          'reconcile-worker': here('./core/firearms/reconcile-worker.ts'),
         },
         external: nativeModules,
       },

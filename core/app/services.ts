@@ -120,6 +120,11 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       storeState: () => profile.get().state,
       storeCalendar: () => storeHours.calendar(),
       policy,
+      keyMaterial: store.keyMaterial,
+      onThreadFailure: (error) =>
+        o.log.warn('A bound book check ran on the main thread: its own thread failed', {
+          error: error instanceof Error ? error.message : String(error),
+        }),
     });
     const backups = new BackupService({
       store,

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { GLOCK, LIPSEYS, PMF, RUGER, SIG, TO_SHOP } from '../testing/firearms.ts';
 import { servicesForTest } from '../testing/fixtures.ts';
+import { runWorker, workerScript } from '../workers.ts';
 import type { AcquisitionInput, FirearmInput } from './model.ts';
 import {
   consistencyCheck,
@@ -557,6 +558,25 @@ describe('the consistency check', () => {
     const pending = f.startDisposition('carlos', ids[2] ?? 0, TO_SHOP);
     return { ...b, ids, entries: [glock, sig, ruger, kimber], pending };
   }
+
+  it('gives the same answers on its own thread and read-only connection as on the server’s', async () => {
+    const { s, f } = await healthyBook();
+    const script = workerScript(import.meta.url, 'reconcile-worker');
+    expect(script).not.toBeNull();
+    if (!script) return;
+    const onThread = (job: object) => runWorker(script, { ...job, ...s.store.keyMaterial });
+    expect(await onThread({ kind: 'consistency' })).toEqual(f.consistency());
+    const scans = ['abc123', 'ZZZ9'];
+    expect(await onThread({ kind: 'inventory', serials: scans })).toEqual(
+      f.inventoryAudit('carlos', scans),
+    );
+    // The service's own background calls, audited like the others.
+    expect(await f.consistencyInBackground()).toEqual(f.consistency());
+    await f.inventoryAuditInBackground('maria', scans);
+    expect(s.audit.query({ action: 'firearm.inventory_audit' }).entries[0]).toMatchObject({
+      actor: 'maria',
+    });
+  });
 
   it('passes a book the ledger wrote: open entries equal firearms in stock or reserved', async () => {
     const { db } = await healthyBook();

@@ -824,6 +824,15 @@ const ITEM_DETAILS = /* sql */ `
  * background check (or, later, a permit); every reserved firearm has exactly one pending
  * disposition (and no other firearm has one). One read transaction: one snapshot.
  */
+/** Permit exemptions as the book records them: a permit on the disposition's 4473 and buyer. */
+export function permitExemptions(db: Db): ConsistencyOptions {
+  const permit = db.prepare(
+    `SELECT 1 FROM ledger_dispositions d JOIN transfer_permits p ON p.form_4473 = d.form_4473 AND p.buyer_key = d.buyer_key
+     WHERE d.id = ?`,
+  );
+  return { isPermitExempt: (dispositionId) => permit.get(dispositionId) !== undefined };
+}
+
 export function consistencyCheck(db: Db, o: ConsistencyOptions = {}): Consistency {
   return db.transaction(() => checkBook(db, o)).deferred();
 }

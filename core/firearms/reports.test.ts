@@ -168,7 +168,10 @@ describe('exporting the bound book', () => {
       entries: 2,
       filters: { type: 'pistol', to: '2026-01-31' },
     });
-    const lines = fs.readFileSync(row?.file ?? '', 'utf8').trimEnd().split('\r\n');
+    const lines = fs
+      .readFileSync(row?.file ?? '', 'utf8')
+      .trimEnd()
+      .split('\r\n');
     expect(lines.slice(1).map((l) => l.split('","')[7])).toEqual(['ABC123', 'DEF456']);
     s.clock.advance(1000);
     const pdf = r.startExport('carlos', 'pdf', 'manual', { inStoreOnly: true });

@@ -235,11 +235,13 @@ export const firearmsRouter = router({
   consistency: procedure
     .meta({ access: 'firearms:ledger:write' })
     .input(noInput)
-    .query(({ ctx }) => ctx.services.firearms.consistency()),
+    .query(({ ctx }) => ctx.services.firearms.consistencyInBackground()),
   inventoryAudit: procedure
     .meta({ access: 'firearms:ledger:write' })
     .input(z.object({ serials: z.array(z.string().trim().min(1).max(60)).max(20_000) }).strict())
-    .mutation(({ ctx, input }) => ctx.services.firearms.inventoryAudit(who(ctx), input.serials)),
+    .mutation(({ ctx, input }) =>
+      ctx.services.firearms.inventoryAuditInBackground(who(ctx), input.serials),
+    ),
   serialRules: procedure
     .meta({ access: 'firearms:ledger:write' })
     .input(noInput)

@@ -20,10 +20,12 @@ import {
   defaultStoreHours,
   inventoryAudit,
   overdue,
+  permitExemptions,
+  type Consistency,
+  type InventoryAudit,
   type StoreHours,
 } from './reconcile.ts';
-
-/** The store's business days (its open days, not the federal calendar). */
+import { runWorker, workerScript } from '../workers.ts';
 import {
   acquisitionSchema,
   correctionReasonSchema,
@@ -152,6 +154,8 @@ export class FirearmsLedger {
   private readonly storeState: () => UsState | null;
   private readonly storeCalendar: () => StoreHours;
   private readonly policy: (date: string) => NicsPolicy;
+  private readonly keyMaterial: { file: string; hexKey: string } | null;
+  private readonly onThreadFailure: (error: unknown) => void;
 
   constructor(o: {
     db: Db;
@@ -165,7 +169,12 @@ export class FirearmsLedger {
     storeCalendar?: () => StoreHours;
     /** The check policy in force on a day (shipped data with the store's state rules). */
     policy?: (date: string) => NicsPolicy;
+    /** The database file and key, for whole-book reads on a thread of their own. */
+    keyMaterial?: { file: string; hexKey: string };
+    onThreadFailure?: (error: unknown) => void;
   }) {
+    this.keyMaterial = o.keyMaterial ?? null;
+    this.onThreadFailure = o.onThreadFailure ?? (() => {});
     this.policy = o.policy ?? ((date) => policyOn(nicsPolicies, date));
     this.storeState = o.storeState ?? (() => null);
     this.storeCalendar = o.storeCalendar ?? (() => defaultStoreHours);
@@ -928,19 +937,32 @@ export class FirearmsLedger {
   }
 
   /** The book against itself: open entries = stock, no orphan or missing dispositions. */
-  consistency() {
-    const permit = this.sql(
-      `SELECT 1 FROM ledger_dispositions d JOIN transfer_permits p ON p.form_4473 = d.form_4473 AND p.buyer_key = d.buyer_key
-       WHERE d.id = ?`,
+  consistency(): Consistency {
+    return consistencyCheck(this.db, permitExemptions(this.db));
+  }
+
+  /** The consistency check on its own thread and connection; here when no thread can start. */
+  async consistencyInBackground(): Promise<Consistency> {
+    return (
+      (await this.onReconcileThread<Consistency>({ kind: 'consistency' })) ?? this.consistency()
     );
-    return consistencyCheck(this.db, {
-      isPermitExempt: (dispositionId) => permit.get(dispositionId) !== undefined,
-    });
   }
 
   /** A barcode inventory audit: what was scanned against what the book says is here. */
-  inventoryAudit(actor: string, serials: readonly string[]) {
-    const result = inventoryAudit(this.db, serials);
+  inventoryAudit(actor: string, serials: readonly string[]): InventoryAudit {
+    return this.recordAudit(actor, serials, inventoryAudit(this.db, serials));
+  }
+
+  /** The inventory audit on its own thread and connection; here when no thread can start. */
+  async inventoryAuditInBackground(actor: string, serials: readonly string[]) {
+    const result = await this.onReconcileThread<InventoryAudit>({
+      kind: 'inventory',
+      serials: [...serials],
+    });
+    return result ? this.recordAudit(actor, serials, result) : this.inventoryAudit(actor, serials);
+  }
+
+  private recordAudit(actor: string, serials: readonly string[], result: InventoryAudit) {
     this.audit.record({
       actor,
       action: 'firearm.inventory_audit',
@@ -953,6 +975,22 @@ export class FirearmsLedger {
       },
     });
     return result;
+  }
+
+  /**
+   * Runs a whole-book read on reconcile-worker's thread, against the committed book. Null when
+   * there is no worker script or database file (an in-memory test store) or the thread fails:
+   * the caller then reads on this thread, slower but the same answer.
+   */
+  private async onReconcileThread<T>(job: object): Promise<T | null> {
+    const script = workerScript(import.meta.url, 'reconcile-worker');
+    if (!script || !this.keyMaterial) return null;
+    try {
+      return await runWorker<T>(script, { ...job, ...this.keyMaterial });
+    } catch (error) {
+      this.onThreadFailure(error);
+      return null;
+    }
   }
 
   /** Searches the book as last corrected (see search.ts). */
