@@ -51,7 +51,8 @@ export default tseslint.config(
     },
   },
   layer('core', [refuse(except('core'), 'core/ imports only core/.')], noElectron),
-  // Tests may drive the simulators (stand-ins for the outside world); product code may not.
+  // Tests may drive the simulators (stand-ins for the outside world) through the real drivers;
+  // product code may not.
   {
     files: ['core/**/*.test.ts', 'core/**/testing/**/*.ts'],
     rules: {
@@ -59,7 +60,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            refuse(except('core', 'simulators'), 'core/ tests import core/ and simulators/.'),
+            refuse(
+              except('core', 'drivers', 'simulators'),
+              'core/ tests import core/, drivers/ and simulators/.',
+            ),
           ],
           paths: noElectron,
         },
@@ -71,6 +75,24 @@ export default tseslint.config(
     [refuse(except('core', 'drivers'), 'drivers/ imports only core/ ports and types.')],
     noElectron,
   ),
+  // A driver is tested against its simulator over a real socket or pseudo-terminal.
+  {
+    files: ['drivers/**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            refuse(
+              except('core', 'drivers', 'simulators'),
+              'drivers/ tests import core/, drivers/ and simulators/.',
+            ),
+          ],
+          paths: noElectron,
+        },
+      ],
+    },
+  },
   layer('sync', [refuse(except('core', 'sync'), 'sync/ imports only core/.')], noElectron),
   layer('electron', [
     refuse(['renderer', 'simulators'], 'electron/ never imports the renderer or simulators.'),
