@@ -12,7 +12,12 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // Native modules ship N-API prebuilds that are loaded from node_modules at run time
 // (electron-builder unpacks them from the asar: asarUnpack **/*.node). Every other runtime
 // dependency is external too (electron-vite's externalizeDeps), so core/ runs unchanged.
-const nativeModules = ['better-sqlite3-multiple-ciphers', '@napi-rs/keyring', '@node-rs/argon2'];
+const nativeModules = [
+  'better-sqlite3-multiple-ciphers',
+  '@napi-rs/keyring',
+  '@node-rs/argon2',
+  'serialport',
+];
 
 /**
  * electron-vite switches the renderer to base './' for production builds. The screens use

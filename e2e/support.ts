@@ -51,7 +51,7 @@ export interface RunningServer {
 }
 
 export async function startServer(
-  o: { idleTimeoutSeconds?: number; testClock?: boolean } = {},
+  o: { idleTimeoutSeconds?: number; testClock?: boolean; deviceCheckSeconds?: number } = {},
 ): Promise<RunningServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backroom-e2e-'));
   const args = [
@@ -63,6 +63,7 @@ export async function startServer(
     '--no-backup-schedule',
     ...(o.idleTimeoutSeconds ? ['--idle-timeout', String(o.idleTimeoutSeconds)] : []),
     ...(o.testClock ? ['--test-clock'] : []),
+    ...(o.deviceCheckSeconds ? ['--device-check-seconds', String(o.deviceCheckSeconds)] : []),
   ];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: repoRoot,

@@ -11,6 +11,7 @@ import { startHttpServer } from '../core/api/http.ts';
 import { createStoreServices, type StoreServices } from '../core/app/services.ts';
 import { createLogger, type Logger } from '../core/log/logger.ts';
 import { openSecretStore } from '../core/secrets/index.ts';
+import { storeDrivers } from '../drivers/index.ts';
 import { LOCAL_CONFIG_FILE, parseAppConfig, updatePlan, withLocalOverrides } from './config.ts';
 import { serveApiOverIpc, type IpcTransport } from './ipc.ts';
 import { registerAppScheme, serveRendererOnAppScheme } from './protocol.ts';
@@ -86,6 +87,8 @@ async function start(): Promise<void> {
     log,
     scheduleBackups: true,
     runIntegrations: true,
+    deviceDrivers: storeDrivers,
+    runDevices: true,
   });
   const ipc = serveApiOverIpc({
     services,

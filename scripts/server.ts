@@ -1,4 +1,5 @@
 // npm run server -- [--port 4870] [--host 127.0.0.1 | --lan] [--data-dir DIR] [--idle-timeout SECONDS]
+//                   [--device-check-seconds 15]
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +8,7 @@ import { startStoreServer } from '../core/app/store-server.ts';
 import { OffsetClock } from '../core/clock.ts';
 import { DatabaseOpenError } from '../core/db/errors.ts';
 import { SecretStoreUnavailableError } from '../core/secrets/index.ts';
+import { storeDrivers } from '../drivers/index.ts';
 
 export const DEFAULT_PORT = 4870;
 
@@ -28,6 +30,8 @@ export async function runServer(argv: string[]): Promise<void> {
       'data-dir': { type: 'string' },
       'idle-timeout': { type: 'string' },
       'no-backup-schedule': { type: 'boolean', default: false },
+      // How often each device (printers, scale, display) is checked; default 15.
+      'device-check-seconds': { type: 'string' },
       // End-to-end tests only: time can be moved forward over HTTP (never in a store).
       'test-clock': { type: 'boolean', default: false },
     },
@@ -39,6 +43,11 @@ export async function runServer(argv: string[]): Promise<void> {
   const idle = values['idle-timeout'] ? Number(values['idle-timeout']) * 1000 : undefined;
   if (idle !== undefined && !(idle > 0))
     throw new Error('--idle-timeout is a number of seconds above 0.');
+  const deviceCheck = values['device-check-seconds']
+    ? Number(values['device-check-seconds']) * 1000
+    : undefined;
+  if (deviceCheck !== undefined && !(deviceCheck >= 500))
+    throw new Error('--device-check-seconds is a number of seconds, 0.5 or more.');
   const host = values.host ?? (values.lan ? '0.0.0.0' : '127.0.0.1');
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
 
@@ -50,6 +59,8 @@ export async function runServer(argv: string[]): Promise<void> {
     scheduleBackups: !values['no-backup-schedule'],
     ...(values['test-clock'] ? { testClock: new OffsetClock() } : {}),
     ...(idle ? { idleTimeoutMs: idle } : {}),
+    deviceDrivers: storeDrivers,
+    ...(deviceCheck ? { deviceCheckEveryMs: deviceCheck } : {}),
   });
   let stopping = false;
   const stop = (signal: string) => {

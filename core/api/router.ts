@@ -14,6 +14,7 @@ import type { ChangeTopic } from '../app/change-feed.ts';
 import { healthOf } from './health.ts';
 import { integrationsRouter } from '../integrations/router.ts';
 import { checksRouter, firearmsRouter } from '../firearms/router.ts';
+import { devicesRouter } from '../devices/router.ts';
 import { storeProfileSchema } from '../store/model.ts';
 import { noInput, procedure, router, signedIn } from './trpc.ts';
 
@@ -221,6 +222,16 @@ const dashboard = router({
           .overview()
           .filter((c) => c.health.level === 'red')
           .map((c) => ({ id: c.id, providerName: c.providerName, reasons: c.health.reasons })),
+        // Every device with its health: the dashboard's devices card (and, later, the cloud's).
+        devices: s.devices.list().map((d) => ({
+          id: d.id,
+          name: d.name,
+          kind: d.kind,
+          connected: d.health.connected,
+          lastSeenAt: d.health.lastSeenAt,
+          lastError: d.health.lastError,
+          held: d.queue.held,
+        })),
       };
     }),
   /** Live updates: a topic each time something changes; screens refetch what they show. */
@@ -264,5 +275,6 @@ export const appRouter = router({
   integrations: integrationsRouter,
   firearms: firearmsRouter,
   checks: checksRouter,
+  devices: devicesRouter,
 });
 export type AppRouter = typeof appRouter;

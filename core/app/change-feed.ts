@@ -2,9 +2,9 @@ import { EventEmitter } from 'node:events';
 
 /**
  * Most changes worth showing are audited ('audit'); integration deliveries are not (the sync
- * log records them), so they have a topic of their own.
+ * log records them), nor are device health and print jobs, so they have topics of their own.
  */
-export type ChangeTopic = 'audit' | 'integrations';
+export type ChangeTopic = 'audit' | 'integrations' | 'devices';
 
 /**
  * Tells open screens that something changed so they refresh. Topics raised during a

@@ -22,6 +22,8 @@ import { BookReports } from '../firearms/reports.ts';
 import { BookCompliance } from '../firearms/compliance.ts';
 import { StoreHoursSettings } from '../firearms/hours.ts';
 import { StateRules } from '../checks/state-rules.ts';
+import { DeviceService } from '../devices/service.ts';
+import type { DeviceDrivers } from '../devices/ports.ts';
 
 export interface StoreServices {
   readonly version: string;
@@ -50,6 +52,8 @@ export interface StoreServices {
   readonly stateRules: StateRules;
   /** The store's hours, time zone and closures: the calendar the book counts in. */
   readonly storeHours: StoreHoursSettings;
+  /** Printers, scale, pole display and scanners: settings, health, and the print queue. */
+  readonly devices: DeviceService;
   /** Stops deliveries gracefully (waits for those in flight), before close(). */
   drain(): Promise<void>;
   close(): void;
@@ -69,6 +73,12 @@ export interface ServicesOptions {
   adapters?: ReadonlyMap<string, ProviderAdapter>;
   /** Provider definitions (default: resources/providers/, validated). Tests vary them. */
   providers?: ReadonlyMap<string, ProviderDefinition>;
+  /** The store's device drivers (drivers/, handed in by the composition root; none in tests). */
+  deviceDrivers?: DeviceDrivers | null;
+  /** Print queue and device health checks running (tests drive them by hand instead). */
+  runDevices?: boolean;
+  /** How often devices are checked, and print retry waits (tests shorten them). */
+  deviceTiming?: { probeEveryMs: number; printBackoff: { firstMs: number; maxMs: number } };
 }
 
 export const DATABASE_FILE = 'backroom.db';
@@ -151,6 +161,17 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       openReader: () => store.openCopy(store.file, { readonly: true }),
       store: () => profile.get(),
     });
+    const devices = new DeviceService({
+      db: store.db,
+      audit,
+      clock,
+      log: o.log,
+      drivers: o.deviceDrivers ?? null,
+      onChange: () => changes.raise('devices'),
+      ...(o.deviceTiming
+        ? { probeEveryMs: o.deviceTiming.probeEveryMs, printBackoff: o.deviceTiming.printBackoff }
+        : {}),
+    });
     const chain = new ChainMonitor(store, audit, clock, o.log);
     if (o.scheduleBackups) {
       backups.schedule();
@@ -158,6 +179,7 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       bookReports.scheduleDaily();
     }
     if (o.runIntegrations) integrations.start();
+    if (o.runDevices) devices.start();
     void chain.verify();
     // "Who" and "which record" are indexed a batch at a time, off the write path.
     const lookups = setInterval(() => {
@@ -192,10 +214,14 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       compliance,
       stateRules,
       storeHours,
-      drain: () => integrations.stop(),
+      devices,
+      drain: async () => {
+        await Promise.all([integrations.stop(), devices.stop()]);
+      },
       close: () => {
         clearInterval(lookups);
         integrations.halt();
+        devices.halt();
         chain.stop();
         backups.stop();
         bookReports.stop();

@@ -2,6 +2,7 @@ import { startHttpServer, type RunningHttpServer } from '../api/http.ts';
 import type { Clock, OffsetClock } from '../clock.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { openSecretStore, type SecretStore } from '../secrets/index.ts';
+import type { DeviceDrivers } from '../devices/ports.ts';
 import { createStoreServices, type StoreServices } from './services.ts';
 
 export interface StoreServerOptions {
@@ -18,6 +19,10 @@ export interface StoreServerOptions {
   scheduleBackups?: boolean;
   /** Run integration deliveries (on unless a test drives them by hand). */
   runIntegrations?: boolean;
+  /** The store's device drivers (drivers/index.ts), handed in by the launcher. */
+  deviceDrivers?: DeviceDrivers | null;
+  /** How often each device is checked (default 15 s). */
+  deviceCheckEveryMs?: number;
   log?: Logger;
 }
 
@@ -41,6 +46,17 @@ export async function startStoreServer(o: StoreServerOptions): Promise<RunningSt
     ...(o.idleTimeoutMs ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
     scheduleBackups: o.scheduleBackups ?? true,
     runIntegrations: o.runIntegrations ?? true,
+    deviceDrivers: o.deviceDrivers ?? null,
+    runDevices: true,
+    ...(o.deviceCheckEveryMs
+      ? {
+          deviceTiming: {
+            probeEveryMs: o.deviceCheckEveryMs,
+            // A printer back after a short outage prints its queue within a check or two.
+            printBackoff: { firstMs: Math.min(2_000, o.deviceCheckEveryMs), maxMs: 30_000 },
+          },
+        }
+      : {}),
   });
   let httpServer: RunningHttpServer;
   try {

@@ -24,6 +24,8 @@ export const permissions = [
   'checks:override',
   'pharmacy:pickup',
   'store:manage',
+  'devices:manage',
+  'devices:print',
   'integration:manage',
   'integration:logs:view',
   // "Sync now" per provider: one for each file in resources/providers/ (a test checks).

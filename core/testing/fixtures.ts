@@ -30,6 +30,8 @@ export async function makeServices(
     idleTimeoutMs?: number;
     secrets?: SecretStore;
     providers?: ServicesOptions['providers'];
+    deviceDrivers?: ServicesOptions['deviceDrivers'];
+    deviceTiming?: ServicesOptions['deviceTiming'];
   } = {},
 ): Promise<StoreServices & { clock: ManualClock }> {
   const clock = o.clock ?? new ManualClock();
@@ -40,6 +42,8 @@ export async function makeServices(
     clock,
     ...(o.idleTimeoutMs ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
     ...(o.providers ? { providers: o.providers } : {}),
+    ...(o.deviceDrivers ? { deviceDrivers: o.deviceDrivers } : {}),
+    ...(o.deviceTiming ? { deviceTiming: o.deviceTiming } : {}),
   });
   return Object.assign(services, { clock });
 }

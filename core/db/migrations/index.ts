@@ -7,6 +7,7 @@ import firearmsRules from './006_firearms_rules.ts';
 import firearms4473Index from './007_firearms_4473_index.ts';
 import firearmReturns from './008_firearm_returns.ts';
 import checkStateRules from './009_check_state_rules.ts';
+import devices from './010_devices.ts';
 
 export interface Migration {
   version: number;
@@ -25,4 +26,5 @@ export const migrations: readonly Migration[] = [
   firearms4473Index,
   firearmReturns,
   checkStateRules,
+  devices,
 ];
