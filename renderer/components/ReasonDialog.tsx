@@ -1,8 +1,8 @@
 import { Textarea } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useApiMutation } from '../../api/hooks.ts';
-import { FormDialog } from '../../components/FormDialog.tsx';
+import { useApiMutation } from '../api/hooks.ts';
+import { FormDialog } from './FormDialog.tsx';
 
 /** Asks why (a correction, a hold, a release): the reason goes on the permanent record. */
 export function ReasonDialog(props: {

@@ -143,3 +143,11 @@ export const IconBook = (p: IconProps) => (
     <path d="M8 7h7M8 10.5h5" />
   </Icon>
 );
+
+export const IconPrinter = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M7 8V3.5h10V8" />
+    <rect x="3.5" y="8" width="17" height="8" rx="1.5" />
+    <path d="M7 13.5h10V20.5H7z" />
+  </Icon>
+);

@@ -6,6 +6,7 @@ import { AccountScreen } from '../screens/AccountScreen.tsx';
 import { AuditScreen } from '../screens/AuditScreen.tsx';
 import { BackupsScreen } from '../screens/BackupsScreen.tsx';
 import { DashboardScreen } from '../screens/DashboardScreen.tsx';
+import { DevicesScreen } from '../screens/devices/DevicesScreen.tsx';
 import { FirearmsScreen } from '../screens/firearms/FirearmsScreen.tsx';
 import { IntegrationsScreen } from '../screens/integrations/IntegrationsScreen.tsx';
 import { UsersScreen } from '../screens/UsersScreen.tsx';
@@ -16,6 +17,7 @@ import {
   IconBook,
   IconDashboard,
   IconPlug,
+  IconPrinter,
   IconUsers,
 } from './icons.tsx';
 
@@ -28,6 +30,7 @@ export interface Section {
     | 'shell.backups'
     | 'shell.integrations'
     | 'shell.firearms'
+    | 'shell.devices'
     | 'shell.account';
   permission: Permission | null;
   /** The page has pages below it (/integrations/:id), routed by the screen itself. */
@@ -51,6 +54,13 @@ export const sections: Section[] = [
     icon: <IconBook />,
     screen: () => <FirearmsScreen />,
     nested: true,
+  },
+  {
+    path: '/devices',
+    label: 'shell.devices',
+    permission: 'devices:print',
+    icon: <IconPrinter />,
+    screen: () => <DevicesScreen />,
   },
   {
     path: '/users',

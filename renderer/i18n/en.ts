@@ -1,5 +1,6 @@
 // English: the reference catalogue. Every key here must exist in es.ts (i18n.test.ts checks).
 import { enFirearms } from './en-firearms.ts';
+import { enDevices } from './en-devices.ts';
 
 export const en = {
   app: {
@@ -102,6 +103,7 @@ export const en = {
     signedInAs: 'Signed in as {{name}}',
     integrations: 'Integrations',
     firearms: 'Firearms',
+    devices: 'Devices',
   },
   access: {
     deniedTitle: 'You do not have access to this page',
@@ -132,6 +134,8 @@ export const en = {
     integration_manage: 'Manage integrations',
     integration_logs_view: 'Read integration logs',
     store_manage: "Change the store's details",
+    devices_manage: 'Set up and test devices',
+    devices_print: 'Print, reprint and open the cash drawer',
     integration_sync_webhook_outbound: 'Send webhook events by hand',
     integration_sync_accounting_quickbooks: 'Run QuickBooks syncs by hand',
     integration_sync_pharmacy_rx30: 'Run the Rx30 relay by hand',
@@ -164,6 +168,7 @@ export const en = {
     locked: 'Locked',
     active: 'Active',
     integrations: 'Integrations',
+    devices: 'Devices',
     integrationsOpen: 'Open',
   },
   users: {
@@ -495,6 +500,7 @@ export const en = {
     },
   },
   firearms: enFirearms,
+  devices: enDevices,
   backups: {
     title: 'Backups',
     intro:
@@ -539,6 +545,19 @@ export const en = {
     passwordTitle: 'Password',
     passwordSubmit: 'Change password',
     passwordSaved: 'Your password has been changed.',
+  },
+  signature: {
+    hint: 'Sign with the mouse, a pen or a finger. Delete or Backspace clears it.',
+    placeholder: 'Sign here',
+    clear: 'Clear',
+    signed: 'Signed',
+    notSigned: 'Not signed yet',
+    problems: {
+      too_few_points: 'That is a dot or a tick, not a signature. Clear it and sign your name.',
+      too_small:
+        'The signature is too small to stand for a name. Clear it and sign across the box.',
+      unreadable: 'The pad could not record this signature. Clear it and sign again.',
+    },
   },
   validation: {
     required: 'Fill this in.',

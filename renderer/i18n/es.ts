@@ -1,6 +1,7 @@
 // Español. Same keys as en.ts (the type and i18n.test.ts refuse a missing or extra one).
 import type { en } from './en.ts';
 import { esFirearms } from './es-firearms.ts';
+import { esDevices } from './es-devices.ts';
 
 export const es: typeof en = {
   app: {
@@ -103,6 +104,7 @@ export const es: typeof en = {
     signedInAs: 'Sesión de {{name}}',
     integrations: 'Integraciones',
     firearms: 'Armas de fuego',
+    devices: 'Dispositivos',
   },
   access: {
     deniedTitle: 'No tiene acceso a esta página',
@@ -133,6 +135,8 @@ export const es: typeof en = {
     integration_manage: 'Administrar integraciones',
     integration_logs_view: 'Leer los registros de integraciones',
     store_manage: 'Cambiar los datos de la tienda',
+    devices_manage: 'Configurar y probar dispositivos',
+    devices_print: 'Imprimir, reimprimir y abrir el cajón',
     integration_sync_webhook_outbound: 'Enviar eventos webhook a mano',
     integration_sync_accounting_quickbooks: 'Sincronizar QuickBooks a mano',
     integration_sync_pharmacy_rx30: 'Ejecutar el enlace con Rx30 a mano',
@@ -165,6 +169,7 @@ export const es: typeof en = {
     locked: 'Bloqueada',
     active: 'Activa',
     integrations: 'Integraciones',
+    devices: 'Dispositivos',
     integrationsOpen: 'Abrir',
   },
   users: {
@@ -499,6 +504,7 @@ export const es: typeof en = {
     },
   },
   firearms: esFirearms,
+  devices: esDevices,
   backups: {
     title: 'Copias de seguridad',
     intro:
@@ -543,6 +549,19 @@ export const es: typeof en = {
     passwordTitle: 'Contraseña',
     passwordSubmit: 'Cambiar contraseña',
     passwordSaved: 'Su contraseña se ha cambiado.',
+  },
+  signature: {
+    hint: 'Firme con el ratón, un lápiz o el dedo. Supr o Retroceso la borran.',
+    placeholder: 'Firme aquí',
+    clear: 'Borrar',
+    signed: 'Firmado',
+    notSigned: 'Aún sin firmar',
+    problems: {
+      too_few_points: 'Eso es un punto o una marca, no una firma. Bórrela y firme con su nombre.',
+      too_small:
+        'La firma es demasiado pequeña para representar un nombre. Bórrela y firme a lo ancho del recuadro.',
+      unreadable: 'El panel no pudo registrar esta firma. Bórrela y vuelva a firmar.',
+    },
   },
   validation: {
     required: 'Rellene este campo.',

@@ -57,6 +57,14 @@ describe('translations', () => {
       'Español',
       'Auditor',
       'Manual',
+      // Makers and protocols of store devices, and a connector's pin number.
+      'Epson (ESC/POS)',
+      'Star (ESC/POS)',
+      'Zebra (ZPL)',
+      'Mettler Toledo (MT-SICS)',
+      'Toledo 8213',
+      'CD5220',
+      'Pin {{pin}}',
     ]);
     const same = [...english].filter(([k, v]) => spanish.get(k) === v && !shared.has(v));
     expect(same.map(([k]) => k)).toEqual([]);

@@ -30,3 +30,10 @@ export {
   firearmTypes,
 } from '../../core/firearms/model.ts';
 export { serialFormatProblems, serialFormatRuleSchema } from '../../core/firearms/rules.ts';
+export {
+  baudRates,
+  deviceConfigSchema,
+  deviceKinds,
+  labelSchema,
+  poleTextSchema,
+} from '../../core/devices/model.ts';

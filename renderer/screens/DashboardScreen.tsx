@@ -18,7 +18,8 @@ import { api } from '../api/app-client.ts';
 import type { Outputs } from '../api/client.ts';
 import { useApiQuery } from '../api/hooks.ts';
 import { Empty } from '../components/Empty.tsx';
-import { IconAlert, IconAudit, IconBackup, IconUsers } from '../components/icons.tsx';
+import { IconAlert, IconAudit, IconBackup, IconPrinter, IconUsers } from '../components/icons.tsx';
+import { HealthBadge } from './devices/DevicesScreen.tsx';
 import { LiveBadge } from '../components/LiveBadge.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
@@ -167,6 +168,47 @@ function IntegrationAlerts({ alerts }: { alerts: Summary['integrationAlerts'] })
   );
 }
 
+/** Each device and whether it answered its last check; the ones that did not say why. */
+function DeviceHealth({ devices }: { devices: Summary['devices'] }) {
+  const { t } = useTranslation();
+  if (devices.length === 0) return null;
+  const down = devices.filter((d) => d.connected === false);
+  return (
+    <Alert
+      color={down.length > 0 ? 'red' : 'teal'}
+      variant="light"
+      icon={<IconPrinter />}
+      title={t('dashboard.devices')}
+      data-testid="device-health-card"
+    >
+      <Stack gap={6}>
+        {devices.map((d) => (
+          <Group
+            key={d.id}
+            gap="xs"
+            wrap="nowrap"
+            align="flex-start"
+            data-testid="dashboard-device"
+            data-device={d.name}
+          >
+            <HealthBadge connected={d.connected} />
+            <Text size="sm" fw={600}>
+              {d.name}
+            </Text>
+            <Text size="sm" style={{ flex: 1 }}>
+              {d.connected === false ? (d.lastError ?? '') : ''}
+              {d.held > 0 ? ` ${t('devices.held', { count: d.held })}` : ''}
+            </Text>
+            <Anchor component={Link} to="/devices" size="sm">
+              {t('dashboard.integrationsOpen')}
+            </Anchor>
+          </Group>
+        ))}
+      </Stack>
+    </Alert>
+  );
+}
+
 export function DashboardScreen() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -189,6 +231,7 @@ export function DashboardScreen() {
       ) : (
         <Stack gap="lg">
           <IntegrationAlerts alerts={s.integrationAlerts} />
+          <DeviceHealth devices={s.devices} />
           <SimpleGrid cols={{ base: 1, md: 3 }} spacing="lg">
             <Tile title={t('dashboard.database')} icon={<IconBackup />} testId="tile-database">
               <Text size="xl" fw={700}>

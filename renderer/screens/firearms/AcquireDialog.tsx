@@ -15,15 +15,25 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/app-client.ts';
 import { useApiMutation, useApiQuery } from '../../api/hooks.ts';
 import { FormDialog } from '../../components/FormDialog.tsx';
+import { useScanner } from '../../hooks/useScanner.ts';
 import { acquisitionSchema, firearmTypes, serialFormatProblems } from '../../lib/rules.ts';
 import { localToday } from '../../lib/format.ts';
 import { acquisitionOf, blank, type FirearmDraft } from './acquisition.ts';
 
 /**
  * Records firearms received together (a distributor invoice with 20 guns is one entry
- * form): the source once, then a line per firearm. A scanner's Enter in a serial field
- * moves to the next line, adding one at the end.
+ * form): the source once, then a line per firearm. Enter in a serial field moves to the
+ * next line, adding one at the end. Every scan in this dialog is a serial: typed into a
+ * serial field it replaces what was there; typed anywhere else in the dialog it is taken out
+ * of that field and fills the focused line's serial if empty, else the first empty serial
+ * (a new line when there is none). Either way the next line's serial gets the focus.
  */
+/** The line number an element of the lines table carries in `attribute` (itself or a parent). */
+function lineOf(element: Element | null, attribute: string): number | null {
+  const value = element?.closest(`[${attribute}]`)?.getAttribute(attribute);
+  return value ? Number(value) : null;
+}
+
 export function AcquireDialog(props: { opened: boolean; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   const [receivedOn, setReceivedOn] = useState(localToday());
@@ -68,16 +78,45 @@ export function AcquireDialog(props: { opened: boolean; onClose: () => void; onD
   };
   const setRow = <K extends keyof FirearmDraft>(i: number, k: K, v: FirearmDraft[K]) =>
     setFirearms((rows) => rows.map((r, j) => (j === i ? { ...r, [k]: v } : r)));
-  const serialKey = (i: number) => (e: KeyboardEvent<HTMLInputElement>) => {
-    if (e.key !== 'Enter') return;
-    e.preventDefault();
-    // Next line's manufacturer: copy the last line's description (an invoice of one model).
-    if (i === firearms.length - 1)
-      setFirearms((rows) => [...rows, { ...(rows[i] ?? blank), serial: '' }]);
+  /** Focus line i + 1's serial, adding that line (a copy of line i: an invoice of one model). */
+  const nextLine = (i: number) => {
+    setFirearms((rows) =>
+      i === rows.length - 1 ? [...rows, { ...(rows[i] ?? blank), serial: '' }] : rows,
+    );
     requestAnimationFrame(() =>
       document.querySelector<HTMLInputElement>(`[data-serial-row="${i + 1}"]`)?.focus(),
     );
   };
+  const serialKey = (i: number) => (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    nextLine(i);
+  };
+  useScanner(
+    (code, scan) => {
+      const inSerial = lineOf(scan.element, 'data-serial-row');
+      if (inSerial !== null) {
+        setRow(inSerial, 'serial', code);
+        nextLine(inSerial);
+        return;
+      }
+      scan.undoTyping();
+      const focused = lineOf(scan.element, 'data-line');
+      const line =
+        focused !== null && !firearms[focused]?.serial.trim()
+          ? focused
+          : firearms.findIndex((f) => !f.serial.trim());
+      if (line >= 0) {
+        setRow(line, 'serial', code);
+        nextLine(line);
+      } else {
+        const last = firearms.length - 1;
+        setFirearms((rows) => [...rows, { ...(rows[last] ?? blank), serial: code }]);
+        nextLine(last + 1);
+      }
+    },
+    { enabled: props.opened },
+  );
   const close = () => {
     setFirearms([{ ...blank }]);
     setSourceName('');
@@ -161,7 +200,7 @@ export function AcquireDialog(props: { opened: boolean; onClose: () => void; onD
         </Table.Thead>
         <Table.Tbody>
           {firearms.map((f, i) => (
-            <Table.Tr key={i}>
+            <Table.Tr key={i} data-line={i}>
               {(['manufacturer', 'importer', 'model', 'serial'] as const).map((k) => (
                 <Table.Td key={k}>
                   <TextInput

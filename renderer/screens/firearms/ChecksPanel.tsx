@@ -13,7 +13,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/app-client.ts';
 import type { Outputs } from '../../api/client.ts';
@@ -22,8 +22,9 @@ import { FormDialog } from '../../components/FormDialog.tsx';
 import { DoneAlert } from '../../components/DoneAlert.tsx';
 import { Empty } from '../../components/Empty.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { scansInto, useScanner } from '../../hooks/useScanner.ts';
 import { can, useSession } from '../../state/session.ts';
-import { ReasonDialog } from './ReasonDialog.tsx';
+import { ReasonDialog } from '../../components/ReasonDialog.tsx';
 import { RecordPermit } from './RecordPermit.tsx';
 
 type CheckRow = Outputs['checks']['list']['checks'][number];
@@ -72,7 +73,11 @@ export function ChecksPanel() {
   );
 }
 
-/** A 4473's check: the buyer, the firearms (scanned or typed by serial), under 21 or not. */
+/**
+ * A 4473's check: the buyer, the firearms (scanned or typed by serial), under 21 or not.
+ * A scan adds a firearm wherever the clerk is on the desk, unless it was typed into the
+ * 4473 or buyer field (an ID's barcode): then it fills that field, without submitting.
+ */
 function StartCheck(props: { onStarted: () => void }) {
   const { t } = useTranslation();
   const [form4473, setForm4473] = useState('');
@@ -91,9 +96,14 @@ function StartCheck(props: { onStarted: () => void }) {
       buyerUnder21: under21,
     }),
   );
-  // A scanner types the serial and presses Enter: look it up among firearms in the store.
-  const addSerial = async () => {
-    const s = serial.trim();
+  const card = useRef<HTMLDivElement>(null);
+  const form4473Field = useRef<HTMLInputElement>(null);
+  const buyerField = useRef<HTMLInputElement>(null);
+  const serialField = useRef<HTMLInputElement>(null);
+  // Look a serial up among firearms in the store; the serial field empties once it is added
+  // (a scan made elsewhere on the desk leaves what the clerk is typing there alone).
+  const addSerial = async (typed: string, clearField: boolean) => {
+    const s = typed.trim();
     if (!s) return;
     const found = await api.firearms.inStore.query({ serial: s }).catch(() => []);
     const fresh = found.filter((f) => !items.some((i) => i.itemId === f.itemId));
@@ -102,18 +112,31 @@ function StartCheck(props: { onStarted: () => void }) {
     else {
       setItems((x) => [
         ...x,
-        ...fresh.map((f) => ({
-          itemId: f.itemId,
-          label: `${f.manufacturer} ${f.model} · ${f.serial}`,
-        })),
+        ...fresh
+          .filter((f) => !x.some((i) => i.itemId === f.itemId))
+          .map((f) => ({
+            itemId: f.itemId,
+            label: `${f.manufacturer} ${f.model} · ${f.serial}`,
+          })),
       ]);
-      setSerial('');
+      if (clearField) setSerial('');
       setSerialError(null);
     }
   };
+  useScanner(
+    (code, scan) => {
+      if (scan.element === form4473Field.current) setForm4473(code);
+      else if (scan.element === buyerField.current) setBuyerKey(code);
+      else if (scan.element === serialField.current) {
+        setSerial(code);
+        void addSerial(code, true);
+      } else void addSerial(code, false);
+    },
+    { accepts: scansInto(card) },
+  );
   const missing = !form4473.trim() || !buyerKey.trim() || items.length === 0;
   return (
-    <Card withBorder data-testid="start-check">
+    <Card withBorder data-testid="start-check" ref={card}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -136,12 +159,14 @@ function StartCheck(props: { onStarted: () => void }) {
           {done && <DoneAlert>{done}</DoneAlert>}
           <Group grow align="flex-start">
             <TextInput
+              ref={form4473Field}
               label={t('firearms.checks.form4473')}
               value={form4473}
               onChange={(e) => setForm4473(e.currentTarget.value)}
               error={tried && !form4473.trim() ? t('validation.required') : undefined}
             />
             <TextInput
+              ref={buyerField}
               label={t('firearms.checks.buyer')}
               description={t('firearms.checks.buyerHint')}
               value={buyerKey}
@@ -150,6 +175,7 @@ function StartCheck(props: { onStarted: () => void }) {
             />
           </Group>
           <TextInput
+            ref={serialField}
             label={t('firearms.checks.scanSerial')}
             description={t('firearms.checks.scanHint')}
             value={serial}
@@ -157,7 +183,7 @@ function StartCheck(props: { onStarted: () => void }) {
             onKeyDown={(e) => {
               if (e.key !== 'Enter') return;
               e.preventDefault();
-              void addSerial();
+              void addSerial(serial, true);
             }}
             error={
               serialError ??

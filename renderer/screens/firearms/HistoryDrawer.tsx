@@ -9,7 +9,7 @@ import { formatEpoch } from '../../lib/format.ts';
 import { CorrectDialog } from './CorrectDialog.tsx';
 import { DisposeDialog } from './DisposeDialog.tsx';
 import { MarkPmfDialog, ReturnDialog } from './ItemActions.tsx';
-import { ReasonDialog } from './ReasonDialog.tsx';
+import { ReasonDialog } from '../../components/ReasonDialog.tsx';
 
 type Ask = 'undispose' | 'flag' | null;
 

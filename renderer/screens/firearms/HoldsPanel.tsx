@@ -7,7 +7,7 @@ import { DoneAlert } from '../../components/DoneAlert.tsx';
 import { Empty } from '../../components/Empty.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { can, useSession } from '../../state/session.ts';
-import { ReasonDialog } from './ReasonDialog.tsx';
+import { ReasonDialog } from '../../components/ReasonDialog.tsx';
 
 /** Firearms held as suspect: released with a reason, or escalated (they stay held). */
 export function HoldsPanel() {

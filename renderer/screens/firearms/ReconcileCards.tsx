@@ -10,13 +10,14 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/app-client.ts';
 import type { Outputs } from '../../api/client.ts';
 import { useApiMutation, useApiQuery } from '../../api/hooks.ts';
 import { DoneAlert } from '../../components/DoneAlert.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { scansInto, useScanner } from '../../hooks/useScanner.ts';
 
 /** Deadlines, the barcode inventory audit and the consistency check. */
 export function ReconcileCards() {
@@ -65,15 +66,30 @@ function DeadlinesCard() {
 
 type Audit = Outputs['firearms']['inventoryAudit'];
 
-/** Scan every firearm on the shelves (each scan ends with Enter), then compare with the book. */
+/**
+ * Scan every firearm on the shelves (each scan ends with Enter), then compare with the book.
+ * A scan counts wherever the focus is on this card, or where no field has it (the clerk walks
+ * the safe with the scanner, not the mouse); a serial typed by hand goes in with Enter.
+ */
 function InventoryAuditCard() {
   const { t } = useTranslation();
   const [scan, setScan] = useState('');
   const [serials, setSerials] = useState<string[]>([]);
   const [result, setResult] = useState<Audit | null>(null);
   const compare = useApiMutation(() => api.firearms.inventoryAudit.mutate({ serials }));
+  const card = useRef<HTMLDivElement>(null);
+  const scanField = useRef<HTMLInputElement>(null);
+  useScanner(
+    (code, scanned) => {
+      const s = code.trim();
+      if (s) setSerials((x) => [...x, s]);
+      // Typed into the scan field: it held the scan's characters.
+      if (scanned.element === scanField.current) setScan('');
+    },
+    { accepts: scansInto(card) },
+  );
   return (
-    <Card withBorder>
+    <Card withBorder ref={card}>
       <Stack gap="sm">
         <Title order={3}>{t('firearms.reports.auditTitle')}</Title>
         <Text size="sm" c="dimmed">
@@ -81,6 +97,7 @@ function InventoryAuditCard() {
         </Text>
         <Group align="flex-end">
           <TextInput
+            ref={scanField}
             label={t('firearms.reports.auditScan')}
             value={scan}
             onChange={(e) => setScan(e.currentTarget.value)}
