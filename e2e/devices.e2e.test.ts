@@ -1,0 +1,227 @@
+// Issue 5 acceptance, on the real screens: the manager adds a network receipt printer and a
+// serial scale (simulators on 127.0.0.1 and a pseudo-terminal) in the device manager, runs
+// their tests (test page, sample receipt, drawer, weight), then watches the printer's health
+// go red when it is switched off (the dashboard too) and green when it is back; a receipt
+// asked for while it was off waits and prints once it returns.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import {
+  startEscPosPrinter,
+  type EscPosPrinterSimulator,
+} from '../simulators/escpos-printer/printer.ts';
+import {
+  startScaleSimulator,
+  type RunningScaleSimulator,
+} from '../simulators/serial-scale/simulator.ts';
+import {
+  fieldsOf,
+  startZplPrinter,
+  type ZplPrinterSimulator,
+} from '../simulators/zpl-printer/printer.ts';
+import {
+  ensureRendererBuilt,
+  launchBrowser,
+  screenshotAll,
+  startServer,
+  watchPage,
+  type RunningServer,
+} from './support.ts';
+
+const OWNER = { displayName: 'Dana Reyes', username: 'dana', password: 'owner-password-1' };
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+let printer: EscPosPrinterSimulator;
+let scale: RunningScaleSimulator;
+let labels: ZplPrinterSimulator;
+const pageProblems: string[] = [];
+
+const until = <T>(read: () => T | Promise<T>, timeout = 10_000) =>
+  expect.poll(read, { timeout, interval: 100 });
+
+async function call(path: string, body: unknown, token?: string): Promise<unknown> {
+  const res = await fetch(`${server.url}/api/${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as { result?: { data?: unknown } };
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json.result?.data;
+}
+
+beforeAll(async () => {
+  ensureRendererBuilt();
+  [server, browser, printer, scale, labels] = await Promise.all([
+    startServer({ deviceCheckSeconds: 1 }),
+    launchBrowser(),
+    startEscPosPrinter(),
+    startScaleSimulator({ protocol: 'mt-sics' }),
+    startZplPrinter(),
+  ]);
+  scale.simulator.setWeight(1.234, 'kg');
+  await call('setup.createOwner', OWNER);
+  const context = await browser.newContext({
+    viewport: { width: 1400, height: 950 },
+    locale: 'en-US',
+  });
+  context.setDefaultTimeout(5_000);
+  page = await context.newPage();
+  watchPage(page, pageProblems);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await printer?.stop();
+  await scale?.close();
+  await labels?.stop();
+});
+
+const card = (name: string) => page.locator(`[data-testid="device-card"][data-device="${name}"]`);
+const health = (name: string) =>
+  card(name).getByTestId('device-health').getAttribute('data-health');
+
+describe('the device manager, end to end', () => {
+  const onFailure = () =>
+    onTestFailed(async () => {
+      const files = await screenshotAll({ page }, 'backroom-e2e-devices');
+      console.error(`Screenshots: ${files.join(', ')}\nServer log:\n${server.log()}`);
+    });
+
+  it('adds a network receipt printer and runs its tests: test page, sample receipt, drawer', async () => {
+    onFailure();
+    await page.goto(server.url);
+    await page.getByLabel('Username').fill(OWNER.username);
+    await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
+    await page.getByLabel('Password', { exact: true }).press('Enter');
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Devices' })
+      .click();
+    await until(() => page.getByTestId('devices-empty').isVisible()).toBe(true);
+
+    await page.getByRole('button', { name: 'Add a device' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name', { exact: true }).fill('Front counter');
+    await dialog.getByLabel('Address', { exact: true }).fill('127.0.0.1');
+    await dialog.getByLabel('Port', { exact: true }).fill(String(printer.port));
+    await dialog.getByRole('button', { name: 'Save device' }).click();
+    await until(() => dialog.isVisible()).toBe(false);
+    await until(() => health('Front counter')).toBe('ok');
+
+    await card('Front counter').getByRole('button', { name: 'Print a test page' }).click();
+    const [testPage] = await printer.waitForJobs(1, 5_000);
+    // The title is printed double size, so it wraps: read the words, not the lines.
+    expect(testPage?.lines.join(' ').replace(/\s+/g, ' ')).toContain('Test page · Front counter');
+    await card('Front counter').getByRole('button', { name: 'Print a sample receipt' }).click();
+    const jobs = await printer.waitForJobs(2, 5_000);
+    expect(jobs[1]?.lines.join('\n')).toContain('Sample item');
+    expect(jobs[1]?.barcodes).toEqual(['SAMPLE-0001']);
+    await card('Front counter').getByRole('button', { name: 'Open the drawer' }).click();
+    await until(() => card('Front counter').getByTestId('device-test-result').textContent()).toBe(
+      'Drawer opened.',
+    );
+    expect(printer.receipts().flatMap((r) => r.drawerKicks)).toEqual([
+      { pin: 2, t1: 0x19, t2: 0xfa },
+    ]);
+    await card('Front counter').getByRole('button', { name: 'Print jobs' }).click();
+    await until(() => card('Front counter').getByTestId('print-job').count()).toBe(2);
+    expect(
+      await card('Front counter')
+        .locator('[data-testid="print-job"][data-state="printed"]')
+        .count(),
+    ).toBe(2);
+  });
+
+  it('adds a serial scale on its port and reads a settled weight', async () => {
+    onFailure();
+    await page.getByRole('button', { name: 'Add a device' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Kind of device').click();
+    await page.getByRole('option', { name: 'Scale', exact: true }).click();
+    await dialog.getByLabel('Name', { exact: true }).fill('Deli scale');
+    await dialog.getByRole('textbox', { name: 'Serial port' }).fill(scale.hostPath);
+    await dialog.getByRole('button', { name: 'Save device' }).click();
+    await until(() => dialog.isVisible()).toBe(false);
+    await until(() => health('Deli scale')).toBe('ok');
+    scale.simulator.moving(2);
+    await card('Deli scale').getByRole('button', { name: 'Read the weight' }).click();
+    await until(() => card('Deli scale').getByTestId('device-test-result').textContent()).toBe(
+      'Weight: 1.234 kg',
+    );
+  });
+
+  it('shows the printer red when it is switched off (the dashboard too), holds a receipt, and goes green and prints it when it is back', async () => {
+    onFailure();
+    await printer.offline();
+    await until(() => health('Front counter')).toBe('down');
+    expect(await card('Front counter').getByTestId('device-error').textContent()).toMatch(
+      /refused the connection/,
+    );
+    await card('Front counter').getByRole('button', { name: 'Print a sample receipt' }).click();
+    await until(() => card('Front counter').getByTestId('device-queue').textContent()).toContain(
+      '1 job waiting',
+    );
+
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Dashboard' })
+      .click();
+    const tile = page.locator('[data-testid="dashboard-device"][data-device="Front counter"]');
+    await until(() => tile.getByTestId('device-health').getAttribute('data-health')).toBe('down');
+    expect(
+      await page
+        .locator('[data-testid="dashboard-device"][data-device="Deli scale"]')
+        .getByTestId('device-health')
+        .getAttribute('data-health'),
+    ).toBe('ok');
+
+    await printer.online();
+    await until(() => tile.getByTestId('device-health').getAttribute('data-health')).toBe('ok');
+    // Test page, sample receipt and drawer before; now the held receipt, once.
+    const jobs = await printer.waitForJobs(4, 10_000);
+    expect(jobs[3]?.lines.join('\n')).toContain('Sample item');
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Devices' })
+      .click();
+    await until(() => health('Front counter')).toBe('ok');
+    expect(await card('Front counter').getByTestId('device-queue').count()).toBe(0);
+    expect(printer.receipts()).toHaveLength(4);
+    expect(pageProblems).toEqual([]);
+  });
+
+  it('previews a firearm tag as it will print, then prints it on the label printer', async () => {
+    onFailure();
+    await page.getByRole('button', { name: 'Add a device' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Kind of device').click();
+    await page.getByRole('option', { name: 'Label printer', exact: true }).click();
+    await dialog.getByLabel('Name', { exact: true }).fill('Gun counter labels');
+    await dialog.getByLabel('Address', { exact: true }).fill('127.0.0.1');
+    await dialog.getByLabel('Port', { exact: true }).fill(String(labels.port));
+    await dialog.getByRole('button', { name: 'Save device' }).click();
+    await until(() => dialog.isVisible()).toBe(false);
+    await until(() => health('Gun counter labels')).toBe('ok');
+    const tags = card('Gun counter labels');
+    await tags.getByText('Firearm tag', { exact: true }).click();
+    await tags.getByLabel('Manufacturer').fill('Glock');
+    await tags.getByLabel('Model').fill('19 Gen5');
+    await tags.getByLabel('Serial').fill('BKRM101');
+    await tags.getByLabel('Caliber').fill('9mm');
+    await tags.getByRole('button', { name: 'Preview' }).click();
+    const preview = tags.getByTestId('label-preview');
+    await until(() =>
+      preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
+    ).toBe(457);
+    await tags.getByRole('button', { name: 'Print label' }).click();
+    const printed = await labels.waitForLabels(1, 5_000);
+    expect(printed.map(fieldsOf)).toEqual([['Glock', '19 Gen5', 'Cal. 9mm', 'BKRM101']]);
+    expect(pageProblems).toEqual([]);
+  });
+});
