@@ -224,4 +224,30 @@ describe('the device manager, end to end', () => {
     expect(printed.map(fieldsOf)).toEqual([['Glock', '19 Gen5', 'Cal. 9mm', 'BKRM101']]);
     expect(pageProblems).toEqual([]);
   });
+
+  it('takes a signature on the pad: a dot is refused, a name is kept with its strokes', async () => {
+    onFailure();
+    const pad = page.getByTestId('signature-pad');
+    await pad.scrollIntoViewIfNeeded();
+    const box = await pad.boundingBox();
+    if (!box) throw new Error('the signature pad is not on screen');
+    const at = (x: number, y: number) => page.mouse.move(box.x + x, box.y + y);
+    await at(60, 70);
+    await page.mouse.down();
+    await page.mouse.up();
+    await until(
+      () => page.getByText('That is a dot or a tick, not a signature.').isVisible(),
+      5_000,
+    ).toBe(true);
+    expect(await page.getByTestId('signature-kept').count()).toBe(0);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await at(40, 80);
+    await page.mouse.down();
+    for (let i = 1; i <= 40; i++) await at(40 + i * 6, 80 + 25 * Math.sin(i / 2));
+    await page.mouse.up();
+    await until(() => page.getByTestId('signature-kept').textContent()).toMatch(
+      /1 strokes, \d+ points/,
+    );
+    expect(pageProblems).toEqual([]);
+  });
 });

@@ -23,6 +23,7 @@ import { BookCompliance } from '../firearms/compliance.ts';
 import { StoreHoursSettings } from '../firearms/hours.ts';
 import { StateRules } from '../checks/state-rules.ts';
 import { DeviceService } from '../devices/service.ts';
+import { SignatureStore } from '../signatures/service.ts';
 import type { DeviceDrivers } from '../devices/ports.ts';
 
 export interface StoreServices {
@@ -54,6 +55,8 @@ export interface StoreServices {
   readonly storeHours: StoreHoursSettings;
   /** Printers, scale, pole display and scanners: settings, health, and the print queue. */
   readonly devices: DeviceService;
+  /** Signatures from the signature pad, kept with the record that needed them. */
+  readonly signatures: SignatureStore;
   /** Stops deliveries gracefully (waits for those in flight), before close(). */
   drain(): Promise<void>;
   close(): void;
@@ -215,6 +218,7 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       stateRules,
       storeHours,
       devices,
+      signatures: new SignatureStore({ db: store.db, audit, clock }),
       drain: async () => {
         await Promise.all([integrations.stop(), devices.stop()]);
       },

@@ -1,6 +1,7 @@
 // The device manager's API: devices and their health, tests, and the print queue. Setting
 // devices up needs devices:manage; printing, reprinting, cancelling and the drawer need
 // devices:print. A device that cannot be reached answers with the driver's own words.
+import { on } from 'node:events';
 import { z } from 'zod';
 import { noInput, procedure, router, signedIn } from '../api/trpc.ts';
 import { deviceConfigSchema, labelSchema, poleTextSchema, receiptSchema } from './model.ts';
@@ -117,6 +118,14 @@ export const devicesRouter = router({
     .meta({ access: 'devices:print' })
     .input(z.object({ jobId: id }).strict())
     .mutation(({ ctx, input }) => ctx.services.devices.queue.retryNow(who(ctx), input.jobId)),
+  /** What serial scanners read, as they read it: the screens take each code as a scan. */
+  scans: procedure
+    .meta({ access: 'store:view' })
+    .input(noInput)
+    .subscription(async function* ({ ctx, signal }) {
+      for await (const [scan] of on(ctx.services.devices.scans, 'scan', { signal }))
+        yield scan as { deviceId: number; code: string };
+    }),
   /** How the screens tell a keyboard-wedge scan from typing (the store's scanner settings). */
   scannerSettings: procedure
     .meta({ access: 'store:view' })

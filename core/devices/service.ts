@@ -1,6 +1,7 @@
 // The store's devices: configured in the device manager, tested from it, watched for health
 // (connected, last seen, last error) and used through one print queue. Drivers are opened
 // here from the DeviceDrivers the composition root hands in (drivers/ implements them).
+import { EventEmitter } from 'node:events';
 import type { AuditLog } from '../audit/repo.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
@@ -106,6 +107,11 @@ export class DeviceService {
   private monitor: NodeJS.Timeout | null = null;
   private probing: Promise<void> | null = null;
   private halted = false;
+  private running = false;
+  /** Serial scanners being listened to, by device id, with the settings they were opened with. */
+  private readonly listening = new Map<number, { config: string; stop: () => void }>();
+  /** Codes read by serial scanners: the API streams them to the open screens. */
+  readonly scans = new EventEmitter<{ scan: [{ deviceId: number; code: string }] }>();
 
   constructor(o: {
     db: Db;
@@ -177,6 +183,7 @@ export class DeviceService {
     });
     this.onChange();
     void this.probe(id);
+    this.listenToScanners();
     return this.get(id);
   }
 
@@ -205,6 +212,7 @@ export class DeviceService {
     });
     this.onChange();
     void this.probe(id);
+    this.listenToScanners();
     return this.get(id);
   }
 
@@ -224,8 +232,52 @@ export class DeviceService {
         payload: { name: d.name },
       });
     })();
+    this.listenToScanners();
     void this.close(id);
     this.onChange();
+  }
+
+  /**
+   * Listens to every serial scanner in use (and stops listening to removed or changed ones):
+   * what they read goes to `scans`, and so to the screens. Only while running.
+   */
+  private listenToScanners(): void {
+    if (!this.running) return;
+    const wanted = new Map(
+      (
+        this.sql(
+          "SELECT id, config FROM devices WHERE kind = 'scanner' AND retired_at IS NULL",
+        ).all() as { id: number; config: string }[]
+      )
+        .filter((r) => (JSON.parse(r.config) as { model?: string }).model === 'serial')
+        .map((r) => [r.id, r.config]),
+    );
+    for (const [id, l] of this.listening)
+      if (wanted.get(id) !== l.config) {
+        l.stop();
+        this.listening.delete(id);
+      }
+    for (const [id, config] of wanted) {
+      if (this.listening.has(id)) continue;
+      try {
+        const { driver } = this.handle(id);
+        if (!driver || !('listen' in driver)) continue;
+        const stop = driver.listen(
+          (code) => {
+            this.recordHealth(id, { connected: true });
+            this.scans.emit('scan', { deviceId: id, code });
+          },
+          (error) =>
+            this.recordHealth(id, {
+              connected: false,
+              problem: { code: error.code, message: error.message },
+            }),
+        );
+        this.listening.set(id, { config, stop });
+      } catch (error) {
+        this.log.warn('A serial scanner could not be listened to', { id, error: String(error) });
+      }
+    }
   }
 
   /** The keyboard-wedge settings the screens use to tell a scan from typing. */
@@ -287,9 +339,11 @@ export class DeviceService {
     return this.probing;
   }
 
-  /** Starts the print queue and the periodic health checks. */
+  /** Starts the print queue, the periodic health checks and listening to serial scanners. */
   start(): void {
+    this.running = true;
     this.queue.start();
+    this.listenToScanners();
     const tick = () => {
       void this.probeAll().finally(() => {
         if (this.monitor) this.monitor = setTimeout(tick, this.probeEveryMs);
@@ -301,6 +355,9 @@ export class DeviceService {
   /** Stops for good before the database closes (ports are closed in the background). */
   halt(): void {
     this.halted = true;
+    this.running = false;
+    for (const l of this.listening.values()) l.stop();
+    this.listening.clear();
     if (this.monitor) clearTimeout(this.monitor);
     this.monitor = null;
     this.queue.halt();
@@ -308,6 +365,9 @@ export class DeviceService {
   }
 
   async stop(): Promise<void> {
+    this.running = false;
+    for (const l of this.listening.values()) l.stop();
+    this.listening.clear();
     if (this.monitor) clearTimeout(this.monitor);
     this.monitor = null;
     this.queue.stop();

@@ -23,6 +23,7 @@ import { Brand } from './Brand.tsx';
 import { IdleGuard } from './IdleGuard.tsx';
 import { IconLock, IconSignOut } from './icons.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { ScannerBridge } from './ScannerBridge.tsx';
 import { LiveUpdates } from './LiveUpdates.tsx';
 import { sections } from './sections.tsx';
 
@@ -45,6 +46,7 @@ export function Shell({ session }: { session: SessionView }) {
     >
       <IdleGuard idleTimeoutMs={session.idleTimeoutMs} />
       {can(session, 'store:view') && <LiveUpdates />}
+      {can(session, 'store:view') && <ScannerBridge />}
       <AppShell.Header px="md">
         <Group h="100%" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">

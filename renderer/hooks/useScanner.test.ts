@@ -156,4 +156,27 @@ describe('what the hook treats as typing', () => {
     expect(isTextField(el('DIV', { isContentEditable: true }))).toBe(true);
     expect(isTextField(null)).toBe(false);
   });
+
+  it('takes a serial scanner’s code as a scan, once, however many screens listen', () => {
+    const window = new EventTarget();
+    const first: string[] = [];
+    const second: string[] = [];
+    const stops = [first, second].map((got) =>
+      listenForScans(
+        new FakeInput(),
+        defaultScannerSettings,
+        { onScan: (s) => got.push(s.code) },
+        window,
+      ),
+    );
+    window.dispatchEvent(
+      new CustomEvent('backroom:scan', { detail: { code: 'BKRM101' }, cancelable: true }),
+    );
+    expect([...first, ...second]).toEqual(['BKRM101']);
+    for (const stop of stops) stop();
+    window.dispatchEvent(
+      new CustomEvent('backroom:scan', { detail: { code: 'LATE' }, cancelable: true }),
+    );
+    expect([...first, ...second]).toEqual(['BKRM101']);
+  });
 });

@@ -11,6 +11,11 @@ import {
   scannerSettings,
   type ScannerSettings,
 } from '../lib/scanner.ts';
+import {
+  SERIAL_SCAN_EVENT,
+  useStoreScannerSettings,
+  type SerialScanEvent,
+} from '../state/scanner.ts';
 
 /** A completed scan, as the screen receives it. */
 export interface Scan {
@@ -45,7 +50,8 @@ export function useScanner(
   options: ScannerOptions = {},
 ): void {
   const { enabled = true, target } = options;
-  const { maxGapMs, minLength, prefix, suffix } = scannerSettings(options.settings);
+  const stored = useStoreScannerSettings();
+  const { maxGapMs, minLength, prefix, suffix } = scannerSettings(options.settings ?? stored);
   // The latest callbacks, without re-attaching the listener (and losing a burst) every render.
   const latest = useRef({ onScan, accepts: options.accepts });
   useEffect(() => {
@@ -71,6 +77,8 @@ export function listenForScans(
   node: EventTarget,
   settings: ScannerSettings,
   handlers: { onScan: (scan: Scan) => void; accepts?: (element: Element | null) => boolean },
+  /** Where serial scanners' codes arrive (ScannerBridge dispatches them on the window). */
+  serial: EventTarget | undefined = typeof window === 'undefined' ? undefined : window,
 ): () => void {
   let state = noBurst;
   let before: FieldSnapshot | null = null;
@@ -90,8 +98,24 @@ export function listenForScans(
     e.stopPropagation();
     handlers.onScan({ code: step.code, element, undoTyping: () => restore(field, element) });
   };
+  // A serial scanner's code (ScannerBridge): no keys were typed, so there is nothing to undo.
+  const onSerialScan = (event: Event) => {
+    if (event.defaultPrevented) return;
+    const element = typeof document === 'undefined' ? null : document.activeElement;
+    if (handlers.accepts && !handlers.accepts(element)) return;
+    event.preventDefault();
+    handlers.onScan({
+      code: (event as SerialScanEvent).detail.code,
+      element,
+      undoTyping: () => {},
+    });
+  };
   node.addEventListener('keydown', onKeyDown, { capture: true });
-  return () => node.removeEventListener('keydown', onKeyDown, { capture: true });
+  serial?.addEventListener(SERIAL_SCAN_EVENT, onSerialScan);
+  return () => {
+    node.removeEventListener('keydown', onKeyDown, { capture: true });
+    serial?.removeEventListener(SERIAL_SCAN_EVENT, onSerialScan);
+  };
 }
 
 /**

@@ -93,6 +93,15 @@ export const enDevices = {
     previewAlt: 'The label as it will print',
     print: 'Print label',
   },
+  signature: {
+    title: 'Signature pad',
+    hint: 'Signatures are drawn on this screen with a pen, a finger or the mouse. Try it here: nothing is kept.',
+    pad: 'Sign to try it',
+    kept_one:
+      'A pickup would keep this signature: {{count}} stroke, {{points}} points, and its picture.',
+    kept_other:
+      'A pickup would keep this signature: {{count}} strokes, {{points}} points, and its picture.',
+  },
   jobs: {
     empty: 'Nothing printed yet',
     kinds: { receipt: 'Receipt', label: 'Label', test_page: 'Test page' },

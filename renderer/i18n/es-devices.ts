@@ -95,6 +95,14 @@ export const esDevices: typeof enDevices = {
     previewAlt: 'La etiqueta tal como se imprimirá',
     print: 'Imprimir etiqueta',
   },
+  signature: {
+    title: 'Panel de firma',
+    hint: 'Las firmas se dibujan en esta pantalla con un lápiz, un dedo o el ratón. Pruébelo aquí: no se guarda nada.',
+    pad: 'Firme para probarlo',
+    kept_one: 'Una entrega guardaría esta firma: {{count}} trazo, {{points}} puntos y su imagen.',
+    kept_other:
+      'Una entrega guardaría esta firma: {{count}} trazos, {{points}} puntos y su imagen.',
+  },
   jobs: {
     empty: 'Aún no se ha impreso nada',
     kinds: { receipt: 'Recibo', label: 'Etiqueta', test_page: 'Página de prueba' },

@@ -8,6 +8,7 @@ import firearms4473Index from './007_firearms_4473_index.ts';
 import firearmReturns from './008_firearm_returns.ts';
 import checkStateRules from './009_check_state_rules.ts';
 import devices from './010_devices.ts';
+import signatures from './011_signatures.ts';
 
 export interface Migration {
   version: number;
@@ -27,4 +28,5 @@ export const migrations: readonly Migration[] = [
   firearmReturns,
   checkStateRules,
   devices,
+  signatures,
 ];

@@ -11,6 +11,8 @@ import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatEpoch } from '../../lib/format.ts';
 import { useLiveTick } from '../../state/live.ts';
 import { can, useSession } from '../../state/session.ts';
+import { SignaturePad } from '../../components/SignaturePad.tsx';
+import type { Signature } from '../../lib/signature.ts';
 import { DeviceDialog } from './DeviceDialog.tsx';
 import { DeviceTests } from './DeviceTests.tsx';
 import { PrintJobs } from './PrintJobs.tsx';
@@ -30,6 +32,36 @@ export function HealthBadge(props: { connected: boolean | null }) {
     >
       {t(`devices.health.${state}`)}
     </Badge>
+  );
+}
+
+/**
+ * The signature pad is the screen itself (a pen tablet or touch screen drawing on a canvas):
+ * nothing to set up, so here it can be tried, and what it would keep is shown.
+ */
+function SignatureTry() {
+  const { t } = useTranslation();
+  const [signature, setSignature] = useState<Signature | null>(null);
+  return (
+    <Card withBorder mt="lg" component="section" aria-label={t('devices.signature.title')}>
+      <Stack gap="xs">
+        <Title order={3} size="h4">
+          {t('devices.signature.title')}
+        </Title>
+        <Text size="sm" c="dimmed">
+          {t('devices.signature.hint')}
+        </Text>
+        <SignaturePad label={t('devices.signature.pad')} onChange={setSignature} height={140} />
+        {signature && (
+          <Text size="sm" c="teal" data-testid="signature-kept">
+            {t('devices.signature.kept', {
+              count: signature.strokes.length,
+              points: signature.strokes.reduce((n, s) => n + s.points.length, 0),
+            })}
+          </Text>
+        )}
+      </Stack>
+    </Card>
   );
 }
 
@@ -151,6 +183,7 @@ export function DevicesScreen() {
           ))}
         </SimpleGrid>
       )}
+      <SignatureTry />
       <DeviceDialog
         opened={editing !== null}
         device={editing === 'new' ? null : editing}
