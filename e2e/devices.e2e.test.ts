@@ -246,7 +246,7 @@ describe('the device manager, end to end', () => {
     for (let i = 1; i <= 40; i++) await at(40 + i * 6, 80 + 25 * Math.sin(i / 2));
     await page.mouse.up();
     await until(() => page.getByTestId('signature-kept').textContent()).toMatch(
-      /1 strokes, \d+ points/,
+      /: 1 stroke, \d+ points/,
     );
     expect(pageProblems).toEqual([]);
   });
