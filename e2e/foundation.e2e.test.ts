@@ -134,6 +134,7 @@ describe('foundation acceptance, end to end', () => {
     expect(await nav(owner).getByRole('link').allTextContents()).toEqual([
       'Dashboard',
       'Firearms',
+      'Devices',
       'Users',
       'Audit log',
       'Backups',
@@ -195,6 +196,7 @@ describe('foundation acceptance, end to end', () => {
     expect(await nav(clerk).getByRole('link').allTextContents()).toEqual([
       'Dashboard',
       'Firearms',
+      'Devices',
       'My account',
     ]);
 
