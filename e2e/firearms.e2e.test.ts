@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import {
   advanceServerClock,
+  apiCall,
   ensureRendererBuilt,
   launchBrowser,
   screenshotAll,
@@ -26,19 +27,7 @@ const pageProblems: string[] = [];
 const until = <T>(read: () => T | Promise<T>, timeout = 10_000) =>
   expect.poll(read, { timeout, interval: 100 });
 
-async function call(path: string, body: unknown, token?: string): Promise<unknown> {
-  const res = await fetch(`${server.url}/api/${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify(body),
-  });
-  const json = (await res.json()) as { result?: { data?: unknown } };
-  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json.result?.data;
-}
+const call = (path: string, body: unknown, token?: string) => apiCall(server, path, body, token);
 
 beforeAll(async () => {
   ensureRendererBuilt();

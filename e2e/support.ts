@@ -50,6 +50,26 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** Calls the store server's API over HTTP (setting up what a test does not walk through). */
+export async function apiCall(
+  server: Pick<RunningServer, 'url'>,
+  path: string,
+  body: unknown,
+  token?: string,
+): Promise<unknown> {
+  const res = await fetch(`${server.url}/api/${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as { result?: { data?: unknown } };
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json.result?.data;
+}
+
 export async function startServer(
   o: { idleTimeoutSeconds?: number; testClock?: boolean; deviceCheckSeconds?: number } = {},
 ): Promise<RunningServer> {

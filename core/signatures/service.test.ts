@@ -2,25 +2,9 @@
 // strokes, read back whole, audited, and never changed or removed.
 import { describe, expect, it } from 'vitest';
 import { servicesForTest } from '../testing/fixtures.ts';
-import type { SignatureStroke } from './model.ts';
+import { penStroke, SAMPLE_PNG, scribble } from './testing.ts';
 
-const PNG =
-  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
-const stroke = (n: number): SignatureStroke => ({
-  points: Array.from({ length: n }, (_, i) => ({
-    x: 30 + i * 4,
-    y: 60 + 20 * Math.sin(i / 2),
-    pressure: 0.5,
-    time: i * 16,
-  })),
-  penColor: 'rgb(26, 27, 30)',
-  dotSize: 0,
-  minWidth: 0.5,
-  maxWidth: 2.5,
-  velocityFilterWeight: 0.7,
-  compositeOperation: 'source-over',
-});
-const signed = { png: PNG, strokes: [stroke(50)], width: 600, height: 160 };
+const signed = { png: SAMPLE_PNG, strokes: [penStroke(scribble(50))], width: 600, height: 160 };
 const pickup = { type: 'rx_pickup', id: 'P-1001' } as const;
 
 describe('signatures kept with their record', () => {
@@ -54,7 +38,15 @@ describe('signatures kept with their record', () => {
       s.signatures.record('lena', {
         record: pickup,
         signer: 'Pat',
-        signature: { ...signed, strokes: [stroke(2)] },
+        signature: {
+          ...signed,
+          strokes: [
+            penStroke([
+              [5, 5],
+              [6, 5],
+            ]),
+          ],
+        },
       }),
     ).toThrow();
     expect(() =>

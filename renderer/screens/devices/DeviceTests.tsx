@@ -30,6 +30,15 @@ const sampleReceipt = (name: string) => ({
   footer: ['Thank you'],
 });
 
+/** One try-it button: a device test that may take a moment. */
+function Try(props: { label: string; pending: boolean; onClick: () => void }) {
+  return (
+    <Button size="xs" variant="default" loading={props.pending} onClick={props.onClick}>
+      {props.label}
+    </Button>
+  );
+}
+
 /** What can be tried on a device from the device manager, by kind. */
 export function DeviceTests(props: { device: Device; canManage: boolean }) {
   const { t } = useTranslation();
@@ -63,10 +72,9 @@ export function DeviceTests(props: { device: Device; canManage: boolean }) {
     <Stack gap="xs" data-testid="device-tests">
       <Group gap="xs">
         {props.canManage && (
-          <Button
-            size="xs"
-            variant="default"
-            loading={probe.pending}
+          <Try
+            label={t('devices.tests.checkNow')}
+            pending={probe.pending}
             onClick={() =>
               void probe
                 .run()
@@ -78,28 +86,22 @@ export function DeviceTests(props: { device: Device; canManage: boolean }) {
                     ),
                 )
             }
-          >
-            {t('devices.tests.checkNow')}
-          </Button>
+          />
         )}
         {d.kind === 'receipt_printer' && (
           <>
             {props.canManage && (
-              <Button
-                size="xs"
-                variant="default"
-                loading={testPrint.pending}
+              <Try
+                label={t('devices.tests.testPage')}
+                pending={testPrint.pending}
                 onClick={() =>
                   void testPrint.run().then((j) => j && setNote(t('devices.tests.queued')))
                 }
-              >
-                {t('devices.tests.testPage')}
-              </Button>
+              />
             )}
-            <Button
-              size="xs"
-              variant="default"
-              loading={sample.pending}
+            <Try
+              label={t('devices.tests.sampleReceipt')}
+              pending={sample.pending}
               onClick={() =>
                 void sample.run().then((r) => {
                   if (!r) return;
@@ -107,27 +109,21 @@ export function DeviceTests(props: { device: Device; canManage: boolean }) {
                   setNote(t('devices.tests.queued'));
                 })
               }
-            >
-              {t('devices.tests.sampleReceipt')}
-            </Button>
-            <Button
-              size="xs"
-              variant="default"
-              loading={drawer.pending}
+            />
+            <Try
+              label={t('devices.tests.openDrawer')}
+              pending={drawer.pending}
               onClick={() =>
                 void drawer.run().then((r) => r && done(t('devices.tests.drawerOpened'))())
               }
-            >
-              {t('devices.tests.openDrawer')}
-            </Button>
+            />
           </>
         )}
         {d.kind === 'scale' && props.canManage && (
           <>
-            <Button
-              size="xs"
-              variant="default"
-              loading={weight.pending}
+            <Try
+              label={t('devices.tests.readWeight')}
+              pending={weight.pending}
               onClick={() =>
                 void weight
                   .run()
@@ -136,30 +132,22 @@ export function DeviceTests(props: { device: Device; canManage: boolean }) {
                       w && setNote(t('devices.tests.weight', { weight: w.weight, unit: w.unit })),
                   )
               }
-            >
-              {t('devices.tests.readWeight')}
-            </Button>
-            <Button
-              size="xs"
-              variant="default"
-              loading={zero.pending}
+            />
+            <Try
+              label={t('devices.tests.zero')}
+              pending={zero.pending}
               onClick={() => void zero.run().then((r) => r && done(t('devices.tests.zeroed'))())}
-            >
-              {t('devices.tests.zero')}
-            </Button>
+            />
           </>
         )}
         {d.kind === 'label_printer' && props.canManage && (
-          <Button
-            size="xs"
-            variant="default"
-            loading={testPrint.pending}
+          <Try
+            label={t('devices.tests.testPage')}
+            pending={testPrint.pending}
             onClick={() =>
               void testPrint.run().then((j) => j && setNote(t('devices.tests.queued')))
             }
-          >
-            {t('devices.tests.testPage')}
-          </Button>
+          />
         )}
       </Group>
       {d.kind === 'pole_display' && props.canManage && (
@@ -176,14 +164,11 @@ export function DeviceTests(props: { device: Device; canManage: boolean }) {
             value={line2}
             onChange={(e) => setLine2(e.currentTarget.value)}
           />
-          <Button
-            size="xs"
-            variant="default"
-            loading={show.pending}
+          <Try
+            label={t('devices.tests.show')}
+            pending={show.pending}
             onClick={() => void show.run(false).then((r) => r && done(t('devices.tests.shown'))())}
-          >
-            {t('devices.tests.show')}
-          </Button>
+          />
           <Button
             size="xs"
             variant="subtle"
