@@ -9,6 +9,7 @@ import firearmReturns from './008_firearm_returns.ts';
 import checkStateRules from './009_check_state_rules.ts';
 import devices from './010_devices.ts';
 import signatures from './011_signatures.ts';
+import pharmacy from './012_pharmacy.ts';
 
 export interface Migration {
   version: number;
@@ -29,4 +30,5 @@ export const migrations: readonly Migration[] = [
   checkStateRules,
   devices,
   signatures,
+  pharmacy,
 ];
