@@ -15,6 +15,7 @@ import { healthOf } from './health.ts';
 import { integrationsRouter } from '../integrations/router.ts';
 import { checksRouter, firearmsRouter } from '../firearms/router.ts';
 import { devicesRouter } from '../devices/router.ts';
+import { pharmacyRouter } from '../pharmacy/router.ts';
 import { storeProfileSchema } from '../store/model.ts';
 import { noInput, procedure, router, signedIn } from './trpc.ts';
 
@@ -276,5 +277,6 @@ export const appRouter = router({
   firearms: firearmsRouter,
   checks: checksRouter,
   devices: devicesRouter,
+  pharmacy: pharmacyRouter,
 });
 export type AppRouter = typeof appRouter;

@@ -2,9 +2,10 @@ import { EventEmitter } from 'node:events';
 
 /**
  * Most changes worth showing are audited ('audit'); integration deliveries are not (the sync
- * log records them), nor are device health and print jobs, so they have topics of their own.
+ * log records them), nor are device health, print jobs and prescriptions arriving from Rx30,
+ * so they have topics of their own.
  */
-export type ChangeTopic = 'audit' | 'integrations' | 'devices';
+export type ChangeTopic = 'audit' | 'integrations' | 'devices' | 'pharmacy';
 
 /**
  * Tells open screens that something changed so they refresh. Topics raised during a

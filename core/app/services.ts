@@ -24,6 +24,8 @@ import { StoreHoursSettings } from '../firearms/hours.ts';
 import { StateRules } from '../checks/state-rules.ts';
 import { DeviceService } from '../devices/service.ts';
 import { SignatureStore } from '../signatures/service.ts';
+import { PharmacyDesk } from '../pharmacy/desk.ts';
+import { PharmacyInbox } from '../pharmacy/inbox.ts';
 import type { DeviceDrivers } from '../devices/ports.ts';
 
 export interface StoreServices {
@@ -57,6 +59,8 @@ export interface StoreServices {
   readonly devices: DeviceService;
   /** Signatures from the signature pad, kept with the record that needed them. */
   readonly signatures: SignatureStore;
+  /** The pharmacy: Rx30's messages applied once, and the pickup screen's lookups. */
+  readonly pharmacy: { inbox: PharmacyInbox; desk: PharmacyDesk };
   /** Stops deliveries gracefully (waits for those in flight), before close(). */
   drain(): Promise<void>;
   close(): void;
@@ -219,6 +223,14 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       storeHours,
       devices,
       signatures: new SignatureStore({ db: store.db, audit, clock }),
+      pharmacy: {
+        inbox: new PharmacyInbox({
+          db: store.db,
+          clock,
+          onChange: () => changes.raise('pharmacy'),
+        }),
+        desk: new PharmacyDesk({ db: store.db, audit }),
+      },
       drain: async () => {
         await Promise.all([integrations.stop(), devices.stop()]);
       },
