@@ -446,9 +446,8 @@ describe('Rx30 drop file reader', () => {
     // Watchers counted directly; timers judged by what they would do (other tests' timers
     // in this worker come and go, so a count of them is noise).
     const resources = () =>
-      process
-        .getActiveResourcesInfo()
-        .filter((r) => r === 'FSEventWrap' || r === 'StatWatcher').length;
+      process.getActiveResourcesInfo().filter((r) => r === 'FSEventWrap' || r === 'StatWatcher')
+        .length;
     // Earlier tests' watchers are closed but released a moment later: let them go first.
     await new Promise((r) => setTimeout(r, 50));
     const before = resources();
