@@ -10,6 +10,7 @@ import checkStateRules from './009_check_state_rules.ts';
 import devices from './010_devices.ts';
 import signatures from './011_signatures.ts';
 import pharmacy from './012_pharmacy.ts';
+import rx30Outbox from './013_rx30_outbox.ts';
 
 export interface Migration {
   version: number;
@@ -31,4 +32,5 @@ export const migrations: readonly Migration[] = [
   devices,
   signatures,
   pharmacy,
+  rx30Outbox,
 ];
