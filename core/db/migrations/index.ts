@@ -11,6 +11,7 @@ import devices from './010_devices.ts';
 import signatures from './011_signatures.ts';
 import pharmacy from './012_pharmacy.ts';
 import rx30Outbox from './013_rx30_outbox.ts';
+import rx30FilePosition from './014_rx30_file_position.ts';
 
 export interface Migration {
   version: number;
@@ -33,4 +34,5 @@ export const migrations: readonly Migration[] = [
   signatures,
   pharmacy,
   rx30Outbox,
+  rx30FilePosition,
 ];
