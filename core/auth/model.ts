@@ -7,6 +7,7 @@ export const roles = [
   'store_manager',
   'compliance_clerk',
   'pharmacy_staff',
+  'pharmacist',
   'cashier',
   'auditor',
 ] as const;
@@ -23,6 +24,7 @@ export const permissions = [
   'firearms:holds:review',
   'checks:override',
   'pharmacy:pickup',
+  'pharmacy:consult',
   'store:manage',
   'devices:manage',
   'devices:print',

@@ -12,6 +12,7 @@ import signatures from './011_signatures.ts';
 import pharmacy from './012_pharmacy.ts';
 import rx30Outbox from './013_rx30_outbox.ts';
 import rx30FilePosition from './014_rx30_file_position.ts';
+import pickups from './015_pickups.ts';
 
 export interface Migration {
   version: number;
@@ -35,4 +36,5 @@ export const migrations: readonly Migration[] = [
   pharmacy,
   rx30Outbox,
   rx30FilePosition,
+  pickups,
 ];

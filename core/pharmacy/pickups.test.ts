@@ -1,0 +1,236 @@
+// Completing a pickup with every rule checked on the server, recorded append-only with its
+// signature, the Rx sold and the SOLD queued for Rx30 once; voids and returns reversed and
+// told to Rx30; a card refused while the store is offline, cash taken.
+import { describe, expect, it } from 'vitest';
+import { penStroke, SAMPLE_PNG, scribble } from '../signatures/testing.ts';
+import { servicesForTest } from '../testing/fixtures.ts';
+import { readySchema, type ReadyMessage } from './messages.ts';
+import { Rx30Outbox } from './outbox.ts';
+import { PickupDesk } from './pickups.ts';
+import type { Checkout } from './rules.ts';
+
+const signature = { png: SAMPLE_PNG, strokes: [penStroke(scribble(40))], width: 600, height: 160 };
+const ready = (o: Partial<ReadyMessage>): ReadyMessage =>
+  readySchema.parse({
+    type: 'READY',
+    id: `M-${o.rxNumber}`,
+    storeId: 'S1',
+    rxNumber: '600123',
+    fillNumber: 0,
+    patientId: 'P-77',
+    lastName: 'García',
+    firstName: 'Ana',
+    dateOfBirth: '1961-04-02',
+    amountDue: 1250,
+    taxable: false,
+    fsaHsaEligible: 1000,
+    hipaaNoticeRequired: false,
+    counselingRequired: false,
+    safetyCapWaiver: false,
+    controlledSchedule: null,
+    fillDate: '2026-11-19',
+    partialFill: false,
+    ...o,
+  });
+
+async function pharmacy(o: { fileMode?: boolean } = {}) {
+  const s = await servicesForTest();
+  s.clock.set(Date.parse('2026-11-21T15:00:00Z'));
+  const inbox = s.pharmacy.inbox;
+  inbox.apply(ready({ rxNumber: '600123' }));
+  inbox.apply(
+    ready({ rxNumber: '600124', hipaaNoticeRequired: true, amountDue: 500, fsaHsaEligible: 0 }),
+  );
+  inbox.apply(
+    ready({ rxNumber: '600125', controlledSchedule: 'II', amountDue: 0, fsaHsaEligible: 0 }),
+  );
+  inbox.apply(
+    ready({ rxNumber: '600126', counselingRequired: true, amountDue: 300, fsaHsaEligible: 0 }),
+  );
+  inbox.apply(ready({ rxNumber: '600127', fillDate: '2026-11-01' }));
+  inbox.apply(
+    ready({ rxNumber: '700001', patientId: 'P-78', lastName: 'Garner', firstName: 'Andy' }),
+  );
+  const outbox = new Rx30Outbox({ db: s.store.db, clock: s.clock, log: s.log });
+  let online = false;
+  const desk = new PickupDesk({
+    db: s.store.db,
+    audit: s.audit,
+    clock: s.clock,
+    signatures: s.signatures,
+    outbox: () => (o.fileMode ? null : outbox),
+    online: () => online,
+  });
+  const queued = () =>
+    (
+      s.store.db.prepare('SELECT message FROM rx30_outbox ORDER BY seq').pluck().all() as string[]
+    ).map((m) => JSON.parse(m) as { type: string; id: string; [k: string]: unknown });
+  const status = (rx: string) =>
+    s.store.db.prepare('SELECT status FROM prescriptions WHERE rx_number = ?').pluck().get(rx);
+  return { s, desk, queued, status, goOnline: () => (online = true) };
+}
+
+const checkout = (o: Partial<Checkout> = {}): Checkout => ({
+  saleKey: 'sale-0001-abcdef',
+  patientId: 'P-77',
+  dateOfBirth: '1961-04-02',
+  rx: [{ rxNumber: '600123', fillNumber: 0 }],
+  counseling: 'declined',
+  signature,
+  hipaaAcknowledged: false,
+  tenders: [{ type: 'cash', amount: 1250 }],
+  ...o,
+});
+
+const reasonOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    return (e as { reason?: string }).reason ?? String(e);
+  }
+  return 'completed';
+};
+
+describe('completing a pickup', () => {
+  it('records it with its signature, marks the Rx sold and queues one SOLD, however often submitted', async () => {
+    const { s, desk, queued, status } = await pharmacy();
+    const done = desk.complete('lena', checkout());
+    expect(done).toMatchObject({ total: 1250, fsaHsaTotal: 1000, toldRx30: true });
+    expect(desk.complete('lena', checkout())).toEqual(done);
+    expect(status('600123')).toBe('sold');
+    expect(queued()).toEqual([
+      expect.objectContaining({
+        type: 'SOLD',
+        id: `SOLD-${done.invoice}`,
+        invoice: done.invoice,
+        lines: [{ rxNumber: '600123', fillNumber: 0, amount: 1250 }],
+        payments: [{ type: 'cash', amount: 1250 }],
+        counseling: 'declined',
+        idCaptured: false,
+      }),
+    ]);
+    expect(s.signatures.forRecord({ type: 'rx_pickup', id: done.invoice })).toHaveLength(1);
+    expect(() => s.store.db.prepare('DELETE FROM pickups').run()).toThrow(/never removed/);
+  });
+
+  it('refuses what the rules do not allow, each with its reason', async () => {
+    const { desk } = await pharmacy();
+    const rx = (n: string) => [{ rxNumber: n, fillNumber: 0 }];
+    expect(reasonOf(() => desk.complete('lena', checkout({ dateOfBirth: '1961-04-03' })))).toBe(
+      'dob_mismatch',
+    );
+    expect(reasonOf(() => desk.complete('lena', checkout({ rx: rx('700001') })))).toBe(
+      'other_patient',
+    );
+    expect(
+      reasonOf(() =>
+        desk.complete(
+          'lena',
+          checkout({
+            rx: [...rx('600123'), ...rx('600123')],
+            tenders: [{ type: 'cash', amount: 2500 }],
+          }),
+        ),
+      ),
+    ).toBe('rx_twice');
+    expect(reasonOf(() => desk.complete('lena', checkout({ rx: rx('600127') })))).toBe(
+      'past_window',
+    );
+    expect(reasonOf(() => desk.complete('lena', checkout({ signature: undefined })))).toBe(
+      'signature_required',
+    );
+    expect(
+      reasonOf(() =>
+        desk.complete(
+          'lena',
+          checkout({ rx: rx('600124'), tenders: [{ type: 'cash', amount: 500 }] }),
+        ),
+      ),
+    ).toBe('hipaa_ack_required');
+    expect(reasonOf(() => desk.complete('lena', checkout({ rx: rx('600125'), tenders: [] })))).toBe(
+      'id_required',
+    );
+    expect(
+      reasonOf(() =>
+        desk.complete('lena', checkout({ tenders: [{ type: 'cash', amount: 1000 }] })),
+      ),
+    ).toBe('tenders_total');
+    expect(desk.pastWindow().map((r) => r.rxNumber)).toEqual(['600127']);
+  });
+
+  it('holds a pickup needing a pharmacist consult until a pharmacist signs it off', async () => {
+    const { desk } = await pharmacy();
+    const c = checkout({
+      rx: [{ rxNumber: '600126', fillNumber: 0 }],
+      counseling: 'pharmacist',
+      tenders: [{ type: 'cash', amount: 300 }],
+    });
+    expect(reasonOf(() => desk.complete('lena', c))).toBe('consult_required');
+    desk.signOffConsult('dr.kim', { saleKey: c.saleKey, patientId: 'P-77' });
+    expect(desk.complete('lena', c).total).toBe(300);
+  });
+
+  it('takes the ID for a controlled substance and tells Rx30 only that it was seen', async () => {
+    const { desk, queued } = await pharmacy();
+    const id = {
+      type: 'drivers_license',
+      number: 'TX1234567',
+      jurisdiction: 'tx',
+      relation: 'self',
+    };
+    const done = desk.complete(
+      'lena',
+      checkout({ rx: [{ rxNumber: '600125', fillNumber: 0 }], tenders: [], idCapture: id }),
+    );
+    const sold = queued().at(-1);
+    expect(sold).toMatchObject({ idCaptured: true, invoice: done.invoice });
+    expect(JSON.stringify(sold)).not.toContain('TX1234567');
+  });
+
+  it('refuses a card while the store is offline, takes cash, and keeps only the card reference once online', async () => {
+    const { desk, queued, goOnline } = await pharmacy();
+    const card = {
+      type: 'card' as const,
+      amount: 1250,
+      reference: 'T-889',
+      authCode: 'A1B2',
+      last4: '4242',
+      brand: 'Visa',
+      entry: 'tap' as const,
+    };
+    expect(reasonOf(() => desk.complete('lena', checkout({ tenders: [card] })))).toBe(
+      'offline_card',
+    );
+    goOnline();
+    desk.complete('lena', checkout({ tenders: [card] }));
+    expect(queued().at(-1)?.payments).toEqual([{ type: 'card', amount: 1250, reference: 'T-889' }]);
+  });
+
+  it('voids a pickup (the Rx ready again) and returns an Rx (to stock), telling Rx30 each once', async () => {
+    const { desk, queued, status } = await pharmacy();
+    const first = desk.complete('lena', checkout());
+    desk.voidPickup('lena', first.invoice, 'Rang up the wrong patient');
+    expect(status('600123')).toBe('ready');
+    expect(reasonOf(() => desk.voidPickup('lena', first.invoice, 'again'))).toBe('already_voided');
+    const second = desk.complete('lena', checkout({ saleKey: 'sale-0002-abcdef' }));
+    desk.returnRx(
+      'lena',
+      second.invoice,
+      { rxNumber: '600123', fillNumber: 0 },
+      'Wrong strength dispensed',
+    );
+    expect(status('600123')).toBe('returned_to_stock');
+    expect(
+      reasonOf(() =>
+        desk.returnRx('lena', second.invoice, { rxNumber: '600123', fillNumber: 0 }, 'again'),
+      ),
+    ).toBe('already_returned');
+    expect(queued().map((m) => m.type)).toEqual(['SOLD', 'VOID', 'SOLD', 'RETURN']);
+  });
+
+  it('in file mode records the pickup locally and says Rx30 is not told', async () => {
+    const { desk, queued } = await pharmacy({ fileMode: true });
+    expect(desk.complete('lena', checkout()).toldRx30).toBe(false);
+    expect(queued()).toEqual([]);
+  });
+});
