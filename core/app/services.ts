@@ -26,6 +26,9 @@ import { DeviceService } from '../devices/service.ts';
 import { SignatureStore } from '../signatures/service.ts';
 import { PharmacyDesk } from '../pharmacy/desk.ts';
 import { PharmacyInbox } from '../pharmacy/inbox.ts';
+import { Rx30Outbox } from '../pharmacy/outbox.ts';
+import { PickupDesk } from '../pharmacy/pickups.ts';
+import { NetworkStatus } from './network.ts';
 import type { DeviceDrivers } from '../devices/ports.ts';
 
 export interface StoreServices {
@@ -59,8 +62,15 @@ export interface StoreServices {
   readonly devices: DeviceService;
   /** Signatures from the signature pad, kept with the record that needed them. */
   readonly signatures: SignatureStore;
-  /** The pharmacy: Rx30's messages applied once, and the pickup screen's lookups. */
-  readonly pharmacy: { inbox: PharmacyInbox; desk: PharmacyDesk };
+  /** The pharmacy: Rx30's messages applied once, the pickup screen's lookups and pickups. */
+  readonly pharmacy: {
+    inbox: PharmacyInbox;
+    desk: PharmacyDesk;
+    outbox: Rx30Outbox;
+    pickups: PickupDesk;
+  };
+  /** Whether the store is online (card tenders need it). */
+  readonly network: NetworkStatus;
   /** Stops deliveries gracefully (waits for those in flight), before close(). */
   drain(): Promise<void>;
   close(): void;
@@ -179,6 +189,10 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
         ? { probeEveryMs: o.deviceTiming.probeEveryMs, printBackoff: o.deviceTiming.printBackoff }
         : {}),
     });
+    const signatures = new SignatureStore({ db: store.db, audit, clock });
+    const rx30Outbox = new Rx30Outbox({ db: store.db, clock, log: o.log });
+    const network = new NetworkStatus();
+    if (o.runDevices) network.start();
     const chain = new ChainMonitor(store, audit, clock, o.log);
     if (o.scheduleBackups) {
       backups.schedule();
@@ -222,7 +236,7 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       stateRules,
       storeHours,
       devices,
-      signatures: new SignatureStore({ db: store.db, audit, clock }),
+      signatures,
       pharmacy: {
         inbox: new PharmacyInbox({
           db: store.db,
@@ -230,7 +244,20 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
           onChange: () => changes.raise('pharmacy'),
         }),
         desk: new PharmacyDesk({ db: store.db, audit }),
+        outbox: rx30Outbox,
+        pickups: new PickupDesk({
+          db: store.db,
+          audit,
+          clock,
+          signatures,
+          // Pickups are queued for Rx30 and wait there until the relay runs in socket mode.
+          // Starting the relay from the pharmacy.rx30 connection (and file mode's "Rx30 is
+          // not told") is still to come: see issue 6's note.
+          outbox: () => rx30Outbox,
+          online: () => network.online(),
+        }),
       },
+      network,
       drain: async () => {
         await Promise.all([integrations.stop(), devices.stop()]);
       },
@@ -238,6 +265,7 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
         clearInterval(lookups);
         integrations.halt();
         devices.halt();
+        network.stop();
         chain.stop();
         backups.stop();
         bookReports.stop();

@@ -1,9 +1,11 @@
 // The pickup screen's API (pharmacy:pickup): find the patient by a scanned Rx label or by
 // name and date of birth, then, with the date of birth checked, their ready prescriptions.
 import { z } from 'zod';
-import { procedure, router, signedIn } from '../api/trpc.ts';
+import { noInput, procedure, router, signedIn } from '../api/trpc.ts';
+import { checkoutSchema } from './rules.ts';
 
 const who = (ctx: Parameters<typeof signedIn>[0]) => signedIn(ctx).user.username;
+const reason = z.string().trim().min(3, 'Say why (a few words).').max(200);
 const dateOfBirth = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the date of birth.');
 
 export const pharmacyRouter = router({
@@ -29,4 +31,62 @@ export const pharmacyRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.services.pharmacy.desk.verify(who(ctx), input.patientId, input.dateOfBirth),
     ),
+  /** Completes a pickup (every rule checked again here); the same saleKey completes once. */
+  complete: procedure
+    .meta({ access: 'pharmacy:pickup' })
+    .input(checkoutSchema)
+    .mutation(({ ctx, input }) => ctx.services.pharmacy.pickups.complete(who(ctx), input)),
+  /** A pharmacist signs off the consultation a prescription in this sale requires. */
+  signOffConsult: procedure
+    .meta({ access: 'pharmacy:consult' })
+    .input(
+      z
+        .object({
+          saleKey: z.string().regex(/^[A-Za-z0-9-]{8,60}$/),
+          patientId: z.string().min(1).max(20),
+          note: z.string().trim().max(300).optional(),
+        })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) => {
+      ctx.services.pharmacy.pickups.signOffConsult(who(ctx), {
+        saleKey: input.saleKey,
+        patientId: input.patientId,
+        ...(input.note ? { note: input.note } : {}),
+      });
+      return { ok: true as const };
+    }),
+  voidPickup: procedure
+    .meta({ access: 'pharmacy:pickup' })
+    .input(z.object({ invoice: z.string().min(1).max(40), reason }).strict())
+    .mutation(({ ctx, input }) => {
+      ctx.services.pharmacy.pickups.voidPickup(who(ctx), input.invoice, input.reason);
+      return { ok: true as const };
+    }),
+  returnRx: procedure
+    .meta({ access: 'pharmacy:pickup' })
+    .input(
+      z
+        .object({
+          invoice: z.string().min(1).max(40),
+          rxNumber: z.string().min(1).max(20),
+          fillNumber: z.number().int().min(0).max(99),
+          reason,
+        })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) => {
+      ctx.services.pharmacy.pickups.returnRx(
+        who(ctx),
+        input.invoice,
+        { rxNumber: input.rxNumber, fillNumber: input.fillNumber },
+        input.reason,
+      );
+      return { ok: true as const };
+    }),
+  /** Ready prescriptions past the payer's window: return them to stock. */
+  pastWindow: procedure
+    .meta({ access: 'pharmacy:pickup' })
+    .input(noInput)
+    .query(({ ctx }) => ctx.services.pharmacy.pickups.pastWindow()),
 });
