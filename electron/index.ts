@@ -12,6 +12,7 @@ import { createStoreServices, type StoreServices } from '../core/app/services.ts
 import { createLogger, type Logger } from '../core/log/logger.ts';
 import { openSecretStore } from '../core/secrets/index.ts';
 import { storeDrivers } from '../drivers/index.ts';
+import { createRx30Adapter, rx30Drivers } from '../drivers/rx30/index.ts';
 import { LOCAL_CONFIG_FILE, parseAppConfig, updatePlan, withLocalOverrides } from './config.ts';
 import { serveApiOverIpc, type IpcTransport } from './ipc.ts';
 import { registerAppScheme, serveRendererOnAppScheme } from './protocol.ts';
@@ -89,6 +90,7 @@ async function start(): Promise<void> {
     runIntegrations: true,
     deviceDrivers: storeDrivers,
     runDevices: true,
+    rx30: { adapter: createRx30Adapter(), drivers: rx30Drivers },
   });
   const ipc = serveApiOverIpc({
     services,

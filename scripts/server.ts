@@ -9,6 +9,7 @@ import { OffsetClock } from '../core/clock.ts';
 import { DatabaseOpenError } from '../core/db/errors.ts';
 import { SecretStoreUnavailableError } from '../core/secrets/index.ts';
 import { storeDrivers } from '../drivers/index.ts';
+import { createRx30Adapter, rx30Drivers } from '../drivers/rx30/index.ts';
 
 export const DEFAULT_PORT = 4870;
 
@@ -60,6 +61,7 @@ export async function runServer(argv: string[]): Promise<void> {
     ...(values['test-clock'] ? { testClock: new OffsetClock() } : {}),
     ...(idle ? { idleTimeoutMs: idle } : {}),
     deviceDrivers: storeDrivers,
+    rx30: { adapter: createRx30Adapter(), drivers: rx30Drivers },
     ...(deviceCheck ? { deviceCheckEveryMs: deviceCheck } : {}),
   });
   let stopping = false;

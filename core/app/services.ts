@@ -27,6 +27,9 @@ import { SignatureStore } from '../signatures/service.ts';
 import { PharmacyDesk } from '../pharmacy/desk.ts';
 import { PharmacyInbox } from '../pharmacy/inbox.ts';
 import { Rx30Outbox } from '../pharmacy/outbox.ts';
+import { Rx30Relay } from '../pharmacy/relay.ts';
+import { Rx30RelayControl, type Rx30Drivers } from '../pharmacy/control.ts';
+import { Rx30FileImport } from '../pharmacy/file-import.ts';
 import { PickupDesk } from '../pharmacy/pickups.ts';
 import { NetworkStatus } from './network.ts';
 import type { DeviceDrivers } from '../devices/ports.ts';
@@ -68,6 +71,7 @@ export interface StoreServices {
     desk: PharmacyDesk;
     outbox: Rx30Outbox;
     pickups: PickupDesk;
+    relay: Rx30RelayControl;
   };
   /** Whether the store is online (card tenders need it). */
   readonly network: NetworkStatus;
@@ -94,6 +98,8 @@ export interface ServicesOptions {
   deviceDrivers?: DeviceDrivers | null;
   /** Print queue and device health checks running (tests drive them by hand instead). */
   runDevices?: boolean;
+  /** The Rx30 relay's drivers and its connector (drivers/rx30, handed in by the launcher). */
+  rx30?: { adapter: ProviderAdapter; drivers: Rx30Drivers };
   /** How often devices are checked, and print retry waits (tests shorten them). */
   deviceTiming?: { probeEveryMs: number; printBackoff: { firstMs: number; maxMs: number } };
 }
@@ -131,7 +137,11 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       providers,
       storeState: () => profile.get().state,
       adapters:
-        o.adapters ?? new Map([['webhook.outbound', new WebhookAdapter({ version: pkg.version })]]),
+        o.adapters ??
+        new Map<string, ProviderAdapter>([
+          ['webhook.outbound', new WebhookAdapter({ version: pkg.version })],
+          ...(o.rx30 ? [['pharmacy.rx30', o.rx30.adapter] as const] : []),
+        ]),
       onChange: () => changes.raise('integrations'),
     });
     const stateRules = new StateRules({ db: store.db, audit, clock });
@@ -191,6 +201,40 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
     });
     const signatures = new SignatureStore({ db: store.db, audit, clock });
     const rx30Outbox = new Rx30Outbox({ db: store.db, clock, log: o.log });
+    const rx30Inbox = new PharmacyInbox({
+      db: store.db,
+      clock,
+      onChange: () => changes.raise('pharmacy'),
+    });
+    const rx30 = new Rx30RelayControl({
+      drivers: o.rx30?.drivers ?? null,
+      relay: new Rx30Relay({ inbox: rx30Inbox, log: o.log, now: () => clock.now() }),
+      outbox: rx30Outbox,
+      fileSink: new Rx30FileImport({ db: store.db, inbox: rx30Inbox, clock, log: o.log }),
+      active: async () => {
+        const c = integrations
+          .overview()
+          .find((x) => x.provider === 'pharmacy.rx30' && x.state === 'active');
+        if (!c) return null;
+        const v = await integrations.connections.resolvedSettings(c.id);
+        return {
+          mode: v['mode'] === 'file' ? 'file' : 'socket',
+          ...(typeof v['host'] === 'string' ? { host: v['host'] } : {}),
+          ...(typeof v['port'] === 'number' ? { port: v['port'] } : {}),
+          ...(typeof v['folder'] === 'string' ? { folder: v['folder'] } : {}),
+          storeId: typeof v['storeId'] === 'string' ? v['storeId'] : '',
+        };
+      },
+      log: o.log,
+    });
+    if (o.runIntegrations) {
+      void rx30.sync();
+      // Enabled, paused (audited) or settings saved (an integrations change): the relay
+      // follows the connection. A sync with nothing changed only reads the connection.
+      changes.emitter.on('change', (topic) => {
+        if (topic === 'integrations' || topic === 'audit') void rx30.sync();
+      });
+    }
     const network = new NetworkStatus();
     if (o.runDevices) network.start();
     const chain = new ChainMonitor(store, audit, clock, o.log);
@@ -238,34 +282,32 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       devices,
       signatures,
       pharmacy: {
-        inbox: new PharmacyInbox({
-          db: store.db,
-          clock,
-          onChange: () => changes.raise('pharmacy'),
-        }),
+        inbox: rx30Inbox,
         desk: new PharmacyDesk({ db: store.db, audit }),
         outbox: rx30Outbox,
+        relay: rx30,
         pickups: new PickupDesk({
           db: store.db,
           audit,
           clock,
           signatures,
-          // Pickups are queued for Rx30 and wait there until the relay runs in socket mode.
-          // Starting the relay from the pharmacy.rx30 connection (and file mode's "Rx30 is
-          // not told") is still to come: see issue 6's note.
-          outbox: () => rx30Outbox,
+          // File mode is one-way: Rx30 is not told of pickups. Otherwise they are queued
+          // and wait in the outbox while the relay is off or Rx30 is down.
+          outbox: () => (rx30.mode() === 'file' ? null : rx30Outbox),
           online: () => network.online(),
         }),
       },
       network,
       drain: async () => {
-        await Promise.all([integrations.stop(), devices.stop()]);
+        await Promise.all([integrations.stop(), devices.stop(), rx30.stop()]);
       },
       close: () => {
         clearInterval(lookups);
         integrations.halt();
         devices.halt();
         network.stop();
+        // The relay's link and outbox stop writing before the database closes.
+        void rx30.stop();
         chain.stop();
         backups.stop();
         bookReports.stop();

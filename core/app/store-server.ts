@@ -3,7 +3,7 @@ import type { Clock, OffsetClock } from '../clock.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { openSecretStore, type SecretStore } from '../secrets/index.ts';
 import type { DeviceDrivers } from '../devices/ports.ts';
-import { createStoreServices, type StoreServices } from './services.ts';
+import { createStoreServices, type ServicesOptions, type StoreServices } from './services.ts';
 
 export interface StoreServerOptions {
   dataDir: string;
@@ -23,6 +23,8 @@ export interface StoreServerOptions {
   deviceDrivers?: DeviceDrivers | null;
   /** How often each device is checked (default 15 s). */
   deviceCheckEveryMs?: number;
+  /** The Rx30 relay's drivers and connector (drivers/rx30), handed in by the launcher. */
+  rx30?: ServicesOptions['rx30'];
   log?: Logger;
 }
 
@@ -47,6 +49,7 @@ export async function startStoreServer(o: StoreServerOptions): Promise<RunningSt
     scheduleBackups: o.scheduleBackups ?? true,
     runIntegrations: o.runIntegrations ?? true,
     deviceDrivers: o.deviceDrivers ?? null,
+    ...(o.rx30 ? { rx30: o.rx30 } : {}),
     runDevices: true,
     ...(o.deviceCheckEveryMs
       ? {

@@ -80,6 +80,8 @@ export class Rx30Outbox {
       const message = rx30MessageSchema.parse(JSON.parse(head.message));
       try {
         await this.link?.send(message);
+        // Stopped meanwhile (the database may be closing): the ACK is taken again next time.
+        if (!this.running) break;
         this.sql(
           "UPDATE rx30_outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE seq = ?",
         ).run(this.clock.now(), head.seq);
@@ -94,7 +96,7 @@ export class Rx30Outbox {
         wait = Math.min(this.backoff.maxMs, wait * 2);
       }
     }
-    this.log.info('The Rx30 outbox stopped', { waiting: this.waiting() });
+    this.log.info('The Rx30 outbox stopped');
   }
 
   /** The link is back: the head goes now rather than after its wait. */

@@ -32,6 +32,8 @@ export async function makeServices(
     providers?: ServicesOptions['providers'];
     deviceDrivers?: ServicesOptions['deviceDrivers'];
     deviceTiming?: ServicesOptions['deviceTiming'];
+    rx30?: ServicesOptions['rx30'];
+    runIntegrations?: boolean;
   } = {},
 ): Promise<StoreServices & { clock: ManualClock }> {
   const clock = o.clock ?? new ManualClock();
@@ -44,6 +46,8 @@ export async function makeServices(
     ...(o.providers ? { providers: o.providers } : {}),
     ...(o.deviceDrivers ? { deviceDrivers: o.deviceDrivers } : {}),
     ...(o.deviceTiming ? { deviceTiming: o.deviceTiming } : {}),
+    ...(o.rx30 ? { rx30: o.rx30 } : {}),
+    ...(o.runIntegrations ? { runIntegrations: true } : {}),
   });
   return Object.assign(services, { clock });
 }
