@@ -134,6 +134,7 @@ describe('foundation acceptance, end to end', () => {
     expect(await nav(owner).getByRole('link').allTextContents()).toEqual([
       'Dashboard',
       'Firearms',
+      'Pharmacy',
       'Devices',
       'Users',
       'Audit log',

@@ -70,6 +70,22 @@ export async function apiCall(
   return json.result?.data;
 }
 
+/** Reads from the store server's API over HTTP (a tRPC query is a GET). */
+export async function apiQuery(
+  server: Pick<RunningServer, 'url'>,
+  path: string,
+  input: unknown,
+  token: string,
+): Promise<unknown> {
+  const res = await fetch(
+    `${server.url}/api/${path}?input=${encodeURIComponent(JSON.stringify(input))}`,
+    { headers: { authorization: `Bearer ${token}` } },
+  );
+  const json = (await res.json()) as { result?: { data?: unknown } };
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json.result?.data;
+}
+
 export async function startServer(
   o: { idleTimeoutSeconds?: number; testClock?: boolean; deviceCheckSeconds?: number } = {},
 ): Promise<RunningServer> {

@@ -163,6 +163,21 @@ export class PharmacyDesk {
     return { patientId, ready };
   }
 
+  /** The will-call queue: what is ready, where it is, since when; no patient data. */
+  queue(
+    limit = 200,
+  ): { rxNumber: string; fillNumber: number; willCallBin: string | null; fillDate: string }[] {
+    return this.sql(
+      `SELECT rx_number AS rxNumber, fill_number AS fillNumber, will_call_bin AS willCallBin, fill_date AS fillDate
+       FROM prescriptions WHERE status = 'ready' ORDER BY fill_date DESC, rx_number LIMIT ?`,
+    ).all(limit) as {
+      rxNumber: string;
+      fillNumber: number;
+      willCallBin: string | null;
+      fillDate: string;
+    }[];
+  }
+
   private readyCount(patientId: string): number {
     return this.sql("SELECT count(*) FROM prescriptions WHERE patient_id = ? AND status = 'ready'")
       .pluck()

@@ -9,6 +9,14 @@ const reason = z.string().trim().min(3, 'Say why (a few words).').max(200);
 const dateOfBirth = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the date of birth.');
 
 export const pharmacyRouter = router({
+  /** The will-call queue and how the relay runs (file mode: Rx30 is not told of pickups). */
+  queue: procedure
+    .meta({ access: 'pharmacy:pickup' })
+    .input(noInput)
+    .query(({ ctx }) => ({
+      ready: ctx.services.pharmacy.desk.queue(),
+      relay: ctx.services.pharmacy.relay.mode(),
+    })),
   byLabel: procedure
     .meta({ access: 'pharmacy:pickup' })
     .input(z.object({ code: z.string().trim().min(1).max(60) }).strict())

@@ -151,3 +151,10 @@ export const IconPrinter = (p: IconProps) => (
     <path d="M7 13.5h10V20.5H7z" />
   </Icon>
 );
+
+export const IconPill = (p: IconProps) => (
+  <Icon {...p}>
+    <rect x="3.5" y="8.5" width="17" height="7" rx="3.5" transform="rotate(-35 12 12)" />
+    <path d="M9.6 8.4 14.4 15.6" />
+  </Icon>
+);

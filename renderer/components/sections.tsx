@@ -7,6 +7,7 @@ import { AuditScreen } from '../screens/AuditScreen.tsx';
 import { BackupsScreen } from '../screens/BackupsScreen.tsx';
 import { DashboardScreen } from '../screens/DashboardScreen.tsx';
 import { DevicesScreen } from '../screens/devices/DevicesScreen.tsx';
+import { PickupScreen } from '../screens/pharmacy/PickupScreen.tsx';
 import { FirearmsScreen } from '../screens/firearms/FirearmsScreen.tsx';
 import { IntegrationsScreen } from '../screens/integrations/IntegrationsScreen.tsx';
 import { UsersScreen } from '../screens/UsersScreen.tsx';
@@ -17,6 +18,7 @@ import {
   IconBook,
   IconDashboard,
   IconPlug,
+  IconPill,
   IconPrinter,
   IconUsers,
 } from './icons.tsx';
@@ -31,6 +33,7 @@ export interface Section {
     | 'shell.integrations'
     | 'shell.firearms'
     | 'shell.devices'
+    | 'shell.pharmacy'
     | 'shell.account';
   permission: Permission | null;
   /** The page has pages below it (/integrations/:id), routed by the screen itself. */
@@ -54,6 +57,13 @@ export const sections: Section[] = [
     icon: <IconBook />,
     screen: () => <FirearmsScreen />,
     nested: true,
+  },
+  {
+    path: '/pharmacy',
+    label: 'shell.pharmacy',
+    permission: 'pharmacy:pickup',
+    icon: <IconPill />,
+    screen: () => <PickupScreen />,
   },
   {
     path: '/devices',

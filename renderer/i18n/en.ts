@@ -1,6 +1,7 @@
 // English: the reference catalogue. Every key here must exist in es.ts (i18n.test.ts checks).
 import { enFirearms } from './en-firearms.ts';
 import { enDevices } from './en-devices.ts';
+import { enPharmacy } from './en-pharmacy.ts';
 
 export const en = {
   app: {
@@ -104,6 +105,7 @@ export const en = {
     integrations: 'Integrations',
     firearms: 'Firearms',
     devices: 'Devices',
+    pharmacy: 'Pharmacy',
   },
   access: {
     deniedTitle: 'You do not have access to this page',
@@ -503,6 +505,7 @@ export const en = {
   },
   firearms: enFirearms,
   devices: enDevices,
+  pharmacy: enPharmacy,
   backups: {
     title: 'Backups',
     intro:

@@ -2,6 +2,7 @@
 import type { en } from './en.ts';
 import { esFirearms } from './es-firearms.ts';
 import { esDevices } from './es-devices.ts';
+import { esPharmacy } from './es-pharmacy.ts';
 
 export const es: typeof en = {
   app: {
@@ -105,6 +106,7 @@ export const es: typeof en = {
     integrations: 'Integraciones',
     firearms: 'Armas de fuego',
     devices: 'Dispositivos',
+    pharmacy: 'Farmacia',
   },
   access: {
     deniedTitle: 'No tiene acceso a esta página',
@@ -507,6 +509,7 @@ export const es: typeof en = {
   },
   firearms: esFirearms,
   devices: esDevices,
+  pharmacy: esPharmacy,
   backups: {
     title: 'Copias de seguridad',
     intro:
