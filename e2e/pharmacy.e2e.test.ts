@@ -2,7 +2,9 @@
 // PCs show the pickup screen (the back office and the pharmacy counter, two browser
 // contexts). A READY sent by Rx30 shows on both within a second; at the counter a scanned
 // label finds the patient by name only, the date of birth opens their ready prescriptions;
-// the audit log has each view of patient data.
+// the audit log has each view of patient data; a pickup with counseling declined, the HIPAA
+// notice acknowledged, a signature and the ID for a schedule II medicine completes, and Rx30
+// receives the SOLD.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { ReadyMessage } from '../core/pharmacy/messages.ts';
@@ -104,7 +106,7 @@ const ready: ReadyMessage = {
   hipaaNoticeRequired: true,
   counselingRequired: false,
   safetyCapWaiver: false,
-  controlledSchedule: null,
+  controlledSchedule: 'II',
   willCallBin: 'B-14',
   fillDate: new Date().toISOString().slice(0, 10),
   partialFill: false,
@@ -144,7 +146,7 @@ describe('the pickup screen on two PCs, fed by Rx30', () => {
     await until(() => card.getByText('does not match').isVisible()).toBe(true);
     await card.getByLabel('Date of birth, as the patient says it').fill('1961-04-02');
     await card.getByRole('button', { name: 'Check' }).click();
-    await until(() => card.getByTestId('pickup-rx').textContent()).toContain('Lisinopril 10 mg');
+    await until(() => card.getByTestId('checkout').textContent()).toContain('Lisinopril 10 mg');
     expect(await card.getByTestId('pickup-total').textContent()).toBe(
       'Total $12.50 · FSA/HSA eligible $10.00',
     );
@@ -156,6 +158,36 @@ describe('the pickup screen on two PCs, fed by Rx30', () => {
       ['dana', 'P-77'],
       ['dana', 'P-77'],
     ]);
+    expect(problems).toEqual([]);
+  });
+
+  it('completes the pickup: counseling declined, HIPAA notice acknowledged, signed, ID recorded; Rx30 gets the SOLD', async () => {
+    onFailure();
+    const checkout = counter.getByTestId('checkout');
+    expect(await checkout.getByTestId('checkout-blockers').textContent()).toContain('signs first');
+    await checkout.getByLabel('The patient acknowledges the notice of privacy practices').check();
+    const pad = checkout.getByTestId('signature-pad');
+    const box = await pad.boundingBox();
+    if (!box) throw new Error('no signature pad');
+    await counter.mouse.move(box.x + 40, box.y + 70);
+    await counter.mouse.down();
+    for (let i = 1; i <= 40; i++)
+      await counter.mouse.move(box.x + 40 + i * 6, box.y + 70 + 20 * Math.sin(i / 2));
+    await counter.mouse.up();
+    const id = checkout.getByTestId('id-capture');
+    await id.getByLabel('ID type').click();
+    await counter.getByRole('option', { name: 'drivers license' }).click();
+    await id.getByLabel('ID number').fill('TX12345678');
+    await id.getByLabel('Issued by').fill('TX');
+    await until(() => checkout.getByTestId('checkout-blockers').count()).toBe(0);
+    await checkout.getByRole('button', { name: 'Complete pickup · $12.50' }).click();
+    const done = counter.getByTestId('pickup-done');
+    await until(() => done.textContent()).toMatch(/Picked up: invoice P\d{8}-0001-/);
+    const invoice = /invoice (\S+)\./.exec((await done.textContent()) ?? '')?.[1];
+    const [sold] = await rx30.until('SOLD', 1);
+    expect(sold).toMatchObject({ type: 'SOLD', invoice, counseling: 'declined', idCaptured: true });
+    // Picked up: off the queue on both PCs.
+    await until(() => backOffice.getByTestId('queue-empty').isVisible()).toBe(true);
     expect(problems).toEqual([]);
   });
 });

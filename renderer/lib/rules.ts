@@ -37,3 +37,4 @@ export {
   labelSchema,
   poleTextSchema,
 } from '../../core/devices/model.ts';
+export { checkoutSchema, pickupRulesOn, tenderSchema } from '../../core/pharmacy/rules.ts';

@@ -1,13 +1,11 @@
 import {
   Alert,
-  Badge,
   Button,
   Card,
   Group,
   SimpleGrid,
   Stack,
   Table,
-  Text,
   TextInput,
   Title,
 } from '@mantine/core';
@@ -22,15 +20,15 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useScanner } from '../../hooks/useScanner.ts';
 import { useLiveTick } from '../../state/live.ts';
+import { Checkout, PickupDone } from './Checkout.tsx';
 
 type Stub = Outputs['pharmacy']['search'][number];
 type Verified = Outputs['pharmacy']['verify'];
-const money = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 /**
  * The pickup counter: the will-call queue (live, no patient data), then a patient found by a
  * scanned Rx label or by name and date of birth, who shows only by name until the date of
- * birth is checked; then their ready prescriptions with the amounts due.
+ * birth is checked; then the checkout (Checkout.tsx).
  */
 export function PickupScreen() {
   const { t } = useTranslation();
@@ -42,26 +40,27 @@ export function PickupScreen() {
   const [patient, setPatient] = useState<Stub | null>(null);
   const [dob, setDob] = useState('');
   const [verified, setVerified] = useState<Verified | null>(null);
+  const [scanned, setScanned] = useState<string | null>(null);
+  const [done, setDone] = useState<Outputs['pharmacy']['complete'] | null>(null);
   const byLabel = useApiMutation((code: string) => api.pharmacy.byLabel.query({ code }));
   const search = useApiMutation(() => api.pharmacy.search.query(names));
   const verify = useApiMutation(() =>
     api.pharmacy.verify.mutate({ patientId: patient?.patientId ?? '', dateOfBirth: dob }),
   );
-  const start = (p: Stub) => {
+  const start = (p: Stub, rx: string | null = null) => {
     setPatient(p);
     setFound([]);
     setDob('');
     setVerified(null);
+    setScanned(rx);
+    setDone(null);
   };
   const scan = (code: string) =>
     void byLabel.run(code).then((p) => {
-      if (p) start(p);
+      if (p) start(p, `${p.rxNumber}-${p.fillNumber}`);
       setLabel('');
     });
   useScanner((code) => scan(code));
-  const ready = verified?.ready ?? [];
-  const total = ready.reduce((n, r) => n + r.amountDue, 0);
-  const fsa = ready.reduce((n, r) => n + r.fsaHsaEligible, 0);
   return (
     <>
       <PageHeader title={t('pharmacy.title')} intro={t('pharmacy.intro')} actions={<LiveBadge />} />
@@ -171,46 +170,16 @@ export function PickupScreen() {
                     </Group>
                     <ProblemAlert problem={verify.problem} />
                   </form>
+                ) : done ? (
+                  <PickupDone done={done} />
                 ) : (
-                  <>
-                    <Table data-testid="pickup-rx">
-                      <Table.Thead>
-                        <Table.Tr>
-                          <Table.Th>{t('pharmacy.rx')}</Table.Th>
-                          <Table.Th>{t('pharmacy.drug')}</Table.Th>
-                          <Table.Th>{t('pharmacy.flags')}</Table.Th>
-                          <Table.Th ta="right">{t('pharmacy.due')}</Table.Th>
-                        </Table.Tr>
-                      </Table.Thead>
-                      <Table.Tbody>
-                        {ready.map((r) => (
-                          <Table.Tr key={`${r.rxNumber}-${r.fillNumber}`}>
-                            <Table.Td ff="monospace">
-                              {r.rxNumber}-{String(r.fillNumber).padStart(2, '0')}
-                            </Table.Td>
-                            <Table.Td>{r.drug ?? ''}</Table.Td>
-                            <Table.Td>
-                              <Group gap={4}>
-                                {r.counselingRequired && (
-                                  <Badge color="orange">{t('pharmacy.consult')}</Badge>
-                                )}
-                                {r.hipaaNotice && <Badge>{t('pharmacy.hipaa')}</Badge>}
-                                {r.controlledSchedule && (
-                                  <Badge color="red">
-                                    {t('pharmacy.schedule', { schedule: r.controlledSchedule })}
-                                  </Badge>
-                                )}
-                              </Group>
-                            </Table.Td>
-                            <Table.Td ta="right">{money(r.amountDue)}</Table.Td>
-                          </Table.Tr>
-                        ))}
-                      </Table.Tbody>
-                    </Table>
-                    <Text fw={600} data-testid="pickup-total">
-                      {t('pharmacy.total', { total: money(total), fsa: money(fsa) })}
-                    </Text>
-                  </>
+                  <Checkout
+                    patientId={patient.patientId}
+                    dateOfBirth={dob}
+                    ready={verified.ready}
+                    scanned={scanned}
+                    onDone={setDone}
+                  />
                 )}
               </Stack>
             </Card>
