@@ -183,6 +183,7 @@ describe('the pickup screen on two PCs, fed by Rx30', () => {
     await checkout.getByRole('button', { name: 'Complete pickup · $12.50' }).click();
     const done = counter.getByTestId('pickup-done');
     await until(() => done.textContent()).toMatch(/Picked up: invoice P\d{8}-0001-/);
+    expect(await done.textContent()).toContain('No receipt printer is set up');
     const invoice = /invoice (\S+)\./.exec((await done.textContent()) ?? '')?.[1];
     const [sold] = await rx30.until('SOLD', 1);
     expect(sold).toMatchObject({ type: 'SOLD', invoice, counseling: 'declined', idCaptured: true });

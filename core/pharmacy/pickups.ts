@@ -18,6 +18,9 @@ export interface PickupResult {
   invoice: string;
   total: number;
   fsaHsaTotal: number;
+  /** What the receipt lists: each Rx and its amount, and how it was paid. */
+  lines: { rxNumber: string; fillNumber: number; amount: number }[];
+  tenders: { type: string; amount: number }[];
   /** Whether Rx30 will be told (socket mode); in file mode it is not. */
   toldRx30: boolean;
 }
@@ -89,13 +92,27 @@ export class PickupDesk {
     return this.db
       .transaction((): PickupResult => {
         const done = this.sql(
-          'SELECT invoice, total, fsa_hsa_total FROM pickups WHERE sale_key = ?',
-        ).get(c.saleKey) as { invoice: string; total: number; fsa_hsa_total: number } | undefined;
+          'SELECT invoice, total, fsa_hsa_total, lines, payments FROM pickups WHERE sale_key = ?',
+        ).get(c.saleKey) as
+          | {
+              invoice: string;
+              total: number;
+              fsa_hsa_total: number;
+              lines: string;
+              payments: string;
+            }
+          | undefined;
+        // Submitted again (a double tap, a retry): the pickup already made, nothing more.
         if (done)
           return {
             invoice: done.invoice,
             total: done.total,
             fsaHsaTotal: done.fsa_hsa_total,
+            lines: JSON.parse(done.lines) as PickupResult['lines'],
+            tenders: (JSON.parse(done.payments) as { type: string; amount: number }[]).map((t) => ({
+              type: t.type,
+              amount: t.amount,
+            })),
             toldRx30: this.outbox() !== null,
           };
         const today = localDate(this.clock.now());
@@ -260,7 +277,18 @@ export class PickupDesk {
           entityId: c.patientId,
           payload: { invoice, rx: rows.length, total },
         });
-        return { invoice, total, fsaHsaTotal, toldRx30: outbox !== null };
+        return {
+          invoice,
+          total,
+          fsaHsaTotal,
+          lines: rows.map((r) => ({
+            rxNumber: r.rx_number,
+            fillNumber: r.fill_number,
+            amount: r.amount_due,
+          })),
+          tenders: c.tenders.map((t) => ({ type: t.type, amount: t.amount })),
+          toldRx30: outbox !== null,
+        };
       })
       .immediate();
   }

@@ -2,6 +2,7 @@
 // name and date of birth, then, with the date of birth checked, their ready prescriptions.
 import { z } from 'zod';
 import { noInput, procedure, router, signedIn } from '../api/trpc.ts';
+import { printPickupReceipt } from './receipt.ts';
 import { checkoutSchema } from './rules.ts';
 
 const who = (ctx: Parameters<typeof signedIn>[0]) => signedIn(ctx).user.username;
@@ -43,7 +44,15 @@ export const pharmacyRouter = router({
   complete: procedure
     .meta({ access: 'pharmacy:pickup' })
     .input(checkoutSchema)
-    .mutation(({ ctx, input }) => ctx.services.pharmacy.pickups.complete(who(ctx), input)),
+    .mutation(({ ctx, input }) => {
+      const pickup = ctx.services.pharmacy.pickups.complete(who(ctx), input);
+      const receipt = printPickupReceipt(ctx.services.devices, who(ctx), {
+        storeName: ctx.services.profile.get().name ?? '',
+        date: ctx.services.checks.today(),
+        pickup,
+      });
+      return { ...pickup, receipt };
+    }),
   /** A pharmacist signs off the consultation a prescription in this sale requires. */
   signOffConsult: procedure
     .meta({ access: 'pharmacy:consult' })

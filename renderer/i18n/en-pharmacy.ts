@@ -61,5 +61,7 @@ export const enPharmacy = {
     complete: 'Complete pickup · {{total}}',
     done: 'Picked up: invoice {{invoice}}. Rx30 is told.',
     doneFileMode: 'Picked up: invoice {{invoice}}. File mode: mark it picked up in Rx30 too.',
+    receiptQueued: 'The receipt is printing.',
+    noReceiptPrinter: 'No receipt printer is set up (Devices).',
   },
 };

@@ -69,5 +69,7 @@ export const esPharmacy: typeof enPharmacy = {
     done: 'Entregada: factura {{invoice}}. Se avisa a Rx30.',
     doneFileMode:
       'Entregada: factura {{invoice}}. Modo archivo: márquela también como entregada en Rx30.',
+    receiptQueued: 'El recibo se está imprimiendo.',
+    noReceiptPrinter: 'No hay impresora de recibos configurada (Dispositivos).',
   },
 };

@@ -300,7 +300,12 @@ export function PickupDone(props: { done: Done }) {
     <DoneAlert testId="pickup-done">
       {t(props.done.toldRx30 ? 'pharmacy.checkout.done' : 'pharmacy.checkout.doneFileMode', {
         invoice: props.done.invoice,
-      })}
+      })}{' '}
+      {t(
+        props.done.receipt === 'queued'
+          ? 'pharmacy.checkout.receiptQueued'
+          : 'pharmacy.checkout.noReceiptPrinter',
+      )}
     </DoneAlert>
   );
 }
