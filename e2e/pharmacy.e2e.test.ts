@@ -191,4 +191,16 @@ describe('the pickup screen on two PCs, fed by Rx30', () => {
     await until(() => backOffice.getByTestId('queue-empty').isVisible()).toBe(true);
     expect(problems).toEqual([]);
   });
+
+  it('lists a prescription not picked up within the payer’s window, to go back to stock', async () => {
+    onFailure();
+    const filled = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10);
+    expect(await rx30.send({ ...ready, id: 'R-OLD', rxNumber: '500001', fillDate: filled })).toBe(
+      'ACK',
+    );
+    await until(() => backOffice.getByTestId('past-window').textContent()).toContain('500001-00');
+    expect(await backOffice.getByTestId('past-window').textContent()).toContain(
+      'filled 20 days ago',
+    );
+  });
 });

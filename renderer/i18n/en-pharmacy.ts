@@ -31,6 +31,10 @@ export const enPharmacy = {
   total: 'Total {{total}} · FSA/HSA eligible {{fsa}}',
   queue: 'Ready for pickup',
   queueEmpty: 'Nothing is waiting for pickup',
+  pastWindow: 'Past the payer’s window',
+  pastWindowHint: 'Not picked up in time: these cannot be sold. Return them to stock in Rx30.',
+  daysWaiting_one: 'filled {{count}} day ago',
+  daysWaiting_other: 'filled {{count}} days ago',
   checkout: {
     inBag: 'Rx {{rx}} in the bag',
     emptyBag: 'Put at least one prescription in the bag.',

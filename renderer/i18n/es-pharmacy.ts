@@ -33,6 +33,11 @@ export const esPharmacy: typeof enPharmacy = {
   total: 'Total {{total}} · elegible FSA/HSA {{fsa}}',
   queue: 'Listas para entregar',
   queueEmpty: 'No hay nada esperando entrega',
+  pastWindow: 'Fuera del plazo del pagador',
+  pastWindowHint:
+    'No se recogieron a tiempo: no se pueden vender. Devuélvalas al inventario en Rx30.',
+  daysWaiting_one: 'surtida hace {{count}} día',
+  daysWaiting_other: 'surtida hace {{count}} días',
   checkout: {
     inBag: 'Receta {{rx}} en la bolsa',
     emptyBag: 'Ponga al menos una receta en la bolsa.',

@@ -6,6 +6,7 @@ import {
   SimpleGrid,
   Stack,
   Table,
+  Text,
   TextInput,
   Title,
 } from '@mantine/core';
@@ -34,6 +35,7 @@ export function PickupScreen() {
   const { t } = useTranslation();
   const tick = useLiveTick();
   const queue = useApiQuery(() => api.pharmacy.queue.query(), [tick]);
+  const stale = useApiQuery(() => api.pharmacy.pastWindow.query(), [tick]);
   const [label, setLabel] = useState('');
   const [names, setNames] = useState({ lastName: '', firstName: '', dateOfBirth: '' });
   const [found, setFound] = useState<Stub[]>([]);
@@ -212,6 +214,24 @@ export function PickupScreen() {
               </Table>
             )}
             <ProblemAlert problem={queue.problem} />
+            {(stale.data?.length ?? 0) > 0 && (
+              <Alert
+                color="orange"
+                variant="light"
+                title={t('pharmacy.pastWindow')}
+                data-testid="past-window"
+              >
+                <Text size="sm" mb={4}>
+                  {t('pharmacy.pastWindowHint')}
+                </Text>
+                {stale.data?.map((r) => (
+                  <Text key={`${r.rxNumber}-${r.fillNumber}`} size="sm" ff="monospace">
+                    {r.rxNumber}-{String(r.fillNumber).padStart(2, '0')} ·{' '}
+                    {t('pharmacy.daysWaiting', { count: r.days })}
+                  </Text>
+                ))}
+              </Alert>
+            )}
           </Stack>
         </Card>
       </SimpleGrid>
