@@ -13,7 +13,7 @@ import type { ProviderDefinition } from '../integrations/model.ts';
 import { loadProviders } from '../integrations/registry.ts';
 import { ChangeFeed } from './change-feed.ts';
 import type { ProviderAdapter } from '../integrations/adapter.ts';
-import { IntegrationService } from '../integrations/service.ts';
+import { IntegrationService, type LiveHealth } from '../integrations/service.ts';
 import { WebhookAdapter } from '../integrations/webhook/adapter.ts';
 import { StoreProfileService } from '../store/service.ts';
 import { CheckDesk } from '../checks/service.ts';
@@ -143,7 +143,11 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
           ...(o.rx30 ? [['pharmacy.rx30', o.rx30.adapter] as const] : []),
         ]),
       onChange: () => changes.raise('integrations'),
+      // The Rx30 relay is one long-lived link: its state is part of its connection's health.
+      liveHealth: (c) => (c.provider === 'pharmacy.rx30' ? (relayHealth.of?.() ?? null) : null),
     });
+    // Filled once the relay exists (it needs the integrations built here first).
+    const relayHealth: { of?: () => LiveHealth } = {};
     const stateRules = new StateRules({ db: store.db, audit, clock });
     const policy = (date: string) => stateRules.policyOn(date);
     const storeHours = new StoreHoursSettings({ db: store.db, audit });
@@ -227,6 +231,7 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       },
       log: o.log,
     });
+    relayHealth.of = () => rx30.health();
     if (o.runIntegrations) {
       void rx30.sync();
       // Enabled, paused (audited) or settings saved (an integrations change): the relay

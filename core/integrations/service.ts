@@ -36,6 +36,14 @@ export interface ConnectionHealth {
   tokenExpiresInDays: number | null;
 }
 
+/** What a long-lived link adds to its connection's health (see the liveHealth option). */
+export interface LiveHealth {
+  level: HealthLevel;
+  reason: string | null;
+  lastSyncAt?: number | null;
+  queueDepth?: number;
+}
+
 export interface ConnectionOverview extends Connection {
   providerName: string;
   health: ConnectionHealth;
@@ -70,7 +78,13 @@ export class IntegrationService {
     storeState: () => UsState | null;
     /** Told when integration state changed (screens refresh). */
     onChange?: () => void;
+    /**
+     * Health a connector knows beyond jobs (a long-lived link such as the Rx30 relay): its
+     * level, why, and what waits. Null when it has nothing to add.
+     */
+    liveHealth?: (c: Connection) => LiveHealth | null;
   }) {
+    this.liveHealth = o.liveHealth ?? (() => null);
     this.db = o.db;
     this.audit = o.audit;
     this.clock = o.clock;
@@ -185,6 +199,8 @@ export class IntegrationService {
     });
   }
 
+  private readonly liveHealth: (c: Connection) => LiveHealth | null;
+
   health(c: Connection): ConnectionHealth {
     const now = this.clock.now();
     const counts = this.jobs.counts(c.id);
@@ -199,12 +215,20 @@ export class IntegrationService {
       tokenExpiresAt: null,
       now,
     });
+    const live = c.state === 'active' ? this.liveHealth(c) : null;
+    const rank: Record<HealthLevel, number> = { off: 0, green: 1, yellow: 2, red: 3 };
     return {
       ...h,
-      lastSyncAt: totals.lastRunAt,
+      ...(live
+        ? {
+            level: rank[live.level] > rank[h.level] ? live.level : h.level,
+            reasons: [...h.reasons, ...(live.reason ? [live.reason] : [])],
+          }
+        : {}),
+      lastSyncAt: Math.max(totals.lastRunAt ?? 0, live?.lastSyncAt ?? 0) || null,
       succeeded24h: totals.succeeded,
       failed24h: totals.failed,
-      queueDepth: this.jobs.depth(c.id, counts),
+      queueDepth: this.jobs.depth(c.id, counts) + (live?.queueDepth ?? 0),
       retrying: counts.retrying,
       deadLetters: counts.dead,
       tokenExpiresInDays: null,

@@ -29,6 +29,8 @@ describe('the relay and the pharmacy.rx30 connection', () => {
     // The test connection was the first; the relay's own is the next.
     await sim.connection(2);
     await expect.poll(() => s.pharmacy.relay.mode()).toBe('socket');
+    const health = () => s.integrations.overview().find((x) => x.id === c.id)?.health;
+    await expect.poll(() => health()?.level).toBe('green');
 
     const ready = readySchema.parse({
       type: 'READY',
@@ -67,6 +69,13 @@ describe('the relay and the pharmacy.rx30 connection', () => {
     const [sold] = await sim.until('SOLD', 1);
     expect(sold).toMatchObject({ type: 'SOLD', invoice: done.invoice });
     await expect.poll(() => s.pharmacy.outbox.waiting()).toBe(0);
+
+    // Rx30 goes away: the connection turns red, saying why, until it is back.
+    await sim.down();
+    await expect.poll(() => health()?.level).toBe('red');
+    expect(health()?.reasons.join(' ')).toMatch(/dropped|not answering/);
+    await sim.up();
+    await expect.poll(() => health()?.level, { timeout: 5_000 }).toBe('green');
 
     s.integrations.connections.pause('owner', c.id);
     await expect.poll(() => s.pharmacy.relay.mode()).toBe('off');

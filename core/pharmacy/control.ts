@@ -54,6 +54,38 @@ export class Rx30RelayControl {
     this.log = o.log;
   }
 
+  /**
+   * What the relay adds to the pharmacy.rx30 connection's health: red while the link is down
+   * or the relay not running, yellow while connecting; what waits in the outbox.
+   */
+  health(): {
+    level: 'green' | 'yellow' | 'red';
+    reason: string | null;
+    lastSyncAt: number | null;
+    queueDepth: number;
+  } {
+    const waiting = this.outbox.waiting();
+    const h = this.relay.health();
+    const mode = this.mode();
+    if (mode === 'off')
+      return {
+        level: 'red',
+        reason: 'The Rx30 relay is not running: check the address or folder.',
+        lastSyncAt: null,
+        queueDepth: waiting,
+      };
+    if (mode === 'file') return { level: 'green', reason: null, lastSyncAt: null, queueDepth: 0 };
+    const base = { lastSyncAt: h.lastMessageAt, queueDepth: waiting };
+    if (h.state === 'connected') return { ...base, level: 'green', reason: null };
+    if (h.state === 'connecting')
+      return { ...base, level: 'yellow', reason: 'Connecting to Rx30…' };
+    return {
+      ...base,
+      level: 'red',
+      reason: `${h.detail ?? 'The link to Rx30 is down.'}${waiting > 0 ? ` ${waiting} pickup message(s) wait for it.` : ''}`,
+    };
+  }
+
   /** How the relay runs now: the pickup screen says "Rx30 is not told" in file mode. */
   mode(): RelayMode {
     return this.running?.mode ?? 'off';
