@@ -3,31 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { servicesForTest } from '../testing/fixtures.ts';
 import { parseRxLabel } from './desk.ts';
-import { readySchema, type ReadyMessage } from './messages.ts';
+import { readyMessage } from './testing.ts';
 
-const ready = (o: Partial<ReadyMessage>): ReadyMessage =>
-  readySchema.parse({
-    type: 'READY',
-    id: `M-${o.rxNumber}-${o.fillNumber ?? 0}`,
-    storeId: 'S1',
-    rxNumber: '600123',
-    fillNumber: 0,
-    patientId: 'P-77',
-    lastName: 'García',
-    firstName: 'Ana',
-    dateOfBirth: '1961-04-02',
-    drug: 'Lisinopril 10 mg',
-    amountDue: 1250,
-    taxable: false,
-    fsaHsaEligible: 1250,
-    hipaaNoticeRequired: true,
-    counselingRequired: false,
-    safetyCapWaiver: false,
-    controlledSchedule: null,
-    fillDate: '2026-11-20',
-    partialFill: false,
-    ...o,
-  });
+const ready = readyMessage;
 
 async function counter() {
   const s = await servicesForTest();

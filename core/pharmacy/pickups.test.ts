@@ -4,32 +4,19 @@
 import { describe, expect, it } from 'vitest';
 import { penStroke, SAMPLE_PNG, scribble } from '../signatures/testing.ts';
 import { servicesForTest } from '../testing/fixtures.ts';
-import { readySchema, type ReadyMessage } from './messages.ts';
+import type { ReadyMessage } from './messages.ts';
+import { readyMessage } from './testing.ts';
 import { Rx30Outbox } from './outbox.ts';
 import { PickupDesk } from './pickups.ts';
 import type { Checkout } from './rules.ts';
 
 const signature = { png: SAMPLE_PNG, strokes: [penStroke(scribble(40))], width: 600, height: 160 };
 const ready = (o: Partial<ReadyMessage>): ReadyMessage =>
-  readySchema.parse({
-    type: 'READY',
-    id: `M-${o.rxNumber}`,
-    storeId: 'S1',
-    rxNumber: '600123',
-    fillNumber: 0,
-    patientId: 'P-77',
-    lastName: 'García',
-    firstName: 'Ana',
-    dateOfBirth: '1961-04-02',
-    amountDue: 1250,
-    taxable: false,
+  readyMessage({
     fsaHsaEligible: 1000,
     hipaaNoticeRequired: false,
-    counselingRequired: false,
-    safetyCapWaiver: false,
-    controlledSchedule: null,
+    drug: undefined,
     fillDate: '2026-11-19',
-    partialFill: false,
     ...o,
   });
 
