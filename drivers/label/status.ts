@@ -1,6 +1,11 @@
-// Zebra host status (~HS): three STX…ETX strings of comma-separated flags. From the ZPL II
-// programming guide, "~HS Host Status Return": string 1 field 2 is "paper out", field 3
-// "pause"; string 2 field 3 is "head up" (open).
+// Zebra host status (~HS). ZPL II Programming Guide, "~HS Host Status Return"
+// (https://docs.zebra.com/us/en/printers/software/zpl-pg/zpl-commands/~hs4.html): three
+// strings, each <STX>…<ETX><CR><LF>, of comma-separated fields —
+//   1: aaa,b,c,dddd,eee,f,g,h,iii,j,k,l       b = paper out, c = pause (1 = yes)
+//   2: mmm,n,o,p,q,r,s,t,uuuuuuuu,v,www       o = head up (open), p = ribbon out
+//   3: xxxx,y                                 password, static RAM
+// The same page says newer firmware sends nothing while MEDIA OUT, RIBBON OUT or HEAD OPEN:
+// such a printer looks ready to a probe and keeps the job until the fault is cleared.
 import type { DeviceErrorCode } from '../../core/devices/ports.ts';
 
 export const HOST_STATUS_REQUEST = Buffer.from('~HS', 'ascii');
@@ -8,7 +13,7 @@ export const HOST_STATUS_REQUEST = Buffer.from('~HS', 'ascii');
 const STX = 0x02;
 const ETX = 0x03;
 
-/** The strings of a reply so far (complete ones only). */
+/** The strings of a reply so far (complete ones only), split into fields. */
 export function statusStrings(reply: Buffer): string[][] {
   const out: string[][] = [];
   let start = -1;
@@ -24,20 +29,44 @@ export function statusStrings(reply: Buffer): string[][] {
 
 export const statusComplete = (reply: Buffer) => statusStrings(reply).length >= 3;
 
-/** What stops printing, if anything; undefined when the reply is not a host status. */
+export interface HostStatus {
+  paperOut: boolean;
+  paused: boolean;
+  headOpen: boolean;
+  ribbonOut: boolean;
+}
+
+/** The flags of a ~HS reply; undefined when it is not one. */
+export function parseHostStatus(reply: Buffer): HostStatus | undefined {
+  const [first, second] = statusStrings(reply);
+  if (!first || !second || first.length < 12 || second.length < 11) return undefined;
+  return {
+    paperOut: first[1] === '1',
+    paused: first[2] === '1',
+    headOpen: second[2] === '1',
+    ribbonOut: second[3] === '1',
+  };
+}
+
+/**
+ * What stops printing, if anything (null: ready); undefined when the reply is not a host
+ * status. An open head comes first: closing it is the first step of reloading labels.
+ */
 export function statusProblem(
   reply: Buffer,
 ): { code: DeviceErrorCode; message: string } | null | undefined {
-  const [first, second] = statusStrings(reply);
-  if (!first || !second || first.length < 3 || second.length < 3) return undefined;
-  if (first[1] === '1')
-    return { code: 'paper_out', message: 'The label printer is out of labels: load a roll.' };
-  if (second[2] === '1')
+  const s = parseHostStatus(reply);
+  if (!s) return undefined;
+  if (s.headOpen)
     return {
       code: 'cover_open',
       message: 'The label printer’s head is open: close it until it clicks.',
     };
-  if (first[2] === '1')
+  if (s.paperOut)
+    return { code: 'paper_out', message: 'The label printer is out of labels: load a roll.' };
+  if (s.ribbonOut)
+    return { code: 'paper_out', message: 'The label printer is out of ribbon: load a new one.' };
+  if (s.paused)
     return {
       code: 'offline',
       message: 'The label printer is paused: press its pause button to resume.',

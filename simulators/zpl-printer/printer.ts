@@ -32,19 +32,36 @@ export function labelsOf(zpl: string): string[] {
   return out;
 }
 
-/** The text of each ^FD field of a label, ^FH hex escapes decoded. */
+/**
+ * The text of each ^FD field of a label, as printed: ^FH hex escapes decoded where ^FH
+ * precedes the field, and Code 128 invocation codes for `>`, `^`, `~` read back in ^BC fields.
+ */
 export function fieldsOf(label: string): string[] {
-  return [...label.matchAll(/\^FD([\s\S]*?)\^FS/g)].map((m) =>
-    (m[1] ?? '').replace(/_([0-9A-Fa-f]{2})/g, (_, hex: string) =>
-      String.fromCharCode(parseInt(hex, 16)),
-    ),
-  );
+  const fields: string[] = [];
+  for (const m of label.matchAll(/\^FO[^^]*((?:\^(?!FD)[^^]*)*)\^FD([\s\S]*?)\^FS/g)) {
+    const commands = m[1] ?? '';
+    let data = m[2] ?? '';
+    if (commands.includes('^FH')) {
+      data = data.replace(/_([0-9A-Fa-f]{2})/g, (_, hex: string) =>
+        String.fromCharCode(parseInt(hex, 16)),
+      );
+    }
+    if (commands.includes('^BC')) {
+      data = data.replace(/>([0<=])/g, (_, c: string) => (c === '0' ? '>' : c === '<' ? '^' : '~'));
+    }
+    fields.push(data);
+  }
+  return fields;
 }
 
 export class ZplPrinterSimulator {
   /** Every print job's ZPL (status requests excluded), in arrival order. */
   readonly jobs: string[] = [];
   readonly state: ZplPrinterState = { paperOut: false, headOpen: false, paused: false };
+  /** False: ignores ~HS, as newer firmware does while out of media or with the head open. */
+  answersStatus = true;
+  /** How many ~HS requests it has been sent. */
+  statusRequests = 0;
   private server: net.Server | null = null;
   private readonly sockets = new Set<net.Socket>();
   private readonly events = new EventEmitter();
@@ -120,7 +137,8 @@ export class ZplPrinterSimulator {
       // ~HS is answered at once, as a printer does, wherever it sits in the stream.
       while (text.includes('~HS')) {
         text = text.replace('~HS', '');
-        socket.write(hostStatus(this.state));
+        this.statusRequests++;
+        if (this.answersStatus) socket.write(hostStatus(this.state));
       }
     });
     socket.on('error', () => undefined);
