@@ -216,8 +216,8 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       outbox: rx30Outbox,
       fileSink: new Rx30FileImport({ db: store.db, inbox: rx30Inbox, clock, log: o.log }),
       active: async () => {
-        const c = integrations
-          .overview()
+        const c = integrations.connections
+          .list()
           .find((x) => x.provider === 'pharmacy.rx30' && x.state === 'active');
         if (!c) return null;
         const v = await integrations.connections.resolvedSettings(c.id);
@@ -234,10 +234,9 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
     relayHealth.of = () => rx30.health();
     if (o.runIntegrations) {
       void rx30.sync();
-      // Enabled, paused (audited) or settings saved (an integrations change): the relay
-      // follows the connection. A sync with nothing changed only reads the connection.
+      // Enabled, paused or settings saved (each an integrations change): the relay follows.
       changes.emitter.on('change', (topic) => {
-        if (topic === 'integrations' || topic === 'audit') void rx30.sync();
+        if (topic === 'integrations') void rx30.sync();
       });
     }
     const network = new NetworkStatus();

@@ -420,7 +420,8 @@ export class ConnectionService {
     event: ConnectionEvent,
     action: string | null,
   ): Connection {
-    return this.db
+    let changedState = false;
+    const result = this.db
       .transaction(() => {
         const before = this.get(id);
         let after: ConnectionStatus;
@@ -447,7 +448,7 @@ export class ConnectionService {
           this.nowIso(),
           id,
         );
-        const changedState = before.state !== after.state;
+        changedState = before.state !== after.state;
         if (
           after.state === 'active' &&
           (before.state === 'configuring' || before.state === 'error')
@@ -486,5 +487,8 @@ export class ConnectionService {
         return this.get(id);
       })
       .immediate();
+    // Enabled, paused, resumed, in error: whoever runs beside the connection follows it.
+    if (changedState) this.onChange(id);
+    return result;
   }
 }

@@ -16,7 +16,7 @@ export function parseRxLabel(code: string): { rxNumber: string; fillNumber: numb
 }
 
 /** A patient as the first step shows them: enough to ask for the date of birth. */
-export interface PatientStub {
+export interface PatientFound {
   patientId: string;
   lastName: string;
   firstName: string;
@@ -49,7 +49,7 @@ export class PharmacyDesk {
   }
 
   /** A scanned Rx label: the patient it belongs to (name only), if the Rx is ready. */
-  byLabel(actor: string, code: string): PatientStub & { rxNumber: string; fillNumber: number } {
+  byLabel(actor: string, code: string): PatientFound & { rxNumber: string; fillNumber: number } {
     const label = parseRxLabel(code);
     if (!label)
       throw new DomainError('invalid', 'not_rx_label', `“${code}” is not an Rx label barcode.`);
@@ -84,7 +84,7 @@ export class PharmacyDesk {
   search(
     actor: string,
     o: { lastName: string; firstName: string; dateOfBirth: string },
-  ): PatientStub[] {
+  ): PatientFound[] {
     const key = searchKeyOf(o.lastName, o.firstName);
     if (key.length < 4)
       throw new DomainError(
@@ -95,7 +95,7 @@ export class PharmacyDesk {
     const rows = this.sql(
       `SELECT patient_id AS patientId, last_name AS lastName, first_name AS firstName
        FROM patients WHERE search_key = ? AND date_of_birth = ? ORDER BY last_name, first_name LIMIT 20`,
-    ).all(key, o.dateOfBirth) as Omit<PatientStub, 'readyCount'>[];
+    ).all(key, o.dateOfBirth) as Omit<PatientFound, 'readyCount'>[];
     for (const r of rows) this.viewed(actor, r.patientId, 'name');
     return rows.map((r) => ({ ...r, readyCount: this.readyCount(r.patientId) }));
   }
