@@ -22,7 +22,9 @@ import {
   apiCall,
   ensureRendererBuilt,
   launchBrowser,
+  openSection,
   screenshotAll,
+  signIn,
   startServer,
   watchPage,
   type RunningServer,
@@ -85,13 +87,8 @@ describe('the device manager, end to end', () => {
   it('adds a network receipt printer and runs its tests: test page, sample receipt, drawer', async () => {
     onFailure();
     await page.goto(server.url);
-    await page.getByLabel('Username').fill(OWNER.username);
-    await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
-    await page.getByLabel('Password', { exact: true }).press('Enter');
-    await page
-      .getByRole('navigation', { name: 'Main navigation' })
-      .getByRole('link', { name: 'Devices' })
-      .click();
+    await signIn(page, OWNER);
+    await openSection(page, 'Devices');
     await until(() => page.getByTestId('devices-empty').isVisible()).toBe(true);
 
     await page.getByRole('button', { name: 'Add a device' }).click();
@@ -157,10 +154,7 @@ describe('the device manager, end to end', () => {
       '1 job waiting',
     );
 
-    await page
-      .getByRole('navigation', { name: 'Main navigation' })
-      .getByRole('link', { name: 'Dashboard' })
-      .click();
+    await openSection(page, 'Dashboard');
     const tile = page.locator('[data-testid="dashboard-device"][data-device="Front counter"]');
     await until(() => tile.getByTestId('device-health').getAttribute('data-health')).toBe('down');
     expect(
@@ -175,10 +169,7 @@ describe('the device manager, end to end', () => {
     // Test page, sample receipt and drawer before; now the held receipt, once.
     const jobs = await printer.waitForJobs(4, 10_000);
     expect(jobs[3]?.lines.join('\n')).toContain('Sample item');
-    await page
-      .getByRole('navigation', { name: 'Main navigation' })
-      .getByRole('link', { name: 'Devices' })
-      .click();
+    await openSection(page, 'Devices');
     await until(() => health('Front counter')).toBe('ok');
     expect(await card('Front counter').getByTestId('device-queue').count()).toBe(0);
     expect(printer.receipts()).toHaveLength(4);

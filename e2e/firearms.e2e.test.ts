@@ -10,7 +10,9 @@ import {
   apiCall,
   ensureRendererBuilt,
   launchBrowser,
+  openSection,
   screenshotAll,
+  signIn,
   startServer,
   watchPage,
   type RunningServer,
@@ -52,10 +54,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function signIn(): Promise<void> {
-  await page.getByLabel('Username').fill(OWNER.username);
-  await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
-  await page.getByLabel('Password', { exact: true }).press('Enter');
+async function signInOwner(): Promise<void> {
+  await signIn(page, OWNER);
   await until(() => page.getByTestId('current-user').isVisible()).toBe(true);
 }
 
@@ -120,11 +120,8 @@ describe('firearms bound book and check desk, end to end', () => {
   it('records two pistols received together, the second line filled by the scanner’s Enter', async () => {
     onFailure();
     await page.goto(server.url);
-    await signIn();
-    await page
-      .getByRole('navigation', { name: 'Main navigation' })
-      .getByRole('link', { name: 'Firearms' })
-      .click();
+    await signInOwner();
+    await openSection(page, 'Firearms');
     await until(() => page.getByTestId('ledger-empty').isVisible()).toBe(true);
     const dialog = await openAcquisition('19');
     await dialog.getByLabel('Serial 1').fill('BKRM101');
@@ -166,7 +163,7 @@ describe('firearms bound book and check desk, end to end', () => {
       async () =>
         (await signInForm.isVisible()) || (await unlock.isVisible()) || (await desk.isVisible()),
     ).toBe(true);
-    if (await signInForm.isVisible()) await signIn();
+    if (await signInForm.isVisible()) await signInOwner();
     else if (await unlock.isVisible()) {
       await unlock.fill(OWNER.password);
       await unlock.press('Enter');

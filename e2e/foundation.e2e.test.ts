@@ -8,6 +8,7 @@ import {
   ensureRendererBuilt,
   launchBrowser,
   screenshotAll,
+  signIn,
   startServer,
   watchPage,
   type RunningServer,
@@ -36,12 +37,6 @@ const until = <T>(read: () => T | Promise<T>) =>
 
 const lockHeading = (page: Page) => page.getByRole('heading', { name: 'Screen locked' });
 const nav = (page: Page) => page.getByRole('navigation', { name: 'Main navigation' });
-
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByLabel('Password', { exact: true }).press('Enter');
-}
 
 /** Calls the API from the page with its session token, as any script in the page could. */
 function callApi(page: Page, path: string): Promise<{ status: number; body: unknown }> {
@@ -125,7 +120,7 @@ describe('foundation acceptance, end to end', () => {
       'Wrong username or password.',
     );
 
-    await signIn(owner, OWNER.username, OWNER.password);
+    await signIn(owner, OWNER);
     await until(() => owner.getByRole('heading', { name: 'Store dashboard' }).isVisible()).toBe(
       true,
     );
@@ -178,7 +173,7 @@ describe('foundation acceptance, end to end', () => {
     clerk = page;
     watchPage(page, pageProblems);
     await page.goto(server.url);
-    await signIn(clerk, CLERK.username, CLERK.temporary);
+    await signIn(clerk, { username: CLERK.username, password: CLERK.temporary });
 
     // A password a manager set must be replaced first.
     await until(() =>

@@ -8,7 +8,9 @@ import { startWebhookSink, type WebhookSink } from '../simulators/webhook-sink/s
 import {
   ensureRendererBuilt,
   launchBrowser,
+  openSection,
   screenshotAll,
+  signIn,
   startServer,
   watchPage,
   type RunningServer,
@@ -66,13 +68,8 @@ describe('integrations, end to end', () => {
   it('sets the store’s state, then connects signed webhooks from the catalog', async () => {
     onFailure();
     await page.goto(server.url);
-    await page.getByLabel('Username').fill(OWNER.username);
-    await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
-    await page.getByLabel('Password', { exact: true }).press('Enter');
-    await page
-      .getByRole('navigation', { name: 'Main navigation' })
-      .getByRole('link', { name: 'Integrations' })
-      .click();
+    await signIn(page, OWNER);
+    await openSection(page, 'Integrations');
     await until(() => page.getByTestId('store-state-missing').isVisible()).toBe(true);
     // Providers cannot be enabled before the state is known: the catalog says why.
     expect(
@@ -151,10 +148,7 @@ describe('integrations, end to end', () => {
     await until(() => page.getByTestId('health-reasons').textContent()).toContain(
       'Paused after 3 failures in a row',
     );
-    await page
-      .getByRole('navigation', { name: 'Main navigation' })
-      .getByRole('link', { name: 'Dashboard' })
-      .click();
+    await openSection(page, 'Dashboard');
     await until(() => page.getByTestId('integration-alerts').textContent()).toContain(
       'Signed webhooks',
     );

@@ -14,7 +14,9 @@ import {
   apiQuery,
   ensureRendererBuilt,
   launchBrowser,
+  openSection,
   screenshotAll,
+  signIn,
   startServer,
   watchPage,
   type RunningServer,
@@ -42,13 +44,8 @@ async function openPickup(): Promise<Page> {
   const page = await context.newPage();
   watchPage(page, problems);
   await page.goto(server.url);
-  await page.getByLabel('Username').fill(OWNER.username);
-  await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
-  await page.getByLabel('Password', { exact: true }).press('Enter');
-  await page
-    .getByRole('navigation', { name: 'Main navigation' })
-    .getByRole('link', { name: 'Pharmacy' })
-    .click();
+  await signIn(page, OWNER);
+  await openSection(page, 'Pharmacy');
   await page.getByTestId('queue-empty').waitFor();
   return page;
 }

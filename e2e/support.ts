@@ -50,6 +50,24 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** Signs in on the sign-in screen, as a person types it (Enter in the password field). */
+export async function signIn(
+  page: Page,
+  user: { username: string; password: string },
+): Promise<void> {
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Password', { exact: true }).fill(user.password);
+  await page.getByLabel('Password', { exact: true }).press('Enter');
+}
+
+/** Opens a section from the main navigation. */
+export async function openSection(page: Page, name: string): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Main navigation' })
+    .getByRole('link', { name })
+    .click();
+}
+
 /** Calls the store server's API over HTTP (setting up what a test does not walk through). */
 export async function apiCall(
   server: Pick<RunningServer, 'url'>,

@@ -1,7 +1,7 @@
 // A pole display on the device end of a serial line (a socat pty pair): it decodes what the
 // store sends into the 2 x width screen a customer would see.
 import { SerialPort } from 'serialport';
-import { openPtyPair, type PtyPairOptions } from '../serial/pty.ts';
+import { startOnPty, type OnPty, type PtyPairOptions } from '../serial/pty.ts';
 import { PoleDisplayScreen, type PoleDisplayModel } from './screen.ts';
 
 export interface PoleDisplaySimulatorOptions {
@@ -95,12 +95,7 @@ export class PoleDisplaySimulator {
   }
 }
 
-export interface RunningPoleDisplaySimulator {
-  simulator: PoleDisplaySimulator;
-  /** The port the store's pole display should be configured with. */
-  hostPath: string;
-  close(): Promise<void>;
-}
+export type RunningPoleDisplaySimulator = OnPty<PoleDisplaySimulator>;
 
 /** A pty pair with a pole display simulator on its device end. */
 export async function startPoleDisplaySimulator(o: {
@@ -108,24 +103,13 @@ export async function startPoleDisplaySimulator(o: {
   width?: number;
   links?: PtyPairOptions['links'];
 }): Promise<RunningPoleDisplaySimulator> {
-  const pty = await openPtyPair({ ...(o.links ? { links: o.links } : {}) });
-  const simulator = new PoleDisplaySimulator({
-    model: o.model,
-    path: pty.devicePath,
-    ...(o.width ? { width: o.width } : {}),
-  });
-  try {
-    await simulator.open();
-  } catch (error) {
-    await pty.close();
-    throw error;
-  }
-  return {
-    simulator,
-    hostPath: pty.hostPath,
-    close: async () => {
-      await simulator.close();
-      await pty.close();
-    },
-  };
+  return startOnPty(
+    (path) =>
+      new PoleDisplaySimulator({
+        model: o.model,
+        path,
+        ...(o.width ? { width: o.width } : {}),
+      }),
+    o.links,
+  );
 }

@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { SerialPort } from 'serialport';
 import type { WeightUnit } from '../../core/devices/model.ts';
-import { openPtyPair, type PtyPairOptions } from '../serial/pty.ts';
+import { startOnPty, type OnPty, type PtyPairOptions } from '../serial/pty.ts';
 
 export type ScaleSimulatorProtocol = 'mt-sics' | 'toledo-8213';
 
@@ -219,12 +219,7 @@ export class ScaleSimulator {
   }
 }
 
-export interface RunningScaleSimulator {
-  simulator: ScaleSimulator;
-  /** The port the store's scale should be configured with. */
-  hostPath: string;
-  close(): Promise<void>;
-}
+export type RunningScaleSimulator = OnPty<ScaleSimulator>;
 
 /** A pty pair with a scale simulator on its device end. */
 export async function startScaleSimulator(o: {
@@ -232,24 +227,13 @@ export async function startScaleSimulator(o: {
   baudRate?: number;
   links?: PtyPairOptions['links'];
 }): Promise<RunningScaleSimulator> {
-  const pty = await openPtyPair({ ...(o.links ? { links: o.links } : {}) });
-  const simulator = new ScaleSimulator({
-    protocol: o.protocol,
-    path: pty.devicePath,
-    ...(o.baudRate ? { baudRate: o.baudRate } : {}),
-  });
-  try {
-    await simulator.open();
-  } catch (error) {
-    await pty.close();
-    throw error;
-  }
-  return {
-    simulator,
-    hostPath: pty.hostPath,
-    close: async () => {
-      await simulator.close();
-      await pty.close();
-    },
-  };
+  return startOnPty(
+    (path) =>
+      new ScaleSimulator({
+        protocol: o.protocol,
+        path,
+        ...(o.baudRate ? { baudRate: o.baudRate } : {}),
+      }),
+    o.links,
+  );
 }

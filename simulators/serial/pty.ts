@@ -122,3 +122,37 @@ export async function openPtyPair(o: PtyPairOptions = {}): Promise<PtyPair> {
     throw error;
   }
 }
+
+/** A device simulator running on the device end of its own pty pair. */
+export interface OnPty<S> {
+  simulator: S;
+  /** The port the store's device should be configured with. */
+  hostPath: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a pty pair and a simulator on its device end (`make` gets the device path), closing
+ * the pair again if the simulator cannot open.
+ */
+export async function startOnPty<S extends { open(): Promise<unknown>; close(): Promise<unknown> }>(
+  make: (devicePath: string) => S,
+  links?: PtyPairOptions['links'],
+): Promise<OnPty<S>> {
+  const pty = await openPtyPair({ ...(links ? { links } : {}) });
+  const simulator = make(pty.devicePath);
+  try {
+    await simulator.open();
+  } catch (error) {
+    await pty.close();
+    throw error;
+  }
+  return {
+    simulator,
+    hostPath: pty.hostPath,
+    close: async () => {
+      await simulator.close();
+      await pty.close();
+    },
+  };
+}
