@@ -17,6 +17,7 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   },
   'auth.login': { username: 'owner', password: 'correct horse battery' },
   'auth.unlock': { pin: '2468' },
+  'auth.breakGlass': { reason: 'The pharmacist is out sick and a patient needs insulin' },
   'auth.setPin': { pin: '1357', currentPassword: 'correct horse battery' },
   'auth.changePassword': {
     currentPassword: 'correct horse battery',

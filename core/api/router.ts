@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { hasControlCharacter } from '../audit/chain.ts';
 import { auditQuerySchema } from '../audit/model.ts';
 import {
+  breakGlassReasonSchema,
   displayNameSchema,
   passwordSchema,
   pinSchema,
@@ -100,6 +101,24 @@ const auth = router({
       const s = signedIn(ctx);
       ctx.services.auth.logout(s.session, s.user.username);
       return { ok: true as const };
+    }),
+  /**
+   * Emergency access to the pickup screen; the service refuses roles without
+   * pharmacy:break_glass (and audits the refusal), so any signed-in user may ask.
+   */
+  breakGlass: procedure
+    .meta({ access: 'signed_in' })
+    .input(z.object({ reason: breakGlassReasonSchema }).strict())
+    .mutation(({ ctx, input }) => {
+      const s = signedIn(ctx);
+      return ctx.services.auth.breakGlass(s.session, s.user.username, input.reason);
+    }),
+  endBreakGlass: procedure
+    .meta({ access: 'signed_in' })
+    .input(noInput)
+    .mutation(({ ctx }) => {
+      const s = signedIn(ctx);
+      return ctx.services.auth.endBreakGlass(s.session, s.user.username);
     }),
   setPin: procedure
     .meta({ access: 'signed_in' })

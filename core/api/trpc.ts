@@ -110,7 +110,11 @@ const guard = mapErrors.unstable_pipe(async ({ ctx, meta, path, type, next }) =>
     allowLocked: access === 'signed_in_even_locked',
     touch: type === 'mutation',
   });
-  if (access !== 'signed_in' && access !== 'signed_in_even_locked' && !auth.can(user, access)) {
+  if (access === 'signed_in' || access === 'signed_in_even_locked') {
+    return next({ ctx: { ...ctx, session, user } });
+  }
+  const grant = auth.sessionCan(session, user, access);
+  if (!grant) {
     ctx.services.audit.record({
       actor: user.username,
       action: 'access.denied',
@@ -124,6 +128,17 @@ const guard = mapErrors.unstable_pipe(async ({ ctx, meta, path, type, next }) =>
       'missing_permission',
       `Your role (${user.role}) does not allow this. Ask a store manager if you need it.`,
     );
+  }
+  if (grant.by === 'emergency') {
+    // Every step taken only under emergency access is on record, with the reason given
+    // (HIPAA 45 CFR 164.312(b), audit controls), before the step runs.
+    ctx.services.audit.record({
+      actor: user.username,
+      action: 'access.break_glass',
+      entity: 'procedure',
+      entityId: path,
+      payload: { reason: grant.reason },
+    });
   }
   return next({ ctx: { ...ctx, session, user } });
 });

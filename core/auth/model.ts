@@ -25,6 +25,7 @@ export const permissions = [
   'checks:override',
   'pharmacy:pickup',
   'pharmacy:consult',
+  'pharmacy:break_glass',
   'store:manage',
   'devices:manage',
   'devices:print',
@@ -60,6 +61,19 @@ export const displayNameSchema = z
   .min(1, 'Enter the person’s name.')
   .max(80, 'A name can have at most 80 characters.');
 
+/**
+ * Why someone opens the pickup screen under emergency access (45 CFR 164.312(a)(2)(ii)):
+ * enough words that a reviewer can judge it, short enough to type at the counter.
+ */
+export const breakGlassReasonSchema = z
+  .string()
+  .trim()
+  .min(10, 'Say why you need emergency access (at least 10 characters).')
+  .max(300, 'A reason can have at most 300 characters.');
+
+/** What emergency access adds to a role: the pickup screen only, never a pharmacist's sign-off. */
+export const EMERGENCY_PERMISSIONS: readonly Permission[] = ['pharmacy:pickup'];
+
 export interface UserSummary {
   id: number;
   username: string;
@@ -77,4 +91,6 @@ export interface SessionView {
   permissions: Permission[];
   locked: boolean;
   idleTimeoutMs: number;
+  /** When emergency access ends (ISO), while it is on: the renderer shows a banner. */
+  emergencyUntil: string | null;
 }

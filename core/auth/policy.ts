@@ -16,6 +16,7 @@ const policyShape = z.object({
   loginAttemptsPerMinutePerAddress: z.number().int().positive(),
   maxPinAttempts: z.number().int().positive(),
   sessionMaxHours: z.number().positive(),
+  breakGlassMinutes: z.number().positive(),
 });
 export type SecurityPolicy = z.infer<typeof policyShape>;
 

@@ -3,7 +3,14 @@ import type { AuditLog } from '../audit/repo.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
 import { DomainError, conflict, forbidden, invalid, notFound } from '../errors.ts';
-import type { Permission, Role, SessionView, UserSummary } from './model.ts';
+import {
+  EMERGENCY_PERMISSIONS,
+  breakGlassReasonSchema,
+  type Permission,
+  type Role,
+  type SessionView,
+  type UserSummary,
+} from './model.ts';
 import { hashSecret, secretMatches } from './passwords.ts';
 import { canGrantRole, permissionsOf, roleCan, type SecurityPolicy } from './policy.ts';
 
@@ -28,7 +35,18 @@ export interface Session {
   lastActiveAt: number;
   locked: boolean;
   pinFailures: number;
+  /** Emergency access (break glass): held by the session, so it ends with it. */
+  emergency?: EmergencyGrant;
 }
+
+export interface EmergencyGrant {
+  /** Epoch ms; the grant is over from this moment. */
+  until: number;
+  reason: string;
+}
+
+/** Why a session may use a permission: its role, or only its emergency grant. */
+export type AccessGrant = { by: 'role' } | { by: 'emergency'; reason: string };
 
 /** Who did it, as the audit log names them. */
 export type Actor = { userId: number; username: string } | 'system';
@@ -301,6 +319,7 @@ export class AuthService {
         'This account was disabled. Ask a manager.',
       );
     }
+    this.expireEmergency(session, row);
     if (!session.locked && now - session.lastActiveAt >= this.idleTimeoutMs) {
       session.locked = true;
       this.audit.record({
@@ -324,19 +343,125 @@ export class AuthService {
 
   view(session: Session): SessionView {
     const row = this.requireUser(session.userId);
+    const grant = this.activeEmergency(session, row);
+    const own = permissionsOf(row.role);
     return {
       user: toSummary(row),
-      permissions: permissionsOf(row.role),
+      permissions: grant ? [...own, ...EMERGENCY_PERMISSIONS.filter((p) => !own.includes(p))] : own,
       locked: session.locked,
       idleTimeoutMs: this.idleTimeoutMs,
+      emergencyUntil: grant ? new Date(grant.until).toISOString() : null,
     };
   }
 
+  /** What the user's role allows. Emergency access is per session: see sessionCan. */
   can(user: UserSummary, permission: Permission): boolean {
     return roleCan(user.role, permission);
   }
 
+  /**
+   * What this session may do: the role's permissions, plus the pickup screen while emergency
+   * access is on. Says which, so the API can audit every step taken only under the grant.
+   */
+  sessionCan(session: Session, user: UserSummary, permission: Permission): AccessGrant | null {
+    if (roleCan(user.role, permission)) return { by: 'role' };
+    if (!EMERGENCY_PERMISSIONS.includes(permission)) return null;
+    const grant = this.activeEmergency(session, this.requireUser(session.userId));
+    return grant ? { by: 'emergency', reason: grant.reason } : null;
+  }
+
+  /**
+   * Break glass (HIPAA 45 CFR 164.312(a)(2)(ii), emergency access procedure): a manager opens
+   * the pickup screen for breakGlassMinutes, giving a reason; the grant and each step are audited.
+   */
+  breakGlass(session: Session, username: string, reason: string): SessionView {
+    const row = this.requireUser(session.userId);
+    const deny = (why: string, message: string): never => {
+      // The attempt is on record too: a refused emergency is still worth a reviewer's look.
+      this.audit.record({
+        actor: username,
+        action: 'auth.break_glass',
+        entity: 'user',
+        entityId: row.id,
+        outcome: 'denied',
+        payload: { why },
+      });
+      throw forbidden(why, message);
+    };
+    if (!roleCan(row.role, 'pharmacy:break_glass')) {
+      deny(
+        'missing_permission',
+        `Your role (${row.role.replace('_', ' ')}) cannot use emergency access to the pharmacy. Ask a store manager or the owner.`,
+      );
+    }
+    if (EMERGENCY_PERMISSIONS.every((p) => roleCan(row.role, p))) {
+      deny(
+        'already_has_access',
+        'You already have access to the pharmacy pickup screen: no emergency access is needed.',
+      );
+    }
+    const parsed = breakGlassReasonSchema.safeParse(reason);
+    if (!parsed.success) {
+      throw invalid('break_glass_reason', parsed.error.issues[0]?.message ?? 'Say why.');
+    }
+    const until = this.clock.now() + this.policy.breakGlassMinutes * 60_000;
+    this.audit.record({
+      actor: username,
+      action: 'auth.break_glass',
+      entity: 'user',
+      entityId: row.id,
+      payload: { reason: parsed.data, until: new Date(until).toISOString() },
+    });
+    // Breaking glass again while on starts a new period with the new reason (both audited).
+    session.emergency = { until, reason: parsed.data };
+    return this.view(session);
+  }
+
+  /** Ends emergency access before its time. Nothing to end is not an error (a double click). */
+  endBreakGlass(session: Session, username: string): SessionView {
+    const row = this.requireUser(session.userId);
+    if (this.activeEmergency(session, row)) this.endEmergency(session, username, 'ended_by_user');
+    return this.view(session);
+  }
+
+  /** The session's grant while it stands; an expired one is removed and audited once. */
+  private activeEmergency(session: Session, row: UserRow): EmergencyGrant | null {
+    this.expireEmergency(session, row);
+    // A role changed meanwhile to one without break glass loses the grant's effect.
+    return session.emergency && roleCan(row.role, 'pharmacy:break_glass')
+      ? session.emergency
+      : null;
+  }
+
+  private expireEmergency(session: Session, row: UserRow): void {
+    const grant = session.emergency;
+    if (!grant || this.clock.now() < grant.until) return;
+    delete session.emergency;
+    this.audit.record({
+      actor: row.username,
+      action: 'auth.break_glass_expired',
+      entity: 'user',
+      entityId: row.id,
+      payload: { until: new Date(grant.until).toISOString() },
+    });
+  }
+
+  private endEmergency(session: Session, username: string, why: string): void {
+    delete session.emergency;
+    this.audit.record({
+      actor: username,
+      action: 'auth.break_glass_ended',
+      entity: 'user',
+      entityId: session.userId,
+      payload: { why },
+    });
+  }
+
   logout(session: Session, username: string): void {
+    // Signing out ends emergency access with the session; the review sees where it ended.
+    if (session.emergency && this.clock.now() < session.emergency.until) {
+      this.endEmergency(session, username, 'signed_out');
+    }
     this.sessions.delete(session.token);
     this.audit.record({
       actor: username,

@@ -135,6 +135,7 @@ export const en = {
     checks_override: 'Override a background-check hold',
     pharmacy_pickup: 'Check out prescriptions',
     pharmacy_consult: 'Sign off pharmacist consultations',
+    pharmacy_break_glass: 'Open the pharmacy in an emergency (audited)',
     integration_manage: 'Manage integrations',
     integration_logs_view: 'Read integration logs',
     store_manage: "Change the store's details",

@@ -136,6 +136,7 @@ export const es: typeof en = {
     checks_override: 'Anular una retención de verificación de antecedentes',
     pharmacy_pickup: 'Entregar recetas',
     pharmacy_consult: 'Firmar consultas del farmacéutico',
+    pharmacy_break_glass: 'Abrir la farmacia en una emergencia (auditado)',
     integration_manage: 'Administrar integraciones',
     integration_logs_view: 'Leer los registros de integraciones',
     store_manage: 'Cambiar los datos de la tienda',

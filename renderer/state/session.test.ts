@@ -31,6 +31,7 @@ const view = (over: Partial<SessionView> = {}): SessionView => ({
   permissions: ['store:view', 'users:manage'],
   locked: false,
   idleTimeoutMs: 600_000,
+  emergencyUntil: null,
   ...over,
 });
 

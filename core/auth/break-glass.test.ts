@@ -1,0 +1,182 @@
+// Emergency access (break glass, HIPAA 45 CFR 164.312(a)(2)(ii)) through the real API, the way
+// the pickup screen calls it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoreServices } from '../app/services.ts';
+import { payloadHashOf } from '../audit/chain.ts';
+import { ManualClock } from '../clock.ts';
+import { OWNER, makeServices } from '../testing/fixtures.ts';
+import { ipcTransport, type Transport } from '../api/testing.ts';
+import type { SessionView } from './model.ts';
+import { securityPolicy } from './policy.ts';
+
+const MIN = 60_000;
+const REASON = 'Pharmacist out sick; Mrs. Lee needs her insulin before we close';
+const PASSWORD = 'role password 1';
+
+describe('emergency access to the pickup screen', () => {
+  let s: StoreServices;
+  let api: Transport;
+  const clock = new ManualClock();
+
+  beforeAll(async () => {
+    s = await makeServices({ clock });
+    api = ipcTransport(s);
+    await s.auth.setupOwner(OWNER);
+    const owner = await s.auth.login(OWNER, 'setup');
+    const actor = { userId: owner.session.user.id, username: OWNER.username };
+    for (const [username, role] of [
+      ['mgr', 'store_manager'],
+      ['till', 'cashier'],
+    ] as const) {
+      await s.auth.createUser(actor, { username, displayName: username, role, password: PASSWORD });
+    }
+  });
+  afterAll(async () => {
+    await api.close();
+    s.close();
+  });
+
+  const signIn = async (username: string) =>
+    (await s.auth.login({ username, password: PASSWORD }, 'test')).token;
+  const queue = (token: string) =>
+    api.call({ path: 'pharmacy.queue', type: 'query' }, undefined, token);
+  const breakGlass = (token: string, reason: unknown) =>
+    api.call({ path: 'auth.breakGlass', type: 'mutation' }, { reason }, token);
+  const endBreakGlass = (token: string) =>
+    api.call({ path: 'auth.endBreakGlass', type: 'mutation' }, undefined, token);
+  const viewOf = (r: { body: unknown }) =>
+    (r.body as { result: { data: SessionView } }).result.data;
+  const entries = (action: string) => s.audit.query({ action, limit: 50 }).entries;
+
+  it('lets a store manager open the pickup screen with a reason, auditing every step', async () => {
+    const token = await signIn('mgr');
+    const before = await queue(token);
+    expect(before.error?.data.code).toBe('FORBIDDEN');
+    expect(before.error?.data.reason).toBe('missing_permission');
+
+    const opened = await breakGlass(token, `  ${REASON}  `);
+    expect(opened.error).toBeNull();
+    const view = viewOf(opened);
+    expect(view.permissions).toContain('pharmacy:pickup');
+    expect(view.emergencyUntil).toBe(
+      new Date(clock.now() + securityPolicy.breakGlassMinutes * MIN).toISOString(),
+    );
+    expect(entries('auth.break_glass')[0]).toMatchObject({ actor: 'mgr', outcome: 'success' });
+
+    const after = await queue(token);
+    expect(after.error).toBeNull();
+    // The log keeps a hash of the payload, not the text (it may name a patient): the reason
+    // given, trimmed, is what was recorded for this step.
+    expect(entries('access.break_glass')[0]).toMatchObject({
+      actor: 'mgr',
+      entity: 'procedure',
+      entityId: 'pharmacy.queue',
+      outcome: 'success',
+      payloadHash: payloadHashOf({ reason: REASON }),
+    });
+
+    // Who-am-I tells the renderer to show the banner.
+    const me = await api.call({ path: 'auth.me', type: 'query' }, undefined, token);
+    expect(viewOf(me).emergencyUntil).toBe(view.emergencyUntil);
+  });
+
+  it('does not let a pharmacist’s consultation be signed off under emergency access', async () => {
+    const token = await signIn('mgr');
+    expect((await breakGlass(token, REASON)).error).toBeNull();
+    const steps = entries('access.break_glass').length;
+    const r = await api.call(
+      { path: 'pharmacy.signOffConsult', type: 'mutation' },
+      { saleKey: 'sale-12345678', patientId: 'P-77' },
+      token,
+    );
+    expect(r.error?.data.code).toBe('FORBIDDEN');
+    expect(r.error?.data.reason).toBe('missing_permission');
+    expect(entries('access.denied')[0]).toMatchObject({
+      actor: 'mgr',
+      entityId: 'pharmacy.signOffConsult',
+    });
+    expect(entries('access.break_glass')).toHaveLength(steps);
+  });
+
+  it('refuses emergency access to a role without it, and puts the refusal on record', async () => {
+    const token = await signIn('till');
+    const r = await breakGlass(token, REASON);
+    expect(r.error?.data.code).toBe('FORBIDDEN');
+    expect(r.error?.data.reason).toBe('missing_permission');
+    expect(r.error?.message).toMatch(/cannot use emergency access/);
+    expect(entries('auth.break_glass')[0]).toMatchObject({ actor: 'till', outcome: 'denied' });
+    expect((await queue(token)).error?.data.code).toBe('FORBIDDEN');
+  });
+
+  it('refuses emergency access to someone who already has the pickup screen', async () => {
+    const { token } = await s.auth.login(OWNER, 'test');
+    const r = await breakGlass(token, REASON);
+    expect(r.error?.data.code).toBe('FORBIDDEN');
+    expect(r.error?.data.reason).toBe('already_has_access');
+    expect(r.error?.message).toMatch(/already have access/);
+    expect(entries('auth.break_glass')[0]).toMatchObject({ actor: 'owner', outcome: 'denied' });
+  });
+
+  it('refuses a reason too short to judge, and grants nothing', async () => {
+    const token = await signIn('mgr');
+    const head = s.audit.head();
+    const r = await breakGlass(token, '  urgent   ');
+    expect(r.error?.data.code).toBe('BAD_REQUEST');
+    expect(r.error?.message).toMatch(/at least 10 characters/);
+    expect(s.audit.head()).toEqual(head);
+    expect((await queue(token)).error?.data.code).toBe('FORBIDDEN');
+  });
+
+  it('ends by itself after breakGlassMinutes, audited once', async () => {
+    const token = await signIn('mgr');
+    expect((await breakGlass(token, REASON)).error).toBeNull();
+    const expired = entries('auth.break_glass_expired').length;
+    // Kept busy, so the idle lock does not step in first.
+    const stillHere = () =>
+      api.call({ path: 'auth.stillHere', type: 'mutation' }, undefined, token);
+    for (let m = 0; m + 5 < securityPolicy.breakGlassMinutes; m += 5) {
+      clock.advance(5 * MIN);
+      expect((await stillHere()).error).toBeNull();
+    }
+    expect((await queue(token)).error).toBeNull();
+    clock.advance(5 * MIN);
+    await stillHere();
+    expect((await queue(token)).error?.data.reason).toBe('missing_permission');
+    expect((await queue(token)).error?.data.reason).toBe('missing_permission');
+    const me = await api.call({ path: 'auth.me', type: 'query' }, undefined, token);
+    expect(viewOf(me).emergencyUntil).toBeNull();
+    expect(viewOf(me).permissions).not.toContain('pharmacy:pickup');
+    expect(entries('auth.break_glass_expired')).toHaveLength(expired + 1);
+    expect(entries('auth.break_glass_expired')[0]).toMatchObject({ actor: 'mgr' });
+  });
+
+  it('ends early when the manager ends it', async () => {
+    const token = await signIn('mgr');
+    expect((await breakGlass(token, REASON)).error).toBeNull();
+    expect((await queue(token)).error).toBeNull();
+    const ended = await endBreakGlass(token);
+    expect(ended.error).toBeNull();
+    expect(viewOf(ended)).toMatchObject({ emergencyUntil: null });
+    expect(viewOf(ended).permissions).not.toContain('pharmacy:pickup');
+    expect(entries('auth.break_glass_ended')[0]).toMatchObject({ actor: 'mgr' });
+    expect((await queue(token)).error?.data.reason).toBe('missing_permission');
+  });
+
+  it('belongs to the session: not to the same user elsewhere, and not while locked', async () => {
+    const token = await signIn('mgr');
+    const other = await signIn('mgr');
+    expect((await breakGlass(token, REASON)).error).toBeNull();
+    expect((await queue(other)).error?.data.reason).toBe('missing_permission');
+    expect((await api.call({ path: 'auth.lock', type: 'mutation' }, undefined, token)).error).toBe(
+      null,
+    );
+    expect((await queue(token)).error?.data.reason).toBe('session_locked');
+    const unlocked = await api.call(
+      { path: 'auth.unlock', type: 'mutation' },
+      { password: PASSWORD },
+      token,
+    );
+    expect(viewOf(unlocked).emergencyUntil).not.toBeNull();
+    expect((await queue(token)).error).toBeNull();
+  });
+});
