@@ -219,15 +219,8 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
         const c = integrations.connections
           .list()
           .find((x) => x.provider === 'pharmacy.rx30' && x.state === 'active');
-        if (!c) return null;
-        const v = await integrations.connections.resolvedSettings(c.id);
-        return {
-          mode: v['mode'] === 'file' ? 'file' : 'socket',
-          ...(typeof v['host'] === 'string' ? { host: v['host'] } : {}),
-          ...(typeof v['port'] === 'number' ? { port: v['port'] } : {}),
-          ...(typeof v['folder'] === 'string' ? { folder: v['folder'] } : {}),
-          storeId: typeof v['storeId'] === 'string' ? v['storeId'] : '',
-        };
+        // What the settings mean (framing, file name, defaults) is the control's to read.
+        return c ? integrations.connections.resolvedSettings(c.id) : null;
       },
       log: o.log,
     });

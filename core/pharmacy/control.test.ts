@@ -1,25 +1,50 @@
 // The relay follows the store's pharmacy.rx30 connection: "Test connection" reaches the Rx30
 // simulator, enabling starts the relay (a READY from Rx30 lands in the store; a pickup goes
-// back as SOLD), pausing stops it.
+// back as SOLD), pausing stops it. The connection's framing and drop file name are the ones
+// the relay uses; a file name that is a path keeps the relay waiting, saying why.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { defaultCodec } from '../../drivers/rx30/codec.ts';
+import { framers } from '../../drivers/rx30/framing.ts';
 import { createRx30Adapter, rx30Drivers } from '../../drivers/rx30/index.ts';
+import { createDropFileWriter } from '../../simulators/rx30/file-writer.ts';
 import { startRx30Simulator } from '../../simulators/rx30/server.ts';
+import { loadProviders } from '../integrations/registry.ts';
+import type { SettingValue } from '../integrations/model.ts';
 import { penStroke, SAMPLE_PNG, scribble } from '../signatures/testing.ts';
 import { servicesForTest } from '../testing/fixtures.ts';
+import { rx30Framings, rx30SettingsOf } from './control.ts';
 import { readySchema } from './messages.ts';
+import { readyMessage } from './testing.ts';
+
+/** Store services running the relay, and one pharmacy.rx30 connection configured so. */
+async function storeWithRx30(settings: Record<string, SettingValue>) {
+  const s = await servicesForTest({
+    rx30: { adapter: createRx30Adapter(), drivers: rx30Drivers },
+    runIntegrations: true,
+  });
+  onTestFinished(() => s.drain());
+  s.profile.update('owner', { name: 'Main Street Pharmacy', state: 'TX' });
+  const c = s.integrations.create('owner', { provider: 'pharmacy.rx30', location: 'main' });
+  await s.integrations.connections.configure('owner', c.id, settings);
+  const health = () => s.integrations.overview().find((x) => x.id === c.id)?.health;
+  const state = () => s.integrations.connections.get(c.id);
+  return { s, c, health, state };
+}
+
+function dropFolder(): string {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'backroom-rx30-control-'));
+  onTestFinished(() => fs.rmSync(folder, { recursive: true, force: true }));
+  return folder;
+}
 
 describe('the relay and the pharmacy.rx30 connection', () => {
   it('starts with the connection, relays both ways, and stops when it is paused', async () => {
     const sim = await startRx30Simulator();
     onTestFinished(() => sim.stop());
-    const s = await servicesForTest({
-      rx30: { adapter: createRx30Adapter(), drivers: rx30Drivers },
-      runIntegrations: true,
-    });
-    onTestFinished(() => s.drain());
-    s.profile.update('owner', { name: 'Main Street Pharmacy', state: 'TX' });
-    const c = s.integrations.create('owner', { provider: 'pharmacy.rx30', location: 'main' });
-    await s.integrations.connections.configure('owner', c.id, {
+    const { s, c, health } = await storeWithRx30({
       mode: 'socket',
       host: '127.0.0.1',
       port: sim.port,
@@ -29,7 +54,6 @@ describe('the relay and the pharmacy.rx30 connection', () => {
     // The test connection was the first; the relay's own is the next.
     await sim.connection(2);
     await expect.poll(() => s.pharmacy.relay.mode()).toBe('socket');
-    const health = () => s.integrations.overview().find((x) => x.id === c.id)?.health;
     await expect.poll(() => health()?.level).toBe('green');
 
     const ready = readySchema.parse({
@@ -57,18 +81,29 @@ describe('the relay and the pharmacy.rx30 connection', () => {
 
     const done = s.pharmacy.pickups.complete('lena', {
       saleKey: 'sale-0001-abcdef',
-      patientId: 'P-77',
-      dateOfBirth: '1961-04-02',
-      rx: [{ rxNumber: '600123', fillNumber: 0 }],
-      counseling: 'declined',
+      bags: [
+        {
+          patientId: 'P-77',
+          dateOfBirth: '1961-04-02',
+          rx: [{ rxNumber: '600123', fillNumber: 0 }],
+          counseling: 'declined',
+          hipaaAcknowledged: false,
+        },
+      ],
       signature: { png: SAMPLE_PNG, strokes: [penStroke(scribble(40))], width: 600, height: 160 },
-      hipaaAcknowledged: false,
       tenders: [{ type: 'cash', amount: 1250 }],
     });
     expect(done.toldRx30).toBe(true);
     const [sold] = await sim.until('SOLD', 1);
-    expect(sold).toMatchObject({ type: 'SOLD', invoice: done.invoice });
+    expect(sold).toMatchObject({ type: 'SOLD', invoice: done.pickups[0]?.invoice });
     await expect.poll(() => s.pharmacy.outbox.waiting()).toBe(0);
+
+    // Contact details on request: asked of Rx30 over the running link, not kept.
+    sim.contacts.set('P-77', { phone: '555-0142' });
+    expect(await s.pharmacy.relay.askPatient({ storeId: 'S1', patientId: 'P-77' })).toEqual({
+      address: null,
+      phone: '555-0142',
+    });
 
     // Rx30 goes away: the connection turns red, saying why, until it is back.
     await sim.down();
@@ -80,5 +115,87 @@ describe('the relay and the pharmacy.rx30 connection', () => {
     s.integrations.connections.pause('owner', c.id);
     await expect.poll(() => s.pharmacy.relay.mode()).toBe('off');
     await expect.poll(() => sim.connected).toBe(false);
+  });
+
+  it('offers the framings the relay knows; stx-etx and rx30.txt when none is chosen', () => {
+    const config = loadProviders().get('pharmacy.rx30')?.config ?? [];
+    const framing = config.find((f) => f.key === 'framing');
+    expect(framing).toMatchObject({ type: 'select', required: false });
+    expect(framing?.options).toEqual([...rx30Framings]);
+    expect(config.find((f) => f.key === 'fileName')).toMatchObject({
+      label: 'Drop file name',
+      type: 'string',
+      required: false,
+    });
+    expect(rx30SettingsOf({ mode: 'socket', framing: '', fileName: ' ' })).toMatchObject({
+      framing: 'stx-etx',
+      fileName: 'rx30.txt',
+    });
+  });
+
+  it('tests and runs the socket link over the framing the connection names', async () => {
+    const sim = await startRx30Simulator({ framer: framers['length-prefix'] });
+    onTestFinished(() => sim.stop());
+    const { s, c } = await storeWithRx30({
+      mode: 'socket',
+      host: '127.0.0.1',
+      port: sim.port,
+      framing: 'length-prefix',
+      storeId: 'S1',
+    });
+    // Test connection's HEARTBEAT is ACKed only if it was framed as Rx30 frames.
+    expect((await s.integrations.enable('owner', c.id)).state).toBe('active');
+    await sim.connection(2);
+    await expect.poll(() => s.pharmacy.relay.mode()).toBe('socket');
+    expect(await sim.send(readyMessage({ id: 'R-7', fillDate: s.checks.today() }))).toBe('ACK');
+    expect(s.pharmacy.inbox.ready().map((r) => r.rxNumber)).toEqual(['600123']);
+    expect(sim.badInput).toEqual([]);
+  });
+
+  it('imports from the drop file the connection names', async () => {
+    const folder = dropFolder();
+    const { s, c, health } = await storeWithRx30({
+      mode: 'file',
+      folder,
+      fileName: 'ready.dat',
+      storeId: 'S1',
+    });
+    expect((await s.integrations.enable('owner', c.id)).state).toBe('active');
+    await expect.poll(() => s.pharmacy.relay.mode()).toBe('file');
+    expect(health()?.level).toBe('green');
+    const line = (rxNumber: string) =>
+      defaultCodec
+        .encode(readyMessage({ id: `F-${rxNumber}`, rxNumber, fillDate: s.checks.today() }))
+        .toString('utf8');
+    // The default name beside it is not read.
+    await createDropFileWriter({ folder }).append([line('600999')]);
+    await createDropFileWriter({ folder, fileName: 'ready.dat' }).append([line('600123')]);
+    await expect
+      .poll(() => s.pharmacy.inbox.ready().map((r) => r.rxNumber), { timeout: 5_000 })
+      .toEqual(['600123']);
+  });
+
+  it('refuses a drop file name that is a path: the test fails, and the running relay waits', async () => {
+    const folder = dropFolder();
+    const bad = await storeWithRx30({
+      mode: 'file',
+      folder,
+      fileName: '../rx30.txt',
+      storeId: 'S1',
+    });
+    const tested = await bad.s.integrations.enable('owner', bad.c.id);
+    expect(tested.state).toBe('error');
+    expect(tested.attention).toMatch(/"\.\.\/rx30\.txt" is not a file name/);
+
+    // Saved while the relay runs (no test): it stops, and the connection says why.
+    const { s, c, health } = await storeWithRx30({ mode: 'file', folder, storeId: 'S1' });
+    await s.integrations.enable('owner', c.id);
+    await expect.poll(() => s.pharmacy.relay.mode()).toBe('file');
+    await s.integrations.connections.configure('owner', c.id, { fileName: 'drop\\rx30.txt' });
+    await expect.poll(() => s.pharmacy.relay.mode()).toBe('off');
+    expect(health()?.level).toBe('red');
+    expect(health()?.reasons.join(' ')).toMatch(/"drop\\rx30\.txt" is not a file name/);
+    await s.integrations.connections.configure('owner', c.id, { fileName: 'rx30.txt' });
+    await expect.poll(() => s.pharmacy.relay.mode()).toBe('file');
   });
 });

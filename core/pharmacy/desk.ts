@@ -163,6 +163,26 @@ export class PharmacyDesk {
     return { patientId, ready };
   }
 
+  /**
+   * Before asking Rx30 for a patient's address and phone: the date of birth checked again and
+   * the view audited. Returns the Rx30 store id the patient's prescriptions came from.
+   */
+  contactAllowed(actor: string, patientId: string, dateOfBirth: string): { storeId: string } {
+    const row = this.sql(
+      `SELECT p.date_of_birth AS dob, (SELECT store_id FROM prescriptions r WHERE r.patient_id = p.patient_id
+         ORDER BY received_at DESC LIMIT 1) AS storeId FROM patients p WHERE p.patient_id = ?`,
+    ).get(patientId) as { dob: string; storeId: string | null } | undefined;
+    if (!row) throw notFound('patient_not_found', 'That patient is not on file.');
+    if (row.dob !== dateOfBirth)
+      throw new DomainError(
+        'forbidden',
+        'dob_mismatch',
+        'That date of birth does not match: ask the patient again, or for ID.',
+      );
+    this.viewed(actor, patientId, 'contact');
+    return { storeId: row.storeId ?? 'S1' };
+  }
+
   /** The will-call queue: what is ready, where it is, since when; no patient data. */
   queue(
     limit = 200,
@@ -185,7 +205,11 @@ export class PharmacyDesk {
   }
 
   /** Who saw which patient's data, and how much of it. */
-  private viewed(actor: string, patientId: string, what: 'name' | 'prescriptions'): void {
+  private viewed(
+    actor: string,
+    patientId: string,
+    what: 'name' | 'prescriptions' | 'contact',
+  ): void {
     this.audit.record({
       actor,
       action: 'patient.view',

@@ -50,7 +50,10 @@ export class PharmacyInbox {
             ? this.addReady(m)
             : m.type === 'STATUS'
               ? this.status(m.rxNumber, m.fillNumber, m.status)
-              : { outcome: 'ignored' as const, note: `${m.type} is not something Rx30 sends` };
+              : m.type === 'PATIENT'
+                ? // Shown to the screen that asked (relay.ts), never stored: only its id is logged.
+                  { outcome: 'ignored' as const, note: 'contact details passed on, not kept' }
+                : { outcome: 'ignored' as const, note: `${m.type} is not something Rx30 sends` };
         this.sql(
           'INSERT INTO rx30_inbound (message_id, type, rx_number, fill_number, outcome, note, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
         ).run(

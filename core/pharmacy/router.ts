@@ -8,6 +8,7 @@ import { checkoutSchema } from './rules.ts';
 const who = (ctx: Parameters<typeof signedIn>[0]) => signedIn(ctx).user.username;
 const reason = z.string().trim().min(3, 'Say why (a few words).').max(200);
 const dateOfBirth = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the date of birth.');
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A day is YYYY-MM-DD.');
 
 export const pharmacyRouter = router({
   /** The will-call queue and how the relay runs (file mode: Rx30 is not told of pickups). */
@@ -40,18 +41,33 @@ export const pharmacyRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.services.pharmacy.desk.verify(who(ctx), input.patientId, input.dateOfBirth),
     ),
-  /** Completes a pickup (every rule checked again here); the same saleKey completes once. */
+  /**
+   * A patient's address and phone, asked of Rx30 now (minimum necessary: only when someone
+   * needs them, the date of birth given again, the view audited, nothing kept).
+   */
+  contact: procedure
+    .meta({ access: 'pharmacy:pickup' })
+    .input(z.object({ patientId: z.string().min(1).max(20), dateOfBirth }).strict())
+    .mutation(async ({ ctx, input }) => {
+      const { storeId } = ctx.services.pharmacy.desk.contactAllowed(
+        who(ctx),
+        input.patientId,
+        input.dateOfBirth,
+      );
+      return ctx.services.pharmacy.relay.askPatient({ storeId, patientId: input.patientId });
+    }),
+  /** Completes a sale (every rule checked again here); the same saleKey completes once. */
   complete: procedure
     .meta({ access: 'pharmacy:pickup' })
     .input(checkoutSchema)
     .mutation(({ ctx, input }) => {
-      const pickup = ctx.services.pharmacy.pickups.complete(who(ctx), input);
+      const sale = ctx.services.pharmacy.pickups.complete(who(ctx), input);
       const receipt = printPickupReceipt(ctx.services.devices, who(ctx), {
         storeName: ctx.services.profile.get().name ?? '',
         date: ctx.services.checks.today(),
-        pickup,
+        sale,
       });
-      return { ...pickup, receipt };
+      return { ...sale, receipt };
     }),
   /** A pharmacist signs off the consultation a prescription in this sale requires. */
   signOffConsult: procedure
@@ -101,6 +117,18 @@ export const pharmacyRouter = router({
       );
       return { ok: true as const };
     }),
+  /** The day's pickups (today unless a date is given), for voids and returns; no patient data. */
+  pickupsOfDay: procedure
+    .meta({ access: 'pharmacy:pickup' })
+    .input(z.object({ date: day.optional() }).strict())
+    .query(({ ctx, input }) =>
+      ctx.services.pharmacy.pickups.day(input.date ?? ctx.services.checks.today()),
+    ),
+  /** A pickup and the rest of its sale, by any of its invoices (the receipt's barcode). */
+  findPickup: procedure
+    .meta({ access: 'pharmacy:pickup' })
+    .input(z.object({ invoice: z.string().trim().min(1).max(40) }).strict())
+    .query(({ ctx, input }) => ctx.services.pharmacy.pickups.find(who(ctx), input.invoice)),
   /** Ready prescriptions past the payer's window: return them to stock. */
   pastWindow: procedure
     .meta({ access: 'pharmacy:pickup' })

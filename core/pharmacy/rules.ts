@@ -75,29 +75,66 @@ export const tenderSchema = z.discriminatedUnion('type', [
 export type Tender = z.infer<typeof tenderSchema>;
 export const tenderTypes = paymentTypes;
 
-export const checkoutSchema = z
+const rxLine = z
   .object({
-    /** Made by the screen once per sale: submitting twice completes one pickup. */
-    saleKey: z.string().regex(/^[A-Za-z0-9-]{8,60}$/),
+    rxNumber: z.string().min(1).max(20),
+    fillNumber: z.number().int().min(0).max(99),
+  })
+  .strict();
+
+/** One patient's bag in a sale: kept apart from the others (its own record, invoice, SOLD). */
+export const bagSchema = z
+  .object({
     patientId: z.string().min(1).max(20),
     /** Asked again here: the server does not take the screen's word for it. */
     dateOfBirth: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-    rx: z
-      .array(
-        z
-          .object({
-            rxNumber: z.string().min(1).max(20),
-            fillNumber: z.number().int().min(0).max(99),
-          })
-          .strict(),
-      )
-      .min(1, 'Add at least one prescription.')
-      .max(20),
+    rx: z.array(rxLine).min(1, 'Add at least one prescription.').max(20),
     counseling: z.enum(['accepted', 'declined', 'pharmacist']),
-    signature: signatureSchema.optional(),
     hipaaAcknowledged: z.boolean(),
     idCapture: idCaptureSchema.optional(),
+  })
+  .strict();
+export type Bag = z.infer<typeof bagSchema>;
+
+/** The most patients one sale hands over to (the receipt lists each invoice). */
+export const MAX_BAGS = 5;
+
+export const checkoutSchema = z
+  .object({
+    /** Made by the screen once per sale: submitting twice completes one sale. */
+    saleKey: z.string().regex(/^[A-Za-z0-9-]{8,60}$/),
+    bags: z
+      .array(bagSchema)
+      .min(1, 'Find a patient first.')
+      .max(MAX_BAGS, `One sale holds up to ${MAX_BAGS} patients; ring up the rest separately.`),
+    /** The person picking up signs once; the signature is kept with each patient's pickup. */
+    signature: signatureSchema.optional(),
+    /** Split any way (cash and a card, two checks); they add up to the sale's total. */
     tenders: z.array(tenderSchema).max(5),
   })
   .strict();
 export type Checkout = z.infer<typeof checkoutSchema>;
+
+/**
+ * Which part of each tender pays which bag: in order, each tender filling the bags in turn,
+ * so every pickup record (and its SOLD) carries exactly what paid for it.
+ */
+export function allocateTenders<T extends { amount: number }>(
+  tenders: readonly T[],
+  totals: readonly number[],
+): T[][] {
+  const left = tenders.map((t) => t.amount);
+  let i = 0;
+  return totals.map((due) => {
+    const paid: T[] = [];
+    let owed = due;
+    while (owed > 0 && i < tenders.length) {
+      const take = Math.min(owed, left[i] ?? 0);
+      if (take > 0) paid.push({ ...(tenders[i] as T), amount: take });
+      owed -= take;
+      left[i] = (left[i] ?? 0) - take;
+      if ((left[i] ?? 0) === 0) i++;
+    }
+    return paid;
+  });
+}

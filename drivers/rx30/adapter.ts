@@ -1,17 +1,23 @@
 // The pharmacy.rx30 connector as the integration platform sees it: "Test connection" reaches
-// the Rx30 server (a HEARTBEAT answered) or the drop folder; the relay itself runs apart
-// (core/pharmacy/control.ts) because Rx30 is one long-lived link, not jobs.
+// the Rx30 server (a HEARTBEAT answered over the connection's framing) or the drop folder;
+// the relay itself runs apart (core/pharmacy/control.ts) because Rx30 is one long-lived link,
+// not jobs. Both read the settings with rx30SettingsOf, so the test tries what the relay runs.
 import fs from 'node:fs';
 import type { ProviderAdapter } from '../../core/integrations/adapter.ts';
-import { createSocketLink } from './socket.ts';
+import { rx30FileNameProblem, rx30SettingsOf } from '../../core/pharmacy/control.ts';
+import { framers } from './framing.ts';
+import { createSocketLink, Rx30Refused } from './socket.ts';
 
 export function createRx30Adapter(): ProviderAdapter {
   return {
     async test(ctx) {
-      const s = ctx.settings;
-      if (s['mode'] === 'file') {
-        const folder = typeof s['folder'] === 'string' ? s['folder'] : '';
+      const s = rx30SettingsOf(ctx.settings);
+      if (s.mode === 'file') {
+        const folder = s.folder ?? '';
         if (!folder) return { ok: false, message: 'Enter the folder Rx30 writes its file into.' };
+        const badFileName = rx30FileNameProblem(s.fileName);
+        if (badFileName) return { ok: false, message: badFileName };
+        // The drop file itself may not be there yet: Rx30 writes it when a prescription is ready.
         const isDir = fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory() ?? false;
         return isDir
           ? { ok: true }
@@ -20,11 +26,17 @@ export function createRx30Adapter(): ProviderAdapter {
               message: `${folder} is not a folder this PC can read: check the path and the share.`,
             };
       }
-      const host = typeof s['host'] === 'string' ? s['host'] : '';
-      const port = typeof s['port'] === 'number' ? s['port'] : 0;
+      const host = s.host ?? '';
+      const port = s.port ?? 0;
       if (!host || !port)
         return { ok: false, message: 'Enter the Rx30 server’s address and port.' };
-      const link = createSocketLink({ host, port, ackTimeoutMs: 3_000, heartbeatMs: 60_000 });
+      const link = createSocketLink({
+        host,
+        port,
+        framer: framers[s.framing],
+        ackTimeoutMs: 3_000,
+        heartbeatMs: 60_000,
+      });
       try {
         const connected = new Promise<void>((resolve, reject) => {
           const timer = setTimeout(
@@ -43,10 +55,21 @@ export function createRx30Adapter(): ProviderAdapter {
           });
         });
         await connected;
+      } catch (error) {
+        await link.stop();
+        return { ok: false, message: error instanceof Error ? error.message : String(error) };
+      }
+      try {
         await link.send({ type: 'HEARTBEAT', id: `T${Date.now().toString(36)}` });
         return { ok: true };
       } catch (error) {
-        return { ok: false, message: error instanceof Error ? error.message : String(error) };
+        if (error instanceof Rx30Refused) return { ok: false, message: error.message };
+        // Connected but no answer: most often the two sides frame their messages differently.
+        const why = error instanceof Error ? error.message : String(error);
+        return {
+          ok: false,
+          message: `${why} Check that Rx30 speaks the ${s.framing} framing set here.`,
+        };
       } finally {
         await link.stop();
       }

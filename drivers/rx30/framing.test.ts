@@ -1,10 +1,12 @@
-// The three framings: exact bytes out, whole frames back from any chunking, and every
+// The four framings: exact bytes out, whole frames back from any chunking, and every
 // kind of damage reported as data with the decoder ready for the next frame.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { rx30Framings } from '../../core/pharmacy/control.ts';
 import {
   checksum,
   framers,
+  lengthPrefix,
   MAX_FRAME_BYTES,
   mllp,
   newline,
@@ -17,6 +19,12 @@ import { split } from './testing.ts';
 
 const ascii = (s: string) => Buffer.from(s, 'latin1');
 const hex = (bytes: Buffer) => bytes.toString('hex').toUpperCase().match(/../g)?.join(' ');
+/** A length prefix: four big-endian bytes. */
+const u32 = (n: number) => {
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32BE(n);
+  return bytes;
+};
 
 /** Pushes each chunk in turn, then ends the stream; all frames and errors found, in order. */
 function feed(decoder: FrameDecoder, ...chunks: Buffer[]): FrameBatch {
@@ -195,12 +203,129 @@ describe('newline framing', () => {
   });
 });
 
+describe('length-prefix framing', () => {
+  const framer = lengthPrefix();
+  const heartbeat = framer.encode(ascii('HEARTBEAT|id=Q-22'));
+  const ack = framer.encode(ascii('ACK|id=Q-21|of=R-1001'));
+
+  it('frames a payload as its length in four big-endian bytes, then the payload', () => {
+    expect(hex(heartbeat)).toBe('00 00 00 11 48 45 41 52 54 42 45 41 54 7C 69 64 3D 51 2D 32 32');
+    expect(hex(framer.encode(Buffer.alloc(300, 0x61)).subarray(0, 5))).toBe('00 00 01 2C 61');
+  });
+
+  it('finds whole frames fed one byte at a time', () => {
+    const stream = Buffer.concat([ack, heartbeat]);
+    const decoder = framer.createDecoder();
+    const bytes = [...stream].map((b) => Buffer.of(b));
+    const batch = feed(decoder, ...bytes);
+    expect(texts(batch)).toEqual(['ACK|id=Q-21|of=R-1001', 'HEARTBEAT|id=Q-22']);
+    expect(batch.errors).toEqual([]);
+  });
+
+  it('finds whole frames however the stream is cut', () => {
+    const stream = Buffer.concat([ack, heartbeat, ack]);
+    fc.assert(
+      fc.property(fc.array(fc.nat(stream.length), { maxLength: 12 }), (cuts) => {
+        const batch = feed(framer.createDecoder(), ...split(stream, cuts));
+        expect(texts(batch)).toEqual([
+          'ACK|id=Q-21|of=R-1001',
+          'HEARTBEAT|id=Q-22',
+          'ACK|id=Q-21|of=R-1001',
+        ]);
+        expect(batch.errors).toEqual([]);
+      }),
+      { seed: 6103, numRuns: 200 },
+    );
+  });
+
+  it('reads several frames from one chunk, an empty one and control bytes included', () => {
+    const binary = Buffer.of(0x02, 0x03, 0x0b, 0x1c, 0x0d, 0x0a, 0x00, 0xff);
+    const decoder = framer.createDecoder();
+    const batch = decoder.push(
+      Buffer.concat([heartbeat, framer.encode(Buffer.alloc(0)), framer.encode(binary), ack]),
+    );
+    expect(batch.frames.map((f) => f.toString('latin1'))).toEqual([
+      'HEARTBEAT|id=Q-22',
+      '', // passed on for the codec to refuse
+      binary.toString('latin1'),
+      'ACK|id=Q-21|of=R-1001',
+    ]);
+    expect(batch.errors).toEqual([]);
+    expect(decoder.buffered()).toBe(0);
+  });
+
+  it('reports a frame the connection ended in the middle of, then starts afresh', () => {
+    const decoder = framer.createDecoder();
+    expect(decoder.push(heartbeat.subarray(0, 10))).toEqual({ frames: [], errors: [] });
+    expect(decoder.buffered()).toBe(6);
+    expect(decoder.end().errors).toEqual([
+      {
+        kind: 'incomplete',
+        message: 'The connection ended in the middle of a frame (6 of 17 bytes: HEARTB).',
+      },
+    ]);
+    expect(decoder.buffered()).toBe(0);
+    expect(texts(feed(decoder, heartbeat))).toEqual(['HEARTBEAT|id=Q-22']);
+  });
+
+  it('reports a length prefix the connection ended in the middle of', () => {
+    const batch = feed(framer.createDecoder(), heartbeat, Buffer.of(0, 0));
+    expect(texts(batch)).toEqual(['HEARTBEAT|id=Q-22']);
+    expect(batch.errors).toEqual([
+      {
+        kind: 'incomplete',
+        message: 'The connection ended in the middle of a length prefix (2 of 4 bytes).',
+      },
+    ]);
+  });
+
+  it('skips a declared length over the limit without keeping its bytes, then reads on', () => {
+    const decoder = framer.createDecoder();
+    const declared = MAX_FRAME_BYTES * 20;
+    const errors = decoder.push(u32(declared)).errors;
+    for (let sent = 0; sent < declared; sent += 1000) {
+      errors.push(...decoder.push(Buffer.alloc(Math.min(1000, declared - sent), 0x7a)).errors);
+      expect(decoder.buffered()).toBe(0);
+    }
+    expect(errors).toEqual([
+      {
+        kind: 'oversize',
+        message: `Skipped a frame longer than ${MAX_FRAME_BYTES} bytes: its length prefix (00 14 00 00) says ${declared}.`,
+      },
+    ]);
+    const batch = feed(decoder, heartbeat);
+    expect(texts(batch)).toEqual(['HEARTBEAT|id=Q-22']);
+    expect(batch.errors).toEqual([]);
+  });
+
+  it('stays out of step after a damaged length until the connection ends, then reads again', () => {
+    const damaged = Buffer.from(heartbeat);
+    damaged[3] = 0x12; // one byte more than the payload: the next frame's prefix is eaten
+    const decoder = framer.createDecoder();
+    const batch = feed(decoder, damaged, heartbeat, heartbeat);
+    expect(texts(batch)).not.toContain('HEARTBEAT|id=Q-22');
+    expect(kinds(batch).length).toBeGreaterThan(0);
+    expect(texts(feed(decoder, heartbeat))).toEqual(['HEARTBEAT|id=Q-22']);
+  });
+});
+
+describe('the framings a connection can name', () => {
+  it('are the ones core offers in the connection settings', () => {
+    expect(Object.keys(framers).sort()).toEqual([...rx30Framings].sort());
+    for (const [name, framer] of Object.entries(framers)) expect(framer.name).toBe(name);
+  });
+});
+
 describe('the frame size limit', () => {
   const small = { maxFrameBytes: 16 };
-  const cases: [string, Framer, Buffer][] = [
+  const delimited: [string, Framer, Buffer][] = [
     ['stx-etx', stxEtx(small), ascii('\x02' + 'x'.repeat(17) + '\x03' + checksumOf(17))],
     ['mllp', mllp(small), ascii('\x0b' + 'x'.repeat(17) + '\x1c\r')],
     ['newline', newline(small), ascii('x'.repeat(17) + '\n')],
+  ];
+  const cases: [string, Framer, Buffer][] = [
+    ...delimited,
+    ['length-prefix', lengthPrefix(small), Buffer.concat([u32(17), ascii('x'.repeat(17))])],
   ];
 
   it.each(cases)(
@@ -211,13 +336,16 @@ describe('the frame size limit', () => {
       expect(texts(batch)).toEqual(['y'.repeat(16)]);
       expect(kinds(batch)).toEqual(['oversize']);
       expect(batch.errors[0]?.message).toMatch(
-        /^Skipped a (frame|line) longer than 16 bytes: x+…$/,
+        framer.name === 'length-prefix'
+          ? /^Skipped a frame longer than 16 bytes: its length prefix \(00 00 00 11\) says 17\.$/
+          : /^Skipped a (frame|line) longer than 16 bytes: x+…$/,
       );
       expect(() => framer.encode(ascii('y'.repeat(17)))).toThrow(RangeError);
     },
   );
 
-  it.each(cases)(
+  // A length-prefixed frame always ends where its prefix says: see 'length-prefix framing'.
+  it.each(delimited)(
     '%s: holds no more than the limit while a peer never ends its frame',
     (_, framer) => {
       const decoder = framer.createDecoder();
@@ -243,18 +371,24 @@ describe('the frame size limit', () => {
     expect(framer.maxFrameBytes).toBe(MAX_FRAME_BYTES);
     const full = Buffer.alloc(MAX_FRAME_BYTES, 0x61);
     const over = Buffer.alloc(MAX_FRAME_BYTES + 1, 0x62);
-    const overFrame = Buffer.concat([framer.encode(full).subarray(0, 1), over]);
     const batch = feed(
       framer.createDecoder(),
       framer.encode(full),
-      framer.name === 'newline'
-        ? Buffer.concat([over, ascii('\n')])
-        : Buffer.concat([overFrame, framer.encode(Buffer.alloc(0)).subarray(1)]),
+      unchecked(framer, over),
+      framer.encode(ascii('ok')),
     );
-    expect(batch.frames.map((f) => f.length)).toEqual([MAX_FRAME_BYTES]);
+    expect(batch.frames.map((f) => f.length)).toEqual([MAX_FRAME_BYTES, 2]);
     expect(kinds(batch)).toEqual(['oversize']);
   });
 });
+
+/** A payload framed as `framer` would if it had no size limit (a delimited one's checksum aside). */
+function unchecked(framer: Framer, payload: Buffer): Buffer {
+  if (framer.name === 'newline') return Buffer.concat([payload, ascii('\n')]);
+  if (framer.name === 'length-prefix') return Buffer.concat([u32(payload.length), payload]);
+  const empty = framer.encode(Buffer.alloc(0));
+  return Buffer.concat([empty.subarray(0, 1), payload, empty.subarray(1)]);
+}
 
 function checksumOf(n: number): string {
   return checksum(Buffer.alloc(n, 'x'));

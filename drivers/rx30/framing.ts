@@ -4,6 +4,7 @@
 // is wrong with the stream (garbage between frames, a bad checksum, a frame that never
 // ends) comes back as data, never as a thrown error, so the relay can NAK and go on.
 // The byte layouts are documented in PROTOCOL.md.
+import type { Rx30Framing } from '../../core/pharmacy/control.ts';
 
 /** No frame may hold more payload than this, so a peer that never ends one cannot grow memory. */
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -25,7 +26,7 @@ export type FrameErrorKind =
   | 'bad_trailer'
   /** A frame cut short: a new frame started inside it, or the connection ended. */
   | 'incomplete'
-  /** A frame longer than the maximum: skipped up to its end. */
+  /** A frame longer than the maximum (or, length-prefixed, declaring so): skipped up to its end. */
   | 'oversize';
 
 export interface FrameError {
@@ -66,7 +67,8 @@ export interface Framer {
   createDecoder(): FrameDecoder;
 }
 
-export type FramerName = 'stx-etx' | 'mllp' | 'newline';
+/** The names a connection's settings use (core defines them; core never imports drivers). */
+export type FramerName = Rx30Framing;
 
 export interface FramerOptions {
   /** Largest payload accepted, in bytes; defaults to MAX_FRAME_BYTES. */
@@ -161,11 +163,35 @@ export function newline(options: FramerOptions = {}): Framer {
   };
 }
 
+/** The bytes of the length in front of a length-prefixed payload. */
+export const LENGTH_PREFIX_BYTES = 4;
+
+/**
+ * `length payload`: the payload's length as a 4-byte big-endian unsigned integer, then the
+ * payload. Any byte may occur in a payload; no checksum. With no marker to find a frame by,
+ * a wrong length puts the receiver out of step until the connection closes (PROTOCOL.md).
+ */
+export function lengthPrefix(options: FramerOptions = {}): Framer {
+  const maxFrameBytes = options.maxFrameBytes ?? MAX_FRAME_BYTES;
+  return {
+    name: 'length-prefix',
+    maxFrameBytes,
+    encode(payload) {
+      refuseReserved(payload, [], 'length-prefix', maxFrameBytes);
+      const prefix = Buffer.alloc(LENGTH_PREFIX_BYTES);
+      prefix.writeUInt32BE(payload.length);
+      return Buffer.concat([prefix, payload]);
+    },
+    createDecoder: () => lengthPrefixDecoder(maxFrameBytes),
+  };
+}
+
 /** The framings by the name a connection's settings use. */
 export const framers = {
   'stx-etx': stxEtx(),
   mllp: mllp(),
   newline: newline(),
+  'length-prefix': lengthPrefix(),
 } as const satisfies Record<FramerName, Framer>;
 
 function refuseReserved(
@@ -398,6 +424,91 @@ function lineDecoder(maxFrameBytes: number): FrameDecoder {
       return batch;
     },
     buffered: () => length,
+  };
+}
+
+/**
+ * A length over the maximum is reported at once and that many bytes are skipped, counted but
+ * not kept: after a peer's honest oversize frame the next frame reads. A damaged length
+ * cannot be told from an honest one, so the decoder then stays out of step; the relay's
+ * heartbeat goes unanswered and it reconnects, which starts a fresh decoder.
+ */
+function lengthPrefixDecoder(maxFrameBytes: number): FrameDecoder {
+  /** The prefix bytes read so far of the next frame (fewer than four). */
+  let prefix: number[] = [];
+  /** The payload length the current frame declared; null while reading a prefix. */
+  let declared: number | null = null;
+  let parts: Buffer[] = [];
+  let length = 0;
+  /** Bytes of an oversize frame still to skip. */
+  let skipping = 0;
+
+  const reset = () => {
+    prefix = [];
+    declared = null;
+    parts = [];
+    length = 0;
+    skipping = 0;
+  };
+
+  return {
+    push(chunk) {
+      const batch: FrameBatch = { frames: [], errors: [] };
+      let i = 0;
+      while (i < chunk.length) {
+        if (skipping > 0) {
+          const n = Math.min(skipping, chunk.length - i);
+          skipping -= n;
+          i += n;
+        } else if (declared === null) {
+          prefix.push(chunk[i] ?? 0);
+          i += 1;
+          if (prefix.length < LENGTH_PREFIX_BYTES) continue;
+          const bytes = Buffer.from(prefix);
+          const size = bytes.readUInt32BE(0);
+          prefix = [];
+          if (size > maxFrameBytes) {
+            batch.errors.push({
+              kind: 'oversize',
+              message: `Skipped a frame longer than ${maxFrameBytes} bytes: its length prefix (${[...bytes].map(hex).join(' ')}) says ${size}.`,
+            });
+            skipping = size;
+          } else if (size === 0) {
+            batch.frames.push(Buffer.alloc(0)); // for the codec to refuse, as with STX…ETX
+          } else {
+            declared = size;
+          }
+        } else {
+          const n = Math.min(declared - length, chunk.length - i);
+          parts.push(chunk.subarray(i, i + n));
+          length += n;
+          i += n;
+          if (length < declared) continue;
+          batch.frames.push(Buffer.concat(parts, length));
+          parts = [];
+          length = 0;
+          declared = null;
+        }
+      }
+      return batch;
+    },
+    end() {
+      const batch: FrameBatch = { frames: [], errors: [] };
+      if (declared !== null) {
+        batch.errors.push({
+          kind: 'incomplete',
+          message: `The connection ended in the middle of a frame (${length} of ${declared} bytes: ${excerpt(headOf(parts))}).`,
+        });
+      } else if (prefix.length > 0) {
+        batch.errors.push({
+          kind: 'incomplete',
+          message: `The connection ended in the middle of a length prefix (${prefix.length} of ${LENGTH_PREFIX_BYTES} bytes).`,
+        });
+      }
+      reset();
+      return batch;
+    },
+    buffered: () => prefix.length + length,
   };
 }
 

@@ -1,13 +1,14 @@
 // The relay's socket link against the Rx30 simulator on 127.0.0.1: READY applied once and
 // ACKed (also when sent twice, or after garbage), damaged frames NAKed, SOLD resolved by
 // Rx30's ACK or refused by its NAK, and the link back by itself after Rx30 was down or the
-// line was cut mid-frame.
+// line was cut mid-frame; the same conversation over every framing a connection can name.
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { PharmacyInbox } from '../../core/pharmacy/inbox.ts';
 import { readySchema, type ReadyMessage, type SoldMessage } from '../../core/pharmacy/messages.ts';
 import { Rx30Relay } from '../../core/pharmacy/relay.ts';
 import { quietLog, servicesForTest } from '../../core/testing/fixtures.ts';
 import { startRx30Simulator } from '../../simulators/rx30/server.ts';
+import { framers, type Framer } from './framing.ts';
 import { createSocketLink, Rx30Refused } from './socket.ts';
 
 const ready = (rx: string, id = `R-${rx}`): ReadyMessage =>
@@ -43,14 +44,15 @@ const sold = (id: string): SoldMessage => ({
   idCaptured: false,
 });
 
-async function relay() {
-  const sim = await startRx30Simulator();
+async function relay(framer?: Framer) {
+  const sim = await startRx30Simulator(framer ? { framer } : {});
   onTestFinished(() => sim.stop());
   const s = await servicesForTest();
   const inbox = new PharmacyInbox({ db: s.store.db, clock: s.clock });
   const link = createSocketLink({
     host: '127.0.0.1',
     port: sim.port,
+    ...(framer ? { framer } : {}),
     ackTimeoutMs: 300,
     backoff: { firstMs: 20, maxMs: 100 },
   });
@@ -111,4 +113,21 @@ describe('the Rx30 socket link', () => {
     expect(await sim.send(ready('600301'))).toBe('ACK');
     expect(onFile()).toBe(2);
   });
+
+  it.each(Object.values(framers))(
+    'relays both ways over $name framing, and after a frame cut in the middle',
+    async (framer) => {
+      const { sim, link, relay: r, onFile } = await relay(framer);
+      // Two frames in one write: both applied and ACKed.
+      sim.raw(Buffer.concat([sim.frame(ready('600400')), sim.frame(ready('600401'))]));
+      await expect.poll(() => sim.acked).toEqual(['R-600400', 'R-600401']);
+      await link.send(sold('S-9'));
+      expect(sim.received.map((m) => m.id)).toEqual(['S-9']);
+      sim.dropMidFrame(ready('600402'));
+      await sim.connection(2);
+      await expect.poll(() => r.health().state, { timeout: 3_000 }).toBe('connected');
+      expect(await sim.send(ready('600402'))).toBe('ACK');
+      expect(onFile()).toBe(3);
+    },
+  );
 });

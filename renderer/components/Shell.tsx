@@ -25,12 +25,12 @@ import { IconLock, IconSignOut } from './icons.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { ScannerBridge } from './ScannerBridge.tsx';
 import { LiveUpdates } from './LiveUpdates.tsx';
-import { sections } from './sections.tsx';
+import { opens, sections } from './sections.tsx';
 
 export function Shell({ session }: { session: SessionView }) {
   const { t } = useTranslation();
   const location = useLocation();
-  const allowed = sections.filter((s) => can(session, s.permission));
+  const allowed = sections.filter((s) => opens(session, s));
   const home = allowed[0]?.path ?? '/account';
   const { user } = session;
   // On a narrow window (a counter tablet) the navigation folds behind a menu button.
@@ -134,7 +134,7 @@ export function Shell({ session }: { session: SessionView }) {
               key={s.path}
               path={s.nested ? `${s.path}/*` : s.path}
               element={
-                s.permission && !can(session, s.permission) ? (
+                s.permission && !opens(session, s) ? (
                   <NoAccessScreen permission={s.permission} home={home} />
                 ) : (
                   s.screen()

@@ -114,6 +114,12 @@ export const IconCheck = (p: IconProps) => (
   </Icon>
 );
 
+export const IconX = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M6 6l12 12M18 6 6 18" />
+  </Icon>
+);
+
 export const IconAlert = (p: IconProps) => (
   <Icon {...p}>
     <path d="M12 3.5 2.5 20h19z" />

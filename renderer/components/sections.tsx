@@ -1,7 +1,7 @@
 // The shell's pages and the permission each needs. Navigation shows only what the user's
 // role allows; a direct address to another page shows "no access" (and the server refuses).
 import type { ReactElement, ReactNode } from 'react';
-import type { Permission } from '../../core/auth/model.ts';
+import type { Permission, SessionView } from '../../core/auth/model.ts';
 import { AccountScreen } from '../screens/AccountScreen.tsx';
 import { AuditScreen } from '../screens/AuditScreen.tsx';
 import { BackupsScreen } from '../screens/BackupsScreen.tsx';
@@ -11,6 +11,7 @@ import { PickupScreen } from '../screens/pharmacy/PickupScreen.tsx';
 import { FirearmsScreen } from '../screens/firearms/FirearmsScreen.tsx';
 import { IntegrationsScreen } from '../screens/integrations/IntegrationsScreen.tsx';
 import { UsersScreen } from '../screens/UsersScreen.tsx';
+import { can } from '../state/session.ts';
 import {
   IconAccount,
   IconAudit,
@@ -36,11 +37,17 @@ export interface Section {
     | 'shell.pharmacy'
     | 'shell.account';
   permission: Permission | null;
+  /** Also shown to these, and the page itself decides (the pharmacy's emergency access). */
+  alsoFor?: Permission;
   /** The page has pages below it (/integrations/:id), routed by the screen itself. */
   nested?: boolean;
   icon: ReactNode;
   screen: () => ReactElement;
 }
+
+/** Whether the section is in this session's navigation (and its page may open). */
+export const opens = (session: SessionView | null, s: Section) =>
+  can(session, s.permission) || (s.alsoFor !== undefined && can(session, s.alsoFor));
 
 export const sections: Section[] = [
   {
@@ -62,6 +69,8 @@ export const sections: Section[] = [
     path: '/pharmacy',
     label: 'shell.pharmacy',
     permission: 'pharmacy:pickup',
+    // A manager may open it in an emergency: the page asks why first (break glass, audited).
+    alsoFor: 'pharmacy:break_glass',
     icon: <IconPill />,
     screen: () => <PickupScreen />,
   },

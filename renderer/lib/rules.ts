@@ -37,4 +37,10 @@ export {
   labelSchema,
   poleTextSchema,
 } from '../../core/devices/model.ts';
-export { checkoutSchema, pickupRulesOn, tenderSchema } from '../../core/pharmacy/rules.ts';
+export {
+  checkoutSchema,
+  MAX_BAGS,
+  pickupRulesOn,
+  tenderSchema,
+  type PickupRules,
+} from '../../core/pharmacy/rules.ts';

@@ -1,8 +1,8 @@
 // A stand-in for the Rx30 server the relay connects to, speaking the default protocol
 // (drivers/rx30/PROTOCOL.md): it sends READY and STATUS messages, answers what the store
-// sends (SOLD, VOID, RETURN, HEARTBEAT) with ACK, and can misbehave on cue: NAK the next
-// messages, answer late or not at all, send garbage, cut a frame in the middle, duplicate a
-// message, or be down for a while. It records everything for the tests and the demo.
+// sends (SOLD, VOID, RETURN, HEARTBEAT) with ACK and a PATIENT_QUERY with its contacts, and
+// can misbehave on cue: NAK the next messages, answer late or not at all, send garbage, cut
+// a frame in the middle, duplicate a message, or be down for a while. It records everything for the tests and the demo.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
@@ -29,6 +29,8 @@ export class Rx30Simulator {
   private nakNext = 0;
   private silentNext = 0;
   private ackDelayMs = 0;
+  /** Contact details it answers a PATIENT_QUERY with, by patient id (scripted by tests). */
+  readonly contacts = new Map<string, { address?: string; phone?: string }>();
 
   constructor(o: { port?: number; framer?: Framer; codec?: Codec } = {}) {
     this.boundPort = o.port ?? 0;
@@ -185,6 +187,19 @@ export class Rx30Simulator {
         };
         if (this.ackDelayMs > 0) setTimeout(reply, this.ackDelayMs);
         else reply();
+        // Asked for a patient's contact details: the answer follows the ACK, as its own message.
+        const contact = m.type === 'PATIENT_QUERY' ? this.contacts.get(m.patientId) : undefined;
+        if (m.type === 'PATIENT_QUERY' && contact && answer.type === 'ACK')
+          setTimeout(() => {
+            if (this.client !== socket) return;
+            void this.send({
+              type: 'PATIENT',
+              id: newId(),
+              storeId: m.storeId,
+              patientId: m.patientId,
+              ...contact,
+            }).catch(() => undefined);
+          }, this.ackDelayMs);
       }
     });
   }

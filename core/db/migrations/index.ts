@@ -13,6 +13,7 @@ import pharmacy from './012_pharmacy.ts';
 import rx30Outbox from './013_rx30_outbox.ts';
 import rx30FilePosition from './014_rx30_file_position.ts';
 import pickups from './015_pickups.ts';
+import pickupSales from './016_pickup_sales.ts';
 
 export interface Migration {
   version: number;
@@ -37,4 +38,5 @@ export const migrations: readonly Migration[] = [
   rx30Outbox,
   rx30FilePosition,
   pickups,
+  pickupSales,
 ];
