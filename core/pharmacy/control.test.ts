@@ -15,7 +15,7 @@ import { loadProviders } from '../integrations/registry.ts';
 import type { SettingValue } from '../integrations/model.ts';
 import { penStroke, SAMPLE_PNG, scribble } from '../signatures/testing.ts';
 import { servicesForTest } from '../testing/fixtures.ts';
-import { rx30Framings, rx30SettingsOf } from './control.ts';
+import { rx30FileNameProblem, rx30Framings, rx30SettingsOf } from './control.ts';
 import { readySchema } from './messages.ts';
 import { readyMessage } from './testing.ts';
 
@@ -175,27 +175,27 @@ describe('the relay and the pharmacy.rx30 connection', () => {
       .toEqual(['600123']);
   });
 
-  it('refuses a drop file name that is a path: the test fails, and the running relay waits', async () => {
+  it('refuses a drop file name that is a path when it is saved; the running relay keeps its file', async () => {
     const folder = dropFolder();
-    const bad = await storeWithRx30({
-      mode: 'file',
-      folder,
-      fileName: '../rx30.txt',
-      storeId: 'S1',
-    });
-    const tested = await bad.s.integrations.enable('owner', bad.c.id);
-    expect(tested.state).toBe('error');
-    expect(tested.attention).toMatch(/"\.\.\/rx30\.txt" is not a file name/);
-
-    // Saved while the relay runs (no test): it stops, and the connection says why.
-    const { s, c, health } = await storeWithRx30({ mode: 'file', folder, storeId: 'S1' });
+    const { s, c } = await storeWithRx30({ mode: 'file', folder, storeId: 'S1' });
     await s.integrations.enable('owner', c.id);
     await expect.poll(() => s.pharmacy.relay.mode()).toBe('file');
-    await s.integrations.connections.configure('owner', c.id, { fileName: 'drop\\rx30.txt' });
-    await expect.poll(() => s.pharmacy.relay.mode()).toBe('off');
-    expect(health()?.level).toBe('red');
-    expect(health()?.reasons.join(' ')).toMatch(/"drop\\rx30\.txt" is not a file name/);
-    await s.integrations.connections.configure('owner', c.id, { fileName: 'rx30.txt' });
-    await expect.poll(() => s.pharmacy.relay.mode()).toBe('file');
+    for (const fileName of ['../rx30.txt', 'drop\\rx30.txt'])
+      await expect(
+        s.integrations.connections.configure('owner', c.id, { fileName }),
+      ).rejects.toThrow(/is not a file name/);
+    expect(s.integrations.connections.get(c.id)?.state).toBe('active');
+    expect(s.pharmacy.relay.mode()).toBe('file');
+    // Each link is saved with what it needs.
+    const other = s.integrations.create('owner', { provider: 'pharmacy.rx30', location: 'annex' });
+    await expect(
+      s.integrations.connections.configure('owner', other.id, { mode: 'socket', storeId: 'S2' }),
+    ).rejects.toThrow(/address/);
+    await expect(
+      s.integrations.connections.configure('owner', other.id, { mode: 'file', storeId: 'S2' }),
+    ).rejects.toThrow(/folder/);
+    // And the control itself will not open a path, whatever the settings say.
+    expect(rx30FileNameProblem('../rx30.txt')).toMatch(/not a file name/);
+    expect(rx30FileNameProblem('ready.dat')).toBeNull();
   });
 });
