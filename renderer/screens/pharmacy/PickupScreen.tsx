@@ -11,7 +11,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/app-client.ts';
 import type { Outputs } from '../../api/client.ts';
@@ -89,6 +89,16 @@ function EmergencyBanner(props: { until: string }) {
   const { t, i18n } = useTranslation();
   const update = useSession((s) => s.update);
   const end = useApiMutation(() => api.auth.endBreakGlass.mutate());
+  // When the time is up the server refuses the pickup screen: ask it again then, so the page
+  // turns back into the emergency-access form instead of failing step by step.
+  useEffect(() => {
+    const wait = Date.parse(props.until) - Date.now() + 500;
+    const timer = setTimeout(
+      () => void api.auth.me.query().then(update, () => undefined),
+      Math.max(wait, 0),
+    );
+    return () => clearTimeout(timer);
+  }, [props.until, update]);
   return (
     <Alert color="red" variant="filled" mb="md" data-testid="emergency-banner">
       <Group justify="space-between">
