@@ -196,6 +196,11 @@ const audit = router({
     .meta({ access: 'audit:view' })
     .input(noInput)
     .mutation(({ ctx }) => ctx.services.chain.verify()),
+  /** Emergency access periods with their reasons in words (the audit log keeps only hashes). */
+  emergencyAccess: procedure
+    .meta({ access: 'audit:view' })
+    .input(noInput)
+    .query(({ ctx }) => ctx.services.auth.emergencyLog()),
 });
 
 const backup = router({

@@ -6,7 +6,7 @@ import { payloadHashOf } from '../audit/chain.ts';
 import { ManualClock } from '../clock.ts';
 import { OWNER, makeServices } from '../testing/fixtures.ts';
 import { ipcTransport, type Transport } from '../api/testing.ts';
-import type { SessionView } from './model.ts';
+import type { EmergencyAccessRecord, SessionView } from './model.ts';
 import { securityPolicy } from './policy.ts';
 
 const MIN = 60_000;
@@ -16,6 +16,7 @@ const PASSWORD = 'role password 1';
 describe('emergency access to the pickup screen', () => {
   let s: StoreServices;
   let api: Transport;
+  let ownerActor: { userId: number; username: string };
   const clock = new ManualClock();
 
   beforeAll(async () => {
@@ -23,12 +24,19 @@ describe('emergency access to the pickup screen', () => {
     api = ipcTransport(s);
     await s.auth.setupOwner(OWNER);
     const owner = await s.auth.login(OWNER, 'setup');
-    const actor = { userId: owner.session.user.id, username: OWNER.username };
+    ownerActor = { userId: owner.session.user.id, username: OWNER.username };
     for (const [username, role] of [
       ['mgr', 'store_manager'],
+      ['mgr2', 'store_manager'],
       ['till', 'cashier'],
+      ['reviewer', 'auditor'],
     ] as const) {
-      await s.auth.createUser(actor, { username, displayName: username, role, password: PASSWORD });
+      await s.auth.createUser(ownerActor, {
+        username,
+        displayName: username,
+        role,
+        password: PASSWORD,
+      });
     }
   });
   afterAll(async () => {
@@ -47,6 +55,13 @@ describe('emergency access to the pickup screen', () => {
   const viewOf = (r: { body: unknown }) =>
     (r.body as { result: { data: SessionView } }).result.data;
   const entries = (action: string) => s.audit.query({ action, limit: 50 }).entries;
+  const newest = () => s.auth.emergencyLog()[0] as EmergencyAccessRecord;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const endsOf = (id: number) =>
+    s.store.db
+      .prepare('SELECT count(*) FROM emergency_access_ends WHERE access_id = ?')
+      .pluck()
+      .get(id);
 
   it('lets a store manager open the pickup screen with a reason, auditing every step', async () => {
     const token = await signIn('mgr');
@@ -130,6 +145,7 @@ describe('emergency access to the pickup screen', () => {
   it('ends by itself after breakGlassMinutes, audited once', async () => {
     const token = await signIn('mgr');
     expect((await breakGlass(token, REASON)).error).toBeNull();
+    const until = clock.now() + securityPolicy.breakGlassMinutes * MIN;
     const expired = entries('auth.break_glass_expired').length;
     // Kept busy, so the idle lock does not step in first.
     const stillHere = () =>
@@ -148,6 +164,13 @@ describe('emergency access to the pickup screen', () => {
     expect(viewOf(me).permissions).not.toContain('pharmacy:pickup');
     expect(entries('auth.break_glass_expired')).toHaveLength(expired + 1);
     expect(entries('auth.break_glass_expired')[0]).toMatchObject({ actor: 'mgr' });
+    // The readable record ends when the grant did, not when someone next came by; once, even
+    // after signing out.
+    const record = newest();
+    expect(record).toMatchObject({ username: 'mgr', ended: { how: 'expired', at: iso(until) } });
+    await api.call({ path: 'auth.logout', type: 'mutation' }, undefined, token);
+    expect(newest()).toEqual(record);
+    expect(endsOf(record.id)).toBe(1);
   });
 
   it('ends early when the manager ends it', async () => {
@@ -160,6 +183,97 @@ describe('emergency access to the pickup screen', () => {
     expect(viewOf(ended).permissions).not.toContain('pharmacy:pickup');
     expect(entries('auth.break_glass_ended')[0]).toMatchObject({ actor: 'mgr' });
     expect((await queue(token)).error?.data.reason).toBe('missing_permission');
+  });
+
+  it('keeps who, when, until and the reason in words for review, and how it ended', async () => {
+    const token = await signIn('mgr');
+    const openedAt = clock.now();
+    expect((await breakGlass(token, `  ${REASON}  `)).error).toBeNull();
+    const open = newest();
+    expect(open).toEqual({
+      id: open.id,
+      username: 'mgr',
+      reason: REASON,
+      openedAt: iso(openedAt),
+      until: iso(openedAt + securityPolicy.breakGlassMinutes * MIN),
+      ended: null,
+    });
+    clock.advance(3 * MIN);
+    expect((await endBreakGlass(token)).error).toBeNull();
+    // Ending twice (a double click) ends it once.
+    expect((await endBreakGlass(token)).error).toBeNull();
+    expect(newest()).toEqual({ ...open, ended: { how: 'ended_by_user', at: iso(clock.now()) } });
+    expect(endsOf(open.id)).toBe(1);
+  });
+
+  it('records signing out as the end, and a new reason as a new period', async () => {
+    const token = await signIn('mgr');
+    expect((await breakGlass(token, REASON)).error).toBeNull();
+    const first = newest();
+    clock.advance(MIN);
+    const again = 'Second patient arrived for her insulin, pharmacist still out';
+    expect((await breakGlass(token, again)).error).toBeNull();
+    const second = newest();
+    expect(second).toMatchObject({ reason: again, ended: null });
+    const [, earlier] = s.auth.emergencyLog();
+    expect(earlier).toEqual({ ...first, ended: { how: 'ended_by_user', at: iso(clock.now()) } });
+
+    clock.advance(MIN);
+    expect(
+      (await api.call({ path: 'auth.logout', type: 'mutation' }, undefined, token)).error,
+    ).toBeNull();
+    expect(newest()).toEqual({ ...second, ended: { how: 'signed_out', at: iso(clock.now()) } });
+    expect(entries('auth.break_glass_ended')[0]).toMatchObject({ actor: 'mgr' });
+  });
+
+  it('records the end when the store ends the session (account disabled)', async () => {
+    const token = await signIn('mgr2');
+    expect((await breakGlass(token, REASON)).error).toBeNull();
+    const open = newest();
+    const mgr2 = s.auth.listUsers().find((u) => u.username === 'mgr2');
+    s.auth.setDisabled(ownerActor, mgr2?.id ?? 0, true);
+    expect(newest()).toEqual({ ...open, ended: { how: 'signed_out', at: iso(clock.now()) } });
+    expect((await queue(token)).error?.data.code).toBe('UNAUTHORIZED');
+  });
+
+  it('never lets the record be changed or removed', () => {
+    const { id } = newest();
+    const db = s.store.db;
+    expect(() =>
+      db.prepare("UPDATE emergency_access SET reason = 'nothing happened' WHERE id = ?").run(id),
+    ).toThrow(/never changed/);
+    expect(() => db.prepare('DELETE FROM emergency_access WHERE id = ?').run(id)).toThrow(
+      /never removed/,
+    );
+    expect(() =>
+      db.prepare("UPDATE emergency_access_ends SET how = 'expired' WHERE access_id = ?").run(id),
+    ).toThrow(/never changed/);
+    expect(() =>
+      db.prepare('DELETE FROM emergency_access_ends WHERE access_id = ?').run(id),
+    ).toThrow(/never removed/);
+    // One end per period.
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO emergency_access_ends (access_id, how, ended_at) VALUES (?, 'expired', 0)",
+        )
+        .run(id),
+    ).toThrow(/UNIQUE/);
+    expect(newest().reason).toBe(REASON);
+  });
+
+  it('shows the record to an auditor over the API, and not to a cashier', async () => {
+    const read = (token: string) =>
+      api.call({ path: 'audit.emergencyAccess', type: 'query' }, undefined, token);
+    const answer = await read(await signIn('reviewer'));
+    expect(answer.error).toBeNull();
+    const records = (answer.body as { result: { data: EmergencyAccessRecord[] } }).result.data;
+    expect(records).toEqual(s.auth.emergencyLog());
+    expect(records[0]).toMatchObject({ username: 'mgr2', reason: REASON });
+
+    const refused = await read(await signIn('till'));
+    expect(refused.error?.data.code).toBe('FORBIDDEN');
+    expect(refused.error?.data.reason).toBe('missing_permission');
   });
 
   it('belongs to the session: not to the same user elsewhere, and not while locked', async () => {

@@ -94,3 +94,19 @@ export interface SessionView {
   /** When emergency access ends (ISO), while it is on: the renderer shows a banner. */
   emergencyUntil: string | null;
 }
+
+/** How an emergency access period ended: ended at the counter, with the session, or by time. */
+export const emergencyEndings = ['ended_by_user', 'signed_out', 'expired'] as const;
+export type EmergencyEnding = (typeof emergencyEndings)[number];
+
+/** One emergency access period as a reviewer reads it (the reason in words, not a hash). */
+export interface EmergencyAccessRecord {
+  id: number;
+  username: string;
+  reason: string;
+  /** ISO times. */
+  openedAt: string;
+  until: string;
+  /** Null while it is on, or when the store server stopped before it ended. */
+  ended: { how: EmergencyEnding; at: string } | null;
+}

@@ -6,6 +6,8 @@ import { DomainError, conflict, forbidden, invalid, notFound } from '../errors.t
 import {
   EMERGENCY_PERMISSIONS,
   breakGlassReasonSchema,
+  type EmergencyAccessRecord,
+  type EmergencyEnding,
   type Permission,
   type Role,
   type SessionView,
@@ -13,6 +15,18 @@ import {
 } from './model.ts';
 import { hashSecret, secretMatches } from './passwords.ts';
 import { canGrantRole, permissionsOf, roleCan, type SecurityPolicy } from './policy.ts';
+
+interface EmergencyAccessRow {
+  id: number;
+  username: string;
+  reason: string;
+  opened_at: number;
+  until: number;
+  how: EmergencyEnding | null;
+  ended_at: number | null;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 interface UserRow {
   id: number;
@@ -43,6 +57,8 @@ export interface EmergencyGrant {
   /** Epoch ms; the grant is over from this moment. */
   until: number;
   reason: string;
+  /** Its row in emergency_access, where its ending is recorded too. */
+  accessId: number;
 }
 
 /** Why a session may use a permission: its role, or only its emergency grant. */
@@ -303,7 +319,7 @@ export class AuthService {
     const session = token ? this.sessions.get(token) : undefined;
     const now = this.clock.now();
     if (!session || now - session.startedAt > this.policy.sessionMaxHours * 3_600_000) {
-      if (session) this.sessions.delete(session.token);
+      if (session) this.forget(session);
       throw new DomainError(
         'unauthenticated',
         'not_signed_in',
@@ -312,7 +328,7 @@ export class AuthService {
     }
     const row = this.userById(session.userId);
     if (!row || row.disabled) {
-      this.sessions.delete(session.token);
+      this.forget(session);
       throw new DomainError(
         'unauthenticated',
         'account_disabled',
@@ -404,16 +420,32 @@ export class AuthService {
     if (!parsed.success) {
       throw invalid('break_glass_reason', parsed.error.issues[0]?.message ?? 'Say why.');
     }
-    const until = this.clock.now() + this.policy.breakGlassMinutes * 60_000;
-    this.audit.record({
-      actor: username,
-      action: 'auth.break_glass',
-      entity: 'user',
-      entityId: row.id,
-      payload: { reason: parsed.data, until: new Date(until).toISOString() },
-    });
-    // Breaking glass again while on starts a new period with the new reason (both audited).
-    session.emergency = { until, reason: parsed.data };
+    this.expireEmergency(session, row);
+    // Breaking glass again while on ends that period and starts a new one with the new reason
+    // (all audited), so the record never shows two periods open at once on one session.
+    this.endEmergency(session, username, 'ended_by_user');
+    const now = this.clock.now();
+    const until = now + this.policy.breakGlassMinutes * 60_000;
+    const accessId = this.db
+      .transaction(() => {
+        this.audit.record({
+          actor: username,
+          action: 'auth.break_glass',
+          entity: 'user',
+          entityId: row.id,
+          payload: { reason: parsed.data, until: iso(until) },
+        });
+        // The audit log keeps only a hash of the reason; a reviewer reads it here.
+        return Number(
+          this.db
+            .prepare(
+              'INSERT INTO emergency_access (username, reason, opened_at, until) VALUES (?, ?, ?, ?)',
+            )
+            .run(username, parsed.data, now, until).lastInsertRowid,
+        );
+      })
+      .immediate();
+    session.emergency = { until, reason: parsed.data, accessId };
     return this.view(session);
   }
 
@@ -435,34 +467,78 @@ export class AuthService {
 
   private expireEmergency(session: Session, row: UserRow): void {
     const grant = session.emergency;
-    if (!grant || this.clock.now() < grant.until) return;
-    delete session.emergency;
-    this.audit.record({
-      actor: row.username,
-      action: 'auth.break_glass_expired',
-      entity: 'user',
-      entityId: row.id,
-      payload: { until: new Date(grant.until).toISOString() },
-    });
+    if (grant && this.clock.now() >= grant.until)
+      this.endEmergency(session, row.username, 'expired');
   }
 
-  private endEmergency(session: Session, username: string, why: string): void {
+  /**
+   * Ends the session's emergency period, if it has one: audited, and the ending kept beside
+   * the readable record, once (the grant leaves the session as its ending is written).
+   */
+  private endEmergency(session: Session, username: string, how: EmergencyEnding): void {
+    const grant = session.emergency;
+    if (!grant) return;
+    this.db
+      .transaction(() => {
+        this.audit.record(
+          how === 'expired'
+            ? {
+                actor: username,
+                action: 'auth.break_glass_expired',
+                entity: 'user',
+                entityId: session.userId,
+                payload: { until: iso(grant.until) },
+              }
+            : {
+                actor: username,
+                action: 'auth.break_glass_ended',
+                entity: 'user',
+                entityId: session.userId,
+                payload: { why: how },
+              },
+        );
+        // An expired grant ended at its time, not when someone next came by to notice.
+        this.db
+          .prepare('INSERT INTO emergency_access_ends (access_id, how, ended_at) VALUES (?, ?, ?)')
+          .run(grant.accessId, how, how === 'expired' ? grant.until : this.clock.now());
+      })
+      .immediate();
     delete session.emergency;
-    this.audit.record({
-      actor: username,
-      action: 'auth.break_glass_ended',
-      entity: 'user',
-      entityId: session.userId,
-      payload: { why },
-    });
+  }
+
+  /**
+   * Forgets a session (sign-out, or ended by the server). Emergency access ends with it, on
+   * record like any other ending, so the review never finds a period left open.
+   */
+  private forget(session: Session): void {
+    this.sessions.delete(session.token);
+    const grant = session.emergency;
+    if (!grant) return;
+    const username = this.userById(session.userId)?.username ?? 'system';
+    this.endEmergency(session, username, this.clock.now() < grant.until ? 'signed_out' : 'expired');
+  }
+
+  /** Emergency access periods, newest first, with the reason in words (for the audit screen). */
+  emergencyLog(limit = 200): EmergencyAccessRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT a.id, a.username, a.reason, a.opened_at, a.until, e.how, e.ended_at
+         FROM emergency_access a LEFT JOIN emergency_access_ends e ON e.access_id = a.id
+         ORDER BY a.id DESC LIMIT ?`,
+      )
+      .all(limit) as EmergencyAccessRow[];
+    return rows.map((r) => ({
+      id: r.id,
+      username: r.username,
+      reason: r.reason,
+      openedAt: iso(r.opened_at),
+      until: iso(r.until),
+      ended: r.how && r.ended_at !== null ? { how: r.how, at: iso(r.ended_at) } : null,
+    }));
   }
 
   logout(session: Session, username: string): void {
-    // Signing out ends emergency access with the session; the review sees where it ended.
-    if (session.emergency && this.clock.now() < session.emergency.until) {
-      this.endEmergency(session, username, 'signed_out');
-    }
-    this.sessions.delete(session.token);
+    this.forget(session);
     this.audit.record({
       actor: username,
       action: 'auth.logout',
@@ -517,7 +593,7 @@ export class AuthService {
   }
 
   private endForTooManyTries(session: Session): never {
-    this.sessions.delete(session.token);
+    this.forget(session);
     throw new DomainError(
       'unauthenticated',
       'too_many_unlock_attempts',
@@ -744,7 +820,7 @@ export class AuthService {
   }
 
   private endSessionsOf(userId: number): void {
-    for (const [token, s] of this.sessions) if (s.userId === userId) this.sessions.delete(token);
+    for (const s of [...this.sessions.values()]) if (s.userId === userId) this.forget(s);
   }
 
   /**
@@ -764,7 +840,7 @@ export class AuthService {
     for (const s of [...this.sessions.values()]) {
       // Sessions nobody has touched are judged by the clock, not by their last request.
       if (now - s.startedAt > this.policy.sessionMaxHours * 3_600_000) {
-        this.sessions.delete(s.token);
+        this.forget(s);
         continue;
       }
       const locked = s.locked || now - s.lastActiveAt >= this.idleTimeoutMs;

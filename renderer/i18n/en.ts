@@ -256,6 +256,20 @@ export const en = {
     verifyOk_other: 'The chain is intact: {{count, number}} entries checked.',
     verifyBroken: 'The chain is broken at entry {{seq}}: {{reason}}',
     verifyStillRunning: 'Verification is still running.',
+    emergency: {
+      title: 'Emergency access',
+      empty: 'No emergency access yet',
+      who: 'Who',
+      opened: 'Opened',
+      ended: 'Until / ended',
+      reason: 'Reason',
+      openUntil: 'Until {{time}}',
+      how: {
+        ended_by_user: 'Ended {{time}}',
+        signed_out: 'Signed out {{time}}',
+        expired: 'Expired {{time}}',
+      },
+    },
   },
   outcomes: {
     success: 'Success',

@@ -258,6 +258,20 @@ export const es: typeof en = {
     verifyOk_other: 'La cadena está íntegra: {{count, number}} entradas comprobadas.',
     verifyBroken: 'La cadena está rota en la entrada {{seq}}: {{reason}}',
     verifyStillRunning: 'La verificación sigue en curso.',
+    emergency: {
+      title: 'Acceso de emergencia',
+      empty: 'Todavía no hubo acceso de emergencia',
+      who: 'Quién',
+      opened: 'Abierto',
+      ended: 'Hasta / terminado',
+      reason: 'Motivo',
+      openUntil: 'Hasta {{time}}',
+      how: {
+        ended_by_user: 'Terminado {{time}}',
+        signed_out: 'Cerró sesión {{time}}',
+        expired: 'Venció {{time}}',
+      },
+    },
   },
   outcomes: {
     success: 'Correcto',

@@ -12,6 +12,7 @@ import {
   Table,
   Text,
   TextInput,
+  Title,
 } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -77,6 +78,44 @@ function VerifyResult({ verdict }: { verdict: Verdict }) {
   );
 }
 
+type EmergencyAccess = Outputs['audit']['emergencyAccess'];
+
+/** Emergency access periods with the reason in words: the log keeps only a hash of it. */
+function EmergencyAccessCard({ records }: { records: EmergencyAccess }) {
+  const { t, i18n } = useTranslation();
+  const at = (iso: string) => formatDateTime(iso, i18n.language);
+  if (records.length === 0)
+    return <Empty title={t('audit.emergency.empty')} testId="emergency-empty" />;
+  return (
+    <Table.ScrollContainer minWidth={700}>
+      <Table verticalSpacing="xs" horizontalSpacing="md" striped data-testid="emergency-table">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('audit.emergency.who')}</Table.Th>
+            <Table.Th>{t('audit.emergency.opened')}</Table.Th>
+            <Table.Th>{t('audit.emergency.ended')}</Table.Th>
+            <Table.Th>{t('audit.emergency.reason')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {records.map((r) => (
+            <Table.Tr key={r.id} data-testid="emergency-row" data-actor={r.username}>
+              <Table.Td>{r.username}</Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>{at(r.openedAt)}</Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                {r.ended
+                  ? t(`audit.emergency.how.${r.ended.how}`, { time: at(r.ended.at) })
+                  : t('audit.emergency.openUntil', { time: at(r.until) })}
+              </Table.Td>
+              <Table.Td style={{ wordBreak: 'break-word' }}>{r.reason}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
 export function AuditScreen() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -88,6 +127,7 @@ export function AuditScreen() {
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const facets = useApiQuery(() => api.audit.facets.query(), [tick]);
   const verify = useApiMutation(() => api.audit.verify.mutate());
+  const emergency = useApiQuery(() => api.audit.emergencyAccess.query(), [tick]);
   const [verdict, setVerdict] = useState<Verdict | null>(null);
 
   const dateProblem =
@@ -327,6 +367,23 @@ export function AuditScreen() {
             )}
           </Group>
         )}
+        <Card
+          withBorder
+          radius="md"
+          padding={0}
+          component="section"
+          aria-label={t('audit.emergency.title')}
+        >
+          <Title order={2} size="h4" p="md" pb="xs">
+            {t('audit.emergency.title')}
+          </Title>
+          <ProblemAlert problem={emergency.problem} />
+          {emergency.data ? (
+            <EmergencyAccessCard records={emergency.data} />
+          ) : (
+            emergency.loading && <Skeleton h={48} m="md" />
+          )}
+        </Card>
       </Stack>
     </>
   );

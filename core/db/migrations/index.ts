@@ -14,6 +14,7 @@ import rx30Outbox from './013_rx30_outbox.ts';
 import rx30FilePosition from './014_rx30_file_position.ts';
 import pickups from './015_pickups.ts';
 import pickupSales from './016_pickup_sales.ts';
+import emergencyAccess from './017_emergency_access.ts';
 
 export interface Migration {
   version: number;
@@ -39,4 +40,5 @@ export const migrations: readonly Migration[] = [
   rx30FilePosition,
   pickups,
   pickupSales,
+  emergencyAccess,
 ];
