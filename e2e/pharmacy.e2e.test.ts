@@ -416,6 +416,35 @@ describe('the pickup screen on two PCs, fed by Rx30', () => {
     expect(problems).toEqual([]);
   });
 
+  it('shows a report Rx30 keeps refusing, and goes on once a manager sets it aside', async () => {
+    onFailure();
+    const [first] = (await rx30.until('SOLD', 1)) as { invoice: string }[];
+    rx30.nak(1_000);
+    await apiCall(
+      server,
+      'pharmacy.voidPickup',
+      { invoice: first?.invoice, reason: 'Rang up on the wrong day' },
+      token,
+    );
+    const card = counter.getByTestId('waiting-for-rx30');
+    await until(() => card.textContent(), 15_000).toContain('Rx30 keeps refusing a report');
+    expect(await card.textContent()).toContain(`Rx30 refuses ${first?.invoice}`);
+    rx30.behave();
+    await card.getByRole('button', { name: 'Set aside' }).click();
+    const dialog = counter.getByRole('dialog');
+    await dialog.getByLabel('Reason').fill('Voided in Rx30 by hand');
+    await dialog.getByRole('button', { name: 'Set aside' }).click();
+    await until(() => card.count()).toBe(0);
+    const audit = (await apiQuery(
+      server,
+      'audit.query',
+      { action: 'pharmacy.rx30_set_aside' },
+      token,
+    )) as { entries: unknown[] };
+    expect(audit.entries).toHaveLength(1);
+    expect(problems).toEqual([]);
+  });
+
   it('lists a prescription not picked up within the payer’s window, to go back to stock', async () => {
     onFailure();
     const filled = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10);

@@ -204,7 +204,16 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
         : {}),
     });
     const signatures = new SignatureStore({ db: store.db, audit, clock });
-    const rx30Outbox = new Rx30Outbox({ db: store.db, clock, log: o.log });
+    const rx30Outbox = new Rx30Outbox({
+      db: store.db,
+      clock,
+      log: o.log,
+      // Stuck or through again: the pharmacy page and the connection's health change.
+      onStuckChange: () => {
+        changes.raise('pharmacy');
+        changes.raise('integrations');
+      },
+    });
     const rx30Inbox = new PharmacyInbox({
       db: store.db,
       clock,

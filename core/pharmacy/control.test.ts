@@ -34,6 +34,24 @@ async function storeWithRx30(settings: Record<string, SettingValue>) {
   return { s, c, health, state };
 }
 
+/** An Rx30 simulator and a store whose relay is connected to it (socket mode, green). */
+async function runningSocketRelay() {
+  const sim = await startRx30Simulator();
+  onTestFinished(() => sim.stop());
+  const store = await storeWithRx30({
+    mode: 'socket',
+    host: '127.0.0.1',
+    port: sim.port,
+    storeId: 'S1',
+  });
+  await store.s.integrations.enable('owner', store.c.id);
+  // The test connection was the first; the relay's own is the next.
+  await sim.connection(2);
+  await expect.poll(() => store.s.pharmacy.relay.mode()).toBe('socket');
+  await expect.poll(() => store.health()?.level).toBe('green');
+  return { sim, ...store };
+}
+
 function dropFolder(): string {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'backroom-rx30-control-'));
   onTestFinished(() => fs.rmSync(folder, { recursive: true, force: true }));
@@ -42,19 +60,7 @@ function dropFolder(): string {
 
 describe('the relay and the pharmacy.rx30 connection', () => {
   it('starts with the connection, relays both ways, and stops when it is paused', async () => {
-    const sim = await startRx30Simulator();
-    onTestFinished(() => sim.stop());
-    const { s, c, health } = await storeWithRx30({
-      mode: 'socket',
-      host: '127.0.0.1',
-      port: sim.port,
-      storeId: 'S1',
-    });
-    await s.integrations.enable('owner', c.id);
-    // The test connection was the first; the relay's own is the next.
-    await sim.connection(2);
-    await expect.poll(() => s.pharmacy.relay.mode()).toBe('socket');
-    await expect.poll(() => health()?.level).toBe('green');
+    const { sim, s, c, health } = await runningSocketRelay();
 
     const ready = readySchema.parse({
       type: 'READY',
@@ -115,6 +121,47 @@ describe('the relay and the pharmacy.rx30 connection', () => {
     s.integrations.connections.pause('owner', c.id);
     await expect.poll(() => s.pharmacy.relay.mode()).toBe('off');
     await expect.poll(() => sim.connected).toBe(false);
+  });
+
+  it('names a message Rx30 keeps refusing on the connection, and goes on once a manager sets it aside', async () => {
+    const { sim, s, health } = await runningSocketRelay();
+    const sold = (n: number) => ({
+      type: 'SOLD' as const,
+      id: `SOLD-INV-${n}`,
+      storeId: 'S1',
+      invoice: `INV-${n}`,
+      date: '2026-11-21',
+      lines: [{ rxNumber: '600123', fillNumber: 0, amount: 1250 }],
+      payments: [{ type: 'cash' as const, amount: 1250 }],
+      counseling: 'declined' as const,
+      idCaptured: false,
+    });
+    sim.nak(1_000);
+    s.pharmacy.outbox.enqueue(sold(1));
+    s.pharmacy.outbox.enqueue(sold(2));
+    // Refused three times in a row: red, naming the invoice and Rx30's reason.
+    await expect.poll(() => health()?.level, { timeout: 10_000 }).toBe('red');
+    expect(health()?.reasons.join(' ')).toMatch(
+      /Rx30 keeps refusing SOLD for invoice INV-1: Rx30 refused the message: Simulated refusal\. 1 pickup message\(s\) wait behind it/,
+    );
+    expect(s.pharmacy.outbox.list().map((m) => [m.invoice, m.type])).toEqual([
+      ['INV-1', 'SOLD'],
+      ['INV-2', 'SOLD'],
+    ]);
+    // INV-2 never overtook INV-1.
+    const solds = () => sim.received.filter((m) => m.type === 'SOLD').map((m) => m.id);
+    expect(new Set(solds())).toEqual(new Set(['SOLD-INV-1']));
+
+    sim.behave();
+    s.pharmacy.outbox.setAside(s.audit, 'owner', 'SOLD-INV-1', 'Marked picked up in Rx30 by hand');
+    await expect.poll(() => s.pharmacy.outbox.waiting()).toBe(0);
+    expect(solds().at(-1)).toBe('SOLD-INV-2');
+    await expect.poll(() => health()?.level).toBe('green');
+    expect(() => s.pharmacy.outbox.setAside(s.audit, 'owner', 'SOLD-INV-1', 'again')).toThrow(
+      /already/,
+    );
+    expect(s.audit.query({ action: 'pharmacy.rx30_set_aside' }).entries).toHaveLength(1);
+    expect(() => s.store.db.prepare('DELETE FROM rx30_set_aside').run()).toThrow(/never removed/);
   });
 
   it('offers the framings the relay knows; stx-etx and rx30.txt when none is chosen', () => {

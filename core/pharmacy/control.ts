@@ -122,6 +122,13 @@ export class Rx30RelayControl {
       };
     if (mode === 'file') return { level: 'green', reason: null, lastSyncAt: null, queueDepth: 0 };
     const base = { lastSyncAt: h.lastMessageAt, queueDepth: waiting };
+    const stuck = this.outbox.stuck();
+    if (h.state === 'connected' && stuck)
+      return {
+        ...base,
+        level: 'red',
+        reason: `Rx30 keeps refusing ${stuck.type}${stuck.invoice ? ` for invoice ${stuck.invoice}` : ''}: ${stuck.lastError ?? 'no reason given'}. ${waiting - 1} pickup message(s) wait behind it. Settle it in Rx30, then set it aside on the Pharmacy page.`,
+      };
     if (h.state === 'connected') return { ...base, level: 'green', reason: null };
     if (h.state === 'connecting')
       return { ...base, level: 'yellow', reason: 'Connecting to Rx30…' };

@@ -4,6 +4,14 @@ import type { Rx30Message } from './messages.ts';
 
 export type Rx30LinkState = 'connecting' | 'connected' | 'down';
 
+/** Rx30 refused a message (NAK), with its reason: the caller decides whether to resend. */
+export class Rx30Refused extends Error {
+  constructor(reason: string) {
+    super(`Rx30 refused the message: ${reason}`);
+    this.name = 'Rx30Refused';
+  }
+}
+
 /** How the relay answers an inbound message: taken (ACK), or refused with why (NAK). */
 export type Rx30Answer = { ack: true } | { ack: false; reason: string };
 

@@ -129,6 +129,27 @@ export const pharmacyRouter = router({
     .meta({ access: 'pharmacy:pickup' })
     .input(z.object({ invoice: z.string().trim().min(1).max(40) }).strict())
     .query(({ ctx, input }) => ctx.services.pharmacy.pickups.find(who(ctx), input.invoice)),
+  /** What waits for Rx30 (invoices and message types, no patient data) and what is stuck. */
+  waitingForRx30: procedure
+    .meta({ access: 'pharmacy:pickup' })
+    .input(noInput)
+    .query(({ ctx }) => ({
+      waiting: ctx.services.pharmacy.outbox.list(),
+      stuck: ctx.services.pharmacy.outbox.stuck(),
+    })),
+  /** A manager sets aside a message Rx30 keeps refusing, once settled in Rx30 by hand. */
+  setAsideForRx30: procedure
+    .meta({ access: 'integration:manage' })
+    .input(z.object({ messageId: z.string().min(1).max(40), reason }).strict())
+    .mutation(({ ctx, input }) => {
+      ctx.services.pharmacy.outbox.setAside(
+        ctx.services.audit,
+        who(ctx),
+        input.messageId,
+        input.reason,
+      );
+      return { ok: true as const };
+    }),
   /** Ready prescriptions past the payer's window: return them to stock. */
   pastWindow: procedure
     .meta({ access: 'pharmacy:pickup' })

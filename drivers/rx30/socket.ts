@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import type { Rx30Message } from '../../core/pharmacy/messages.ts';
-import type { Rx30Link, Rx30LinkHandlers } from '../../core/pharmacy/ports.ts';
+import { Rx30Refused, type Rx30Link, type Rx30LinkHandlers } from '../../core/pharmacy/ports.ts';
 import { defaultCodec, readBatch, type Codec } from './codec.ts';
 import { framers, type Framer } from './framing.ts';
 
@@ -27,13 +27,7 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-/** Rx30 refused a message (NAK), with its reason: the caller decides whether to resend. */
-export class Rx30Refused extends Error {
-  constructor(reason: string) {
-    super(`Rx30 refused the message: ${reason}`);
-    this.name = 'Rx30Refused';
-  }
-}
+export { Rx30Refused };
 
 export function createSocketLink(o: SocketLinkOptions): Rx30Link {
   const framer = o.framer ?? framers['stx-etx'];

@@ -46,6 +46,16 @@ export const enPharmacy = {
   pastWindowHint: 'Not picked up in time: these cannot be sold. Return them to stock in Rx30.',
   daysWaiting_one: 'filled {{count}} day ago',
   daysWaiting_other: 'filled {{count}} days ago',
+  rx30Waiting: {
+    title: 'Waiting for Rx30',
+    hint_one: '{{count}} pickup report waits for Rx30, sent as soon as it answers.',
+    hint_other: '{{count}} pickup reports wait for Rx30, sent in order as soon as it answers.',
+    stuck: 'Rx30 keeps refusing a report',
+    stuckWhy: 'Rx30 refuses {{what}}: {{why}}. The reports after it wait their turn.',
+    setAside: 'Set aside',
+    setAsideTitle: 'Set aside: settled in Rx30 by hand',
+    askManager: 'Ask a manager: once it is settled in Rx30, they set it aside here.',
+  },
   emergency: {
     title: 'Emergency access to the pharmacy',
     explain:

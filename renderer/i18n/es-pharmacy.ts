@@ -49,6 +49,17 @@ export const esPharmacy: typeof enPharmacy = {
     'No se recogieron a tiempo: no se pueden vender. Devuélvalas al inventario en Rx30.',
   daysWaiting_one: 'surtida hace {{count}} día',
   daysWaiting_other: 'surtida hace {{count}} días',
+  rx30Waiting: {
+    title: 'Esperando a Rx30',
+    hint_one: '{{count}} aviso de entrega espera a Rx30; se envía en cuanto responda.',
+    hint_other:
+      '{{count}} avisos de entrega esperan a Rx30; se envían en orden en cuanto responda.',
+    stuck: 'Rx30 sigue rechazando un aviso',
+    stuckWhy: 'Rx30 rechaza {{what}}: {{why}}. Los avisos siguientes esperan su turno.',
+    setAside: 'Apartar',
+    setAsideTitle: 'Apartar: resuelto a mano en Rx30',
+    askManager: 'Avise a un gerente: cuando esté resuelto en Rx30, lo aparta aquí.',
+  },
   emergency: {
     title: 'Acceso de emergencia a la farmacia',
     explain:

@@ -115,6 +115,12 @@ export class Rx30Simulator {
     this.nakNext += n;
   }
 
+  /** Back to answering every message with ACK (the NAKs and silences still to come are off). */
+  behave(): void {
+    this.nakNext = 0;
+    this.silentNext = 0;
+  }
+
   /** Say nothing to the next `n` messages (a lost ACK: the store times out and resends). */
   silent(n = 1): void {
     this.silentNext += n;

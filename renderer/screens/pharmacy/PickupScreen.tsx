@@ -27,6 +27,7 @@ import { useLiveTick } from '../../state/live.ts';
 import { can, useSession } from '../../state/session.ts';
 import { Checkout, PickupDone } from './Checkout.tsx';
 import { Pickups } from './Pickups.tsx';
+import { WaitingForRx30 } from './WaitingForRx30.tsx';
 import { addBag, emptySale, keyOf, scan, type Sale } from './sale.ts';
 
 type Stub = Outputs['pharmacy']['search'][number];
@@ -404,6 +405,7 @@ function PickupCounter() {
               )}
             </Stack>
           </Card>
+          <WaitingForRx30 />
           <Pickups lookup={lookup} />
         </Stack>
       </SimpleGrid>
