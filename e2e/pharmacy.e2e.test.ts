@@ -438,7 +438,7 @@ describe('the pickup screen on two PCs, fed by Rx30', () => {
     const audit = (await apiQuery(
       server,
       'audit.query',
-      { action: 'pharmacy.rx30_set_aside' },
+      { action: 'integration.dismiss' },
       token,
     )) as { entries: unknown[] };
     expect(audit.entries).toHaveLength(1);

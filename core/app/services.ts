@@ -145,9 +145,10 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       onChange: () => changes.raise('integrations'),
       // The Rx30 relay is one long-lived link: its state is part of its connection's health.
       liveHealth: (c) => (c.provider === 'pharmacy.rx30' ? (relayHealth.of?.() ?? null) : null),
+      relayNow: (c) => (c.provider === 'pharmacy.rx30' ? (relayHealth.now?.() ?? 0) : 0),
     });
     // Filled once the relay exists (it needs the integrations built here first).
-    const relayHealth: { of?: () => LiveHealth } = {};
+    const relayHealth: { of?: () => LiveHealth; now?: () => number } = {};
     const stateRules = new StateRules({ db: store.db, audit, clock });
     const policy = (date: string) => stateRules.policyOn(date);
     const storeHours = new StoreHoursSettings({ db: store.db, audit });
@@ -204,8 +205,23 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
         : {}),
     });
     const signatures = new SignatureStore({ db: store.db, audit, clock });
+    // The pharmacy.rx30 connection pickups are reported on (paused too: they wait for it).
+    const rx30Connection = () =>
+      integrations.connections
+        .list()
+        .find((c) => c.provider === 'pharmacy.rx30' && c.state !== 'disconnected') ?? null;
+    // Its "Report pickups, voids and returns" feature switched off: Rx30 is not told.
+    const reportsPickups = () => {
+      const c = rx30Connection();
+      return (
+        c !== null &&
+        integrations.features.get(c.id, integrations.connections.provider(c.provider), 'pickups')
+          .enabled
+      );
+    };
     const rx30Outbox = new Rx30Outbox({
-      db: store.db,
+      jobs: integrations.jobs,
+      connectionId: () => rx30Connection()?.id ?? null,
       clock,
       log: o.log,
       // Stuck or through again: the pharmacy page and the connection's health change.
@@ -234,6 +250,10 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       log: o.log,
     });
     relayHealth.of = () => rx30.health();
+    relayHealth.now = () => {
+      rx30Outbox.wake();
+      return rx30Outbox.waiting();
+    };
     if (o.runIntegrations) {
       void rx30.sync();
       // Enabled, paused or settings saved (each an integrations change): the relay follows.
@@ -297,9 +317,9 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
           audit,
           clock,
           signatures,
-          // File mode is one-way: Rx30 is not told of pickups. Otherwise they are queued
-          // and wait in the outbox while the relay is off or Rx30 is down.
-          outbox: () => (rx30.mode() === 'file' ? null : rx30Outbox),
+          // File mode is one-way, and the reporting feature may be off: Rx30 is not told of
+          // pickups. Otherwise they are queued and wait while the relay is off or Rx30 is down.
+          outbox: () => (rx30.mode() === 'file' || !reportsPickups() ? null : rx30Outbox),
           online: () => network.online(),
         }),
       },

@@ -80,7 +80,8 @@ export class Dispatcher {
     const out = [];
     for (const r of rows) {
       const provider = this.providers.get(r.provider);
-      if (!provider) continue;
+      // A relay's link queues and sends its own jobs (Rx30): nothing to fan out or schedule.
+      if (!provider || provider.deliveredBy === 'relay') continue;
       for (const f of this.features.list(r.id, provider))
         if (f.enabled) out.push({ connectionId: r.id, provider, f });
     }

@@ -21,6 +21,8 @@ export interface Job {
   nextRunAt: number;
   errorClass: ErrorClass | null;
   errorMessage: string | null;
+  /** Epoch ms when it was queued. */
+  createdAt: number;
 }
 
 interface JobRow {
@@ -35,6 +37,7 @@ interface JobRow {
   next_run_at: number;
   error_class: ErrorClass | null;
   error_message: string | null;
+  created_at: number;
 }
 
 const toJob = (r: JobRow): Job => ({
@@ -49,6 +52,7 @@ const toJob = (r: JobRow): Job => ({
   nextRunAt: r.next_run_at,
   errorClass: r.error_class,
   errorMessage: r.error_message,
+  createdAt: r.created_at,
 });
 
 export class JobQueue {
@@ -172,6 +176,58 @@ export class JobQueue {
       id,
     );
     return decision;
+  }
+
+  // A relay's sending (a connector whose own link sends its jobs, in order; see
+  // ProviderDefinition.deliveredBy): the oldest job not yet done is the head, and nothing
+  // after it goes first. A dead head blocks the rest until replayed or dismissed.
+
+  /** The oldest job of the connection not yet delivered or dismissed (null: none). */
+  head(connectionId: number): Job | null {
+    const row = this.sql(
+      `SELECT * FROM jobs WHERE connection_id = ?
+         AND (state IN ('queued', 'failed', 'running') OR (state = 'dead' AND dismissed_at IS NULL))
+       ORDER BY id LIMIT 1`,
+    ).get(connectionId) as JobRow | undefined;
+    return row ? toJob(row) : null;
+  }
+
+  /** Jobs of the connection not yet delivered or dismissed, oldest first. */
+  undelivered(connectionId: number, limit: number): Job[] {
+    return (
+      this.sql(
+        `SELECT * FROM jobs WHERE connection_id = ?
+           AND (state IN ('queued', 'failed', 'running') OR (state = 'dead' AND dismissed_at IS NULL))
+         ORDER BY id LIMIT ?`,
+      ).all(connectionId, limit) as JobRow[]
+    ).map(toJob);
+  }
+
+  /** The relay takes a job to send (a try counted). */
+  begin(id: number, now: number): void {
+    this.sql(
+      "UPDATE jobs SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ?",
+    ).run(now, id);
+  }
+
+  /** The relay's try failed: the job waits for its next try (never dead for an outage). */
+  waitAgain(
+    id: number,
+    f: { errorClass: ErrorClass; message: string },
+    nextRunAt: number,
+    now: number,
+  ): void {
+    this.sql(
+      // Only the try in hand: a person may have dismissed the job meanwhile.
+      "UPDATE jobs SET state = 'failed', next_run_at = ?, error_class = ?, error_message = ?, updated_at = ? WHERE id = ? AND state = 'running'",
+    ).run(nextRunAt, f.errorClass, f.message, now, id);
+  }
+
+  /** The relay gives up on a job the other side keeps refusing: a dead letter, for a person. */
+  deadLetter(id: number, f: { errorClass: ErrorClass; message: string }, now: number): void {
+    this.sql(
+      "UPDATE jobs SET state = 'dead', error_class = ?, error_message = ?, updated_at = ? WHERE id = ?",
+    ).run(f.errorClass, f.message, now, id);
   }
 
   /** At start: jobs that were running when the process stopped run again (same key). */

@@ -179,6 +179,12 @@ export const providerSchema = z
     config: z.array(configFieldSchema),
     features: z.array(featureSchema).min(1),
     delivery: deliveryLimitsSchema,
+    /**
+     * Who sends a connection's jobs: the platform's workers (the default), or the connector's
+     * own long-lived link ("relay": Rx30), which sends them one at a time in the order queued
+     * and waits out any outage; the workers leave such a connection's jobs alone.
+     */
+    deliveredBy: z.enum(['workers', 'relay']).default('workers'),
     mappingGroups: z.array(mappingGroupSchema).default([]),
   })
   .strict()

@@ -4,16 +4,22 @@
 import { describe, expect, it } from 'vitest';
 import { servicesForTest } from '../testing/fixtures.ts';
 import { eventJobKey } from './dispatcher.ts';
+import { loadProviders } from './registry.ts';
 import type { DomainEventType } from './model.ts';
 
 const passing = async () => ({ ok: true as const });
 
 /**
  * A store in TX with three active connections: signed webhooks (every store event) and the
- * pharmacy system at two locations (pickups, voids and returns only).
+ * pharmacy system at two locations (pickups, voids and returns only). The shipped Rx30
+ * connector sends through its own relay ("deliveredBy": "relay", not fanned out); here it is
+ * the workers' kind, the shape these fan-out rules are about.
  */
 async function setup() {
-  const s = await servicesForTest();
+  const providers = loadProviders();
+  const rx30 = providers.get('pharmacy.rx30');
+  if (rx30) providers.set('pharmacy.rx30', { ...rx30, deliveredBy: 'workers' });
+  const s = await servicesForTest({ providers });
   s.store.db.prepare("INSERT INTO settings (key, value) VALUES ('store.state', 'TX')").run();
   const i = s.integrations;
   const connect = async (provider: string, location?: string) => {
@@ -123,6 +129,21 @@ describe('the transactional outbox', () => {
 });
 
 describe('the dispatcher’s fan-out', () => {
+  it('leaves a connector that sends through its own relay alone (the shipped Rx30)', async () => {
+    const s = await servicesForTest();
+    s.store.db.prepare("INSERT INTO settings (key, value) VALUES ('store.state', 'TX')").run();
+    const c = s.integrations.connections.create('owner', {
+      provider: 'pharmacy.rx30',
+      location: 'main',
+    });
+    await s.integrations.connections.enable('owner', c.id, passing);
+    s.store.db.transaction(() =>
+      s.integrations.outbox.publish({ type: 'rx.picked_up', entity: 'x', entityId: 1, data: {} }),
+    )();
+    expect(s.integrations.dispatcher.fanOut()).toBe(0);
+    expect(s.store.db.prepare('SELECT count(*) FROM jobs').pluck().get()).toBe(0);
+  });
+
   it('queues one job per event for each active connection that subscribes to it', async () => {
     const { i, webhook, north, south, publish, keysOf } = await setup();
     const picked = [publish('rx.picked_up', 1), publish('rx.picked_up', 2)];

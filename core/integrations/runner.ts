@@ -241,8 +241,14 @@ export class JobRunner {
     return new Promise((resolve) => this.settled.push(resolve));
   }
 
+  /** Active connections whose jobs the workers send (a relay sends its own). */
   private activeConnections(): Connection[] {
-    return this.connections.list().filter((c) => c.state === 'active');
+    return this.connections
+      .list()
+      .filter(
+        (c) =>
+          c.state === 'active' && this.connections.provider(c.provider).deliveredBy === 'workers',
+      );
   }
 
   /** Tokens for a connection's per-second limit (a bucket holding one second's worth). */

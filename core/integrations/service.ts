@@ -83,8 +83,14 @@ export class IntegrationService {
      * level, why, and what waits. Null when it has nothing to add.
      */
     liveHealth?: (c: Connection) => LiveHealth | null;
+    /**
+     * "Sync now" for a connection whose own link sends its jobs (deliveredBy "relay"): sends
+     * what waits now rather than after its wait; returns how many wait.
+     */
+    relayNow?: (c: Connection) => number;
   }) {
     this.liveHealth = o.liveHealth ?? (() => null);
+    this.relayNow = o.relayNow ?? (() => 0);
     this.db = o.db;
     this.audit = o.audit;
     this.clock = o.clock;
@@ -200,6 +206,7 @@ export class IntegrationService {
   }
 
   private readonly liveHealth: (c: Connection) => LiveHealth | null;
+  private readonly relayNow: (c: Connection) => number;
 
   health(c: Connection): ConnectionHealth {
     const now = this.clock.now();
@@ -354,7 +361,11 @@ export class IntegrationService {
 
   /** "Sync now" for one feature; needs the provider's own sync permission (checked by the API). */
   runNow(actor: string, id: number, feature: string): { queued: number } {
-    const result = this.dispatcher.runNow(id, feature);
+    const c = this.connections.get(id);
+    const result =
+      this.connections.provider(c.provider).deliveredBy === 'relay'
+        ? { queued: this.relayNow(c) }
+        : this.dispatcher.runNow(id, feature);
     this.audit.record({
       actor,
       action: 'integration.sync_now',

@@ -14,6 +14,7 @@ import { startRx30Simulator } from '../../simulators/rx30/server.ts';
 import { loadProviders } from '../integrations/registry.ts';
 import type { SettingValue } from '../integrations/model.ts';
 import { penStroke, SAMPLE_PNG, scribble } from '../signatures/testing.ts';
+import type { StoreServices } from '../app/services.ts';
 import { servicesForTest } from '../testing/fixtures.ts';
 import { rx30FileNameProblem, rx30Framings, rx30SettingsOf } from './control.ts';
 import { readySchema } from './messages.ts';
@@ -32,6 +33,24 @@ async function storeWithRx30(settings: Record<string, SettingValue>) {
   const health = () => s.integrations.overview().find((x) => x.id === c.id)?.health;
   const state = () => s.integrations.connections.get(c.id);
   return { s, c, health, state };
+}
+
+/** Ana García picks up one Rx of hers, paid $12.50 cash, signed. */
+function cashPickup(s: StoreServices, saleKey: string, rxNumber: string) {
+  return s.pharmacy.pickups.complete('lena', {
+    saleKey,
+    bags: [
+      {
+        patientId: 'P-77',
+        dateOfBirth: '1961-04-02',
+        rx: [{ rxNumber, fillNumber: 0 }],
+        counseling: 'declined',
+        hipaaAcknowledged: false,
+      },
+    ],
+    signature: { png: SAMPLE_PNG, strokes: [penStroke(scribble(40))], width: 600, height: 160 },
+    tenders: [{ type: 'cash', amount: 1250 }],
+  });
 }
 
 /** An Rx30 simulator and a store whose relay is connected to it (socket mode, green). */
@@ -85,24 +104,21 @@ describe('the relay and the pharmacy.rx30 connection', () => {
     expect(await sim.send(ready)).toBe('ACK');
     expect(s.pharmacy.inbox.ready().map((r) => r.rxNumber)).toEqual(['600123']);
 
-    const done = s.pharmacy.pickups.complete('lena', {
-      saleKey: 'sale-0001-abcdef',
-      bags: [
-        {
-          patientId: 'P-77',
-          dateOfBirth: '1961-04-02',
-          rx: [{ rxNumber: '600123', fillNumber: 0 }],
-          counseling: 'declined',
-          hipaaAcknowledged: false,
-        },
-      ],
-      signature: { png: SAMPLE_PNG, strokes: [penStroke(scribble(40))], width: 600, height: 160 },
-      tenders: [{ type: 'cash', amount: 1250 }],
-    });
+    const done = cashPickup(s, 'sale-0001-abcdef', '600123');
     expect(done.toldRx30).toBe(true);
     const [sold] = await sim.until('SOLD', 1);
     expect(sold).toMatchObject({ type: 'SOLD', invoice: done.pickups[0]?.invoice });
     await expect.poll(() => s.pharmacy.outbox.waiting()).toBe(0);
+
+    // "Report pickups" switched off: the next pickup is recorded, and Rx30 is not told.
+    s.integrations.updateFeature('owner', c.id, 'pickups', { enabled: false });
+    expect(s.pharmacy.inbox.apply({ ...ready, id: 'R-2', rxNumber: '600124' }).outcome).toBe(
+      'applied',
+    );
+    const quiet = cashPickup(s, 'sale-0002-abcdef', '600124');
+    expect(quiet.toldRx30).toBe(false);
+    expect(s.integrations.jobs.counts(c.id)).toMatchObject({ waiting: 0, running: 0 });
+    s.integrations.updateFeature('owner', c.id, 'pickups', { enabled: true });
 
     // Contact details on request: asked of Rx30 over the running link, not kept.
     sim.contacts.set('P-77', { phone: '555-0142' });
@@ -124,7 +140,7 @@ describe('the relay and the pharmacy.rx30 connection', () => {
   });
 
   it('names a message Rx30 keeps refusing on the connection, and goes on once a manager sets it aside', async () => {
-    const { sim, s, health } = await runningSocketRelay();
+    const { sim, s, c, health } = await runningSocketRelay();
     const sold = (n: number) => ({
       type: 'SOLD' as const,
       id: `SOLD-INV-${n}`,
@@ -152,16 +168,29 @@ describe('the relay and the pharmacy.rx30 connection', () => {
     const solds = () => sim.received.filter((m) => m.type === 'SOLD').map((m) => m.id);
     expect(new Set(solds())).toEqual(new Set(['SOLD-INV-1']));
 
+    // The platform's workers leave the relay's jobs alone ("deliveredBy": "relay"): nothing
+    // dead or sent twice by them, and "Sync now" sends what waits rather than queuing a run.
+    expect(s.integrations.jobs.counts(c.id)).toMatchObject({ dead: 0 });
+    expect(s.integrations.runNow('owner', c.id, 'pickups')).toEqual({ queued: 2 });
+    expect(
+      s.store.db.prepare("SELECT count(*) FROM jobs WHERE kind NOT LIKE 'rx30.%'").pluck().get(),
+    ).toBe(0);
+
     sim.behave();
-    s.pharmacy.outbox.setAside(s.audit, 'owner', 'SOLD-INV-1', 'Marked picked up in Rx30 by hand');
+    s.pharmacy.outbox.setAside('owner', 'SOLD-INV-1', 'Marked picked up in Rx30 by hand');
     await expect.poll(() => s.pharmacy.outbox.waiting()).toBe(0);
     expect(solds().at(-1)).toBe('SOLD-INV-2');
     await expect.poll(() => health()?.level).toBe('green');
-    expect(() => s.pharmacy.outbox.setAside(s.audit, 'owner', 'SOLD-INV-1', 'again')).toThrow(
-      /already/,
+    expect(() => s.pharmacy.outbox.setAside('owner', 'SOLD-INV-1', 'again')).toThrow(
+      /No message SOLD-INV-1 waits/,
     );
-    expect(s.audit.query({ action: 'pharmacy.rx30_set_aside' }).entries).toHaveLength(1);
-    expect(() => s.store.db.prepare('DELETE FROM rx30_set_aside').run()).toThrow(/never removed/);
+    // Set aside is the platform's dismissal of a dead letter: kept, with the reason, audited.
+    expect(
+      s.store.db
+        .prepare("SELECT state, dismiss_reason FROM jobs WHERE idempotency_key = 'rx30:SOLD-INV-1'")
+        .get(),
+    ).toEqual({ state: 'dead', dismiss_reason: 'Marked picked up in Rx30 by hand' });
+    expect(s.audit.query({ action: 'integration.dismiss' }).entries).toHaveLength(1);
   });
 
   it('offers the framings the relay knows; stx-etx and rx30.txt when none is chosen', () => {

@@ -102,7 +102,8 @@ export class Rx30RelayControl {
 
   /**
    * What the relay adds to the pharmacy.rx30 connection's health: red while the link is down
-   * or the relay not running, yellow while connecting; what waits in the outbox.
+   * or the relay not running, yellow while connecting, and why a message is stuck. What waits
+   * is counted by the platform (the outbox's messages are the connection's jobs).
    */
   health(): {
     level: 'green' | 'yellow' | 'red';
@@ -118,16 +119,16 @@ export class Rx30RelayControl {
         level: 'red',
         reason: this.waiting ?? 'The Rx30 relay is not running: check the address or folder.',
         lastSyncAt: null,
-        queueDepth: waiting,
+        queueDepth: 0,
       };
     if (mode === 'file') return { level: 'green', reason: null, lastSyncAt: null, queueDepth: 0 };
-    const base = { lastSyncAt: h.lastMessageAt, queueDepth: waiting };
+    const base = { lastSyncAt: h.lastMessageAt, queueDepth: 0 };
     const stuck = this.outbox.stuck();
     if (h.state === 'connected' && stuck)
       return {
         ...base,
         level: 'red',
-        reason: `Rx30 keeps refusing ${stuck.type}${stuck.invoice ? ` for invoice ${stuck.invoice}` : ''}: ${stuck.lastError ?? 'no reason given'}. ${waiting - 1} pickup message(s) wait behind it. Settle it in Rx30, then set it aside on the Pharmacy page.`,
+        reason: `Rx30 keeps refusing ${stuck.type}${stuck.invoice ? ` for invoice ${stuck.invoice}` : ''}: ${stuck.lastError ?? 'no reason given'}. ${waiting - 1} pickup message(s) wait behind it. Replay it once Rx30 can take it, or settle it in Rx30 by hand and set it aside (dismiss it).`,
       };
     if (h.state === 'connected') return { ...base, level: 'green', reason: null };
     if (h.state === 'connecting')

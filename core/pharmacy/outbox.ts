@@ -1,136 +1,147 @@
-// The relay's outbox to Rx30: SOLD, VOID and RETURN queued in SQLite (so they survive a
-// restart or an outage of any length) and sent one at a time, oldest first, each until Rx30
-// ACKs it. A NAK, a lost answer or a dropped line means the same message (same id) is sent
-// again after a wait; Rx30 applies an id once, so a resend never counts twice.
-import type { AuditLog } from '../audit/repo.ts';
+// The relay's outbox to Rx30: SOLD, VOID and RETURN are jobs of the pharmacy.rx30 connection
+// in the platform's job queue (SQLite, so they survive a restart or an outage of any length;
+// one per message id), counted with the connection's queue on the integrations page. The
+// relay's link sends them itself (the provider is "deliveredBy": "relay"), one at a time,
+// oldest first, each until Rx30 ACKs it: a NAK, a dropped line or a lost answer means the same
+// message (same id) again after a wait, never a dead letter, since Rx30 applies an id once and
+// nothing after it may overtake it. A message Rx30 refuses STUCK_AFTER times in a row is named
+// as stuck (health, the Pharmacy page) and still retried; settled in Rx30 by hand, a manager
+// sets it aside (the platform's dismissal of a dead letter, audited) and the rest go.
 import type { Clock } from '../clock.ts';
-import type { Db } from '../db/open.ts';
-import { preparedFor, type Statement } from '../db/statements.ts';
 import { conflict, notFound } from '../errors.ts';
+import type { Job, JobQueue } from '../integrations/jobs.ts';
 import type { Logger } from '../log/logger.ts';
 import { rx30MessageSchema, type Rx30Message } from './messages.ts';
 import { Rx30Refused, type Rx30Link } from './ports.ts';
 
-type Outbound = Extract<Rx30Message, { type: 'SOLD' | 'VOID' | 'RETURN' | 'PATIENT_QUERY' }>;
+type Outbound = Extract<Rx30Message, { type: 'SOLD' | 'VOID' | 'RETURN' }>;
 
-/** After this many refused tries in a row the head is "stuck": health says so, by name. */
+/** After this many refusals in a row the head is stuck: health names it. */
 export const STUCK_AFTER = 3;
+
+/** While a dead letter holds the line, how often to look whether it was replayed or dismissed. */
+const BLOCKED_POLL_MS = 1_000;
 
 /** A message waiting for Rx30, as the pharmacy page lists it: no patient data. */
 export interface WaitingMessage {
+  jobId: number;
   messageId: string;
   type: string;
   invoice: string | null;
   attempts: number;
   lastError: string | null;
   queuedAt: string;
+  /** Rx30 keeps refusing it (or it cannot be sent): it holds the rest until set aside. */
+  stuck: boolean;
 }
 
-/** Waiting: queued, not yet ACKed, and not set aside by a manager. */
-const WAITING = "state = 'queued' AND message_id NOT IN (SELECT message_id FROM rx30_set_aside)";
-
 export class Rx30Outbox {
-  private readonly sql: (sql: string) => Statement;
+  private readonly jobs: JobQueue;
+  private readonly connectionId: () => number | null;
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly backoff: { firstMs: number; maxMs: number };
+  private readonly onStuckChange: () => void;
   private link: Rx30Link | null = null;
   private running = false;
-  /** Ends the current wait (stop, the link back). */
+  /** Ends the current wait (stop, the link back, a dead letter dismissed). */
   private wakeUp: (() => void) | null = null;
   /** Ends the current wait when a message is queued (only while idle). */
   private queuedWake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   /** Rx30's refusals of the head in a row (a NAK each; not a dropped line or a timeout). */
-  private refused: { messageId: string; times: number } | null = null;
-  private readonly onStuckChange: () => void;
+  private refused: { jobId: number; times: number } | null = null;
 
   constructor(o: {
-    db: Db;
+    jobs: JobQueue;
+    /** The pharmacy.rx30 connection the jobs belong to (null: none set up). */
+    connectionId: () => number | null;
     clock: Clock;
     log: Logger;
     /** Waits after a failed send: first, doubling up to max. */
     backoff?: { firstMs: number; maxMs: number };
-    /** Told when the head becomes stuck or gets through (screens refresh). */
+    /** Told when the head becomes stuck or the line moves again (screens refresh). */
     onStuckChange?: () => void;
   }) {
-    this.onStuckChange = o.onStuckChange ?? (() => {});
-    this.sql = preparedFor(o.db);
+    this.jobs = o.jobs;
+    this.connectionId = o.connectionId;
     this.clock = o.clock;
     this.log = o.log;
     this.backoff = o.backoff ?? { firstMs: 500, maxMs: 30_000 };
+    this.onStuckChange = o.onStuckChange ?? (() => {});
   }
 
   /** Queues a message once per id (asking again for the same id queues nothing). */
   enqueue(message: Outbound): boolean {
     const m = rx30MessageSchema.parse(message) as Outbound;
-    const queued = this.sql(
-      `INSERT INTO rx30_outbox (message_id, type, message, state, queued_at) VALUES (?, ?, ?, 'queued', ?)
-       ON CONFLICT (message_id) DO NOTHING`,
-    ).run(m.id, m.type, JSON.stringify(m), this.clock.now()).changes;
+    const connectionId = this.connectionId();
+    if (connectionId === null) return false;
+    const { created } = this.jobs.enqueue(
+      {
+        connectionId,
+        kind: `rx30.${m.type}`,
+        feature: 'pickups',
+        idempotencyKey: `rx30:${m.id}`,
+        payload: m,
+      },
+      this.clock.now(),
+    );
     this.queuedWake?.();
-    return queued === 1;
+    return created;
   }
 
-  /** Messages Rx30 has not ACKed yet. */
+  /** Messages Rx30 has not ACKed yet (a stuck one included). */
   waiting(): number {
-    return this.sql(`SELECT count(*) FROM rx30_outbox WHERE ${WAITING}`).pluck().get() as number;
+    const id = this.connectionId();
+    return id === null ? 0 : this.jobs.undelivered(id, 1_000_000).length;
   }
 
   /** What waits for Rx30, oldest (the one being sent) first. */
   list(limit = 100): WaitingMessage[] {
-    return (
-      this.sql(
-        `SELECT message_id, type, message, attempts, last_error, queued_at FROM rx30_outbox WHERE ${WAITING} ORDER BY seq LIMIT ?`,
-      ).all(limit) as {
-        message_id: string;
-        type: string;
-        message: string;
-        attempts: number;
-        last_error: string | null;
-        queued_at: number;
-      }[]
-    ).map((r) => ({
-      messageId: r.message_id,
-      type: r.type,
-      invoice: (JSON.parse(r.message) as { invoice?: string }).invoice ?? null,
-      attempts: r.attempts,
-      lastError: r.last_error,
-      queuedAt: new Date(r.queued_at).toISOString(),
-    }));
+    const id = this.connectionId();
+    return id === null
+      ? []
+      : this.jobs
+          .undelivered(id, limit)
+          .map((j) =>
+            waitingOf(
+              j,
+              j.state === 'dead' ||
+                (this.refused?.jobId === j.id && this.refused.times >= STUCK_AFTER),
+            ),
+          );
   }
 
-  /** The head when Rx30 has refused it STUCK_AFTER times in a row (null: nothing is stuck). */
+  /** The head when Rx30 keeps refusing it (null: nothing is stuck). */
   stuck(): WaitingMessage | null {
     const head = this.list(1)[0];
-    const r = this.refused;
-    return head && r?.messageId === head.messageId && r.times >= STUCK_AFTER ? head : null;
+    return head?.stuck ? head : null;
   }
 
   /**
-   * A manager sets a waiting message aside (settled in Rx30 by hand), with why: the outbox
-   * goes on to the next. Kept, never removed; audited.
+   * A manager sets the stuck message aside (settled in Rx30 by hand), with why: the platform's
+   * dismissal of a dead letter (audited, kept). The outbox goes on to the next.
    */
-  setAside(audit: AuditLog, actor: string, messageId: string, reason: string): void {
-    const row = this.sql('SELECT state FROM rx30_outbox WHERE message_id = ?').get(messageId) as
-      { state: string } | undefined;
-    if (!row) throw notFound('message_not_found', `No message ${messageId} waits for Rx30.`);
-    if (row.state !== 'queued')
-      throw conflict('already_sent', `Rx30 already took ${messageId}: nothing to set aside.`);
-    const added = this.sql(
-      'INSERT INTO rx30_set_aside (message_id, reason, set_by, set_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-    ).run(messageId, reason, actor, this.clock.now()).changes;
-    if (added === 0) throw conflict('already_set_aside', `${messageId} was set aside already.`);
-    audit.record({
-      actor,
-      action: 'pharmacy.rx30_set_aside',
-      entity: 'rx30_message',
-      entityId: messageId,
-      payload: { reason },
-    });
-    // The loop may be waiting out the refused head's backoff: the next goes now.
-    this.wakeUp?.();
+  setAside(actor: string, messageId: string, reason: string): void {
+    const w = this.list(1_000_000).find((m) => m.messageId === messageId);
+    if (!w) throw notFound('message_not_found', `No message ${messageId} waits for Rx30.`);
+    if (!w.stuck)
+      throw conflict(
+        'not_stuck',
+        `Rx30 has not refused ${messageId}: it is still being sent, so there is nothing to set aside.`,
+      );
+    // A dead letter dismissed: audited by the platform (integration.dismiss), with the reason.
+    const now = this.clock.now();
+    this.jobs.deadLetter(w.jobId, { errorClass: 'business', message: w.lastError ?? '' }, now);
+    this.jobs.dismiss(w.jobId, reason, actor, now);
+    this.refused = null;
     this.onStuckChange();
+    this.wake();
+  }
+
+  /** A dead letter was replayed or dismissed (or the link is back): look at the head now. */
+  wake(): void {
+    this.wakeUp?.();
   }
 
   start(link: Rx30Link): void {
@@ -145,50 +156,72 @@ export class Rx30Outbox {
     await this.loop;
   }
 
+  /** The link is back: the head goes now rather than after its wait. */
+  linkUp(): void {
+    this.wakeUp?.();
+  }
+
   private async run(): Promise<void> {
     let wait = this.backoff.firstMs;
     while (this.running) {
-      const head = this.sql(
-        `SELECT seq, message FROM rx30_outbox WHERE ${WAITING} ORDER BY seq LIMIT 1`,
-      ).get() as { seq: number; message: string } | undefined;
+      const connectionId = this.connectionId();
+      const head = connectionId === null ? null : this.jobs.head(connectionId);
       if (!head) {
         await this.sleep(60_000, { untilQueued: true });
         continue;
       }
-      const message = rx30MessageSchema.parse(JSON.parse(head.message));
+      if (head.state === 'dead') {
+        // Cannot be sent as it is: held until a person replays or dismisses it.
+        await this.sleep(BLOCKED_POLL_MS);
+        continue;
+      }
+      const parsed = rx30MessageSchema.safeParse(head.payload);
+      if (!parsed.success) {
+        this.jobs.deadLetter(
+          head.id,
+          { errorClass: 'validation', message: 'Not a message Rx30 can be sent.' },
+          this.clock.now(),
+        );
+        continue;
+      }
+      this.jobs.begin(head.id, this.clock.now());
       try {
-        await this.link?.send(message);
+        await this.link?.send(parsed.data);
         // Stopped meanwhile (the database may be closing): the ACK is taken again next time.
         if (!this.running) break;
-        this.sql(
-          "UPDATE rx30_outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1 WHERE seq = ?",
-        ).run(this.clock.now(), head.seq);
+        this.jobs.succeed(head.id, this.clock.now());
         wait = this.backoff.firstMs;
         const wasStuck = (this.refused?.times ?? 0) >= STUCK_AFTER;
         this.refused = null;
         if (wasStuck) this.onStuckChange();
       } catch (error) {
         const why = error instanceof Error ? error.message : String(error);
-        if (error instanceof Rx30Refused)
+        const refused = error instanceof Rx30Refused;
+        if (refused)
           this.refused =
-            this.refused?.messageId === message.id
-              ? { messageId: message.id, times: this.refused.times + 1 }
-              : { messageId: message.id, times: 1 };
-        if (this.refused?.times === STUCK_AFTER) this.onStuckChange();
-        this.sql(
-          'UPDATE rx30_outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?',
-        ).run(why, head.seq);
+            this.refused?.jobId === head.id
+              ? { jobId: head.id, times: this.refused.times + 1 }
+              : { jobId: head.id, times: 1 };
+        const now = this.clock.now();
+        if (refused && this.refused?.times === STUCK_AFTER) {
+          this.log.warn('Rx30 keeps refusing a pickup message; the rest wait behind it', {
+            job: head.id,
+            why,
+          });
+          this.onStuckChange();
+        }
+        this.jobs.waitAgain(
+          head.id,
+          { errorClass: refused ? 'business' : 'network', message: why },
+          now + wait,
+          now,
+        );
         // The head waits and goes again: nothing queued after it may overtake it.
         await this.sleep(wait);
         wait = Math.min(this.backoff.maxMs, wait * 2);
       }
     }
     this.log.info('The Rx30 outbox stopped');
-  }
-
-  /** The link is back: the head goes now rather than after its wait. */
-  linkUp(): void {
-    this.wakeUp?.();
   }
 
   /**
@@ -211,4 +244,18 @@ export class Rx30Outbox {
       this.queuedWake = o.untilQueued ? wake : null;
     });
   }
+}
+
+function waitingOf(j: Job, stuck: boolean): WaitingMessage {
+  const m = j.payload as { id?: string; type?: string; invoice?: string };
+  return {
+    jobId: j.id,
+    messageId: m.id ?? j.idempotencyKey,
+    type: m.type ?? j.kind,
+    invoice: m.invoice ?? null,
+    attempts: j.attempts,
+    lastError: j.errorMessage,
+    queuedAt: new Date(j.createdAt).toISOString(),
+    stuck,
+  };
 }

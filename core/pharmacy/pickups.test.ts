@@ -2,6 +2,7 @@
 // signature, the Rx sold and the SOLD queued for Rx30 once; voids and returns reversed and
 // told to Rx30; a card refused while the store is offline, cash taken.
 import { describe, expect, it } from 'vitest';
+import { createRx30Adapter, rx30Drivers } from '../../drivers/rx30/index.ts';
 import { penStroke, SAMPLE_PNG, scribble } from '../signatures/testing.ts';
 import { servicesForTest } from '../testing/fixtures.ts';
 import type { ReadyMessage } from './messages.ts';
@@ -21,7 +22,8 @@ const ready = (o: Partial<ReadyMessage>): ReadyMessage =>
   });
 
 async function pharmacy(o: { fileMode?: boolean } = {}) {
-  const s = await servicesForTest();
+  // The Rx30 connector is there (the pickups' reports are its jobs); nothing runs.
+  const s = await servicesForTest({ rx30: { adapter: createRx30Adapter(), drivers: rx30Drivers } });
   s.clock.set(Date.parse('2026-11-21T15:00:00Z'));
   const inbox = s.pharmacy.inbox;
   inbox.apply(ready({ rxNumber: '600123' }));
@@ -38,7 +40,14 @@ async function pharmacy(o: { fileMode?: boolean } = {}) {
   inbox.apply(
     ready({ rxNumber: '700001', patientId: 'P-78', lastName: 'Garner', firstName: 'Andy' }),
   );
-  const outbox = new Rx30Outbox({ db: s.store.db, clock: s.clock, log: s.log });
+  s.profile.update('owner', { name: 'Main Street Pharmacy', state: 'TX' });
+  const rx30 = s.integrations.create('owner', { provider: 'pharmacy.rx30', location: 'main' });
+  const outbox = new Rx30Outbox({
+    jobs: s.integrations.jobs,
+    connectionId: () => rx30.id,
+    clock: s.clock,
+    log: s.log,
+  });
   let online = false;
   const desk = new PickupDesk({
     db: s.store.db,
@@ -48,9 +57,13 @@ async function pharmacy(o: { fileMode?: boolean } = {}) {
     outbox: () => (o.fileMode ? null : outbox),
     online: () => online,
   });
+  // What the pickups queued for Rx30: jobs of the pharmacy.rx30 connection, in order.
   const queued = () =>
     (
-      s.store.db.prepare('SELECT message FROM rx30_outbox ORDER BY seq').pluck().all() as string[]
+      s.store.db
+        .prepare("SELECT payload FROM jobs WHERE kind LIKE 'rx30.%' ORDER BY id")
+        .pluck()
+        .all() as string[]
     ).map((m) => JSON.parse(m) as { type: string; id: string; [k: string]: unknown });
   const status = (rx: string) =>
     s.store.db.prepare('SELECT status FROM prescriptions WHERE rx_number = ?').pluck().get(rx);

@@ -3,6 +3,7 @@
 // 500 pickups are reported. After recovery Rx30 has every SOLD exactly once (by message id)
 // and in the order they were made, and no READY was applied twice at the store.
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { createRx30Adapter, rx30Drivers } from '../../drivers/rx30/index.ts';
 import { createSocketLink } from '../../drivers/rx30/socket.ts';
 import { startRx30Simulator } from '../../simulators/rx30/server.ts';
 import { quietLog, servicesForTest } from '../testing/fixtures.ts';
@@ -48,7 +49,12 @@ describe('the relay through faults', () => {
   it('delivers 500 pickups exactly once and in order after an outage, NAKs, silences and cuts; READY applied once', async () => {
     const sim = await startRx30Simulator();
     onTestFinished(() => sim.stop());
-    const s = await servicesForTest();
+    const s = await servicesForTest({
+      rx30: { adapter: createRx30Adapter(), drivers: rx30Drivers },
+    });
+    s.profile.update('owner', { name: 'Main Street Pharmacy', state: 'TX' });
+    // The pickups are jobs of the pharmacy.rx30 connection; the relay's link sends them.
+    const rx30 = s.integrations.create('owner', { provider: 'pharmacy.rx30', location: 'main' });
     const inbox = new PharmacyInbox({ db: s.store.db, clock: s.clock });
     const link = createSocketLink({
       host: '127.0.0.1',
@@ -59,7 +65,8 @@ describe('the relay through faults', () => {
     });
     const relay = new Rx30Relay({ inbox, log: quietLog, now: () => Date.now() });
     const outbox = new Rx30Outbox({
-      db: s.store.db,
+      jobs: s.integrations.jobs,
+      connectionId: () => rx30.id,
       clock: s.clock,
       log: quietLog,
       backoff: { firstMs: 10, maxMs: 50 },
@@ -108,5 +115,8 @@ describe('the relay through faults', () => {
     const count = (sql: string) => s.store.db.prepare(sql).pluck().get() as number;
     expect(count('SELECT count(*) FROM prescriptions')).toBe(20);
     expect(count("SELECT count(*) FROM rx30_inbound WHERE outcome = 'applied'")).toBe(20);
+    // On the platform's books: 500 jobs delivered, none dead.
+    expect(s.integrations.jobs.counts(rx30.id)).toMatchObject({ waiting: 0, retrying: 0, dead: 0 });
+    expect(count("SELECT count(*) FROM jobs WHERE state = 'succeeded'")).toBe(500);
   }, 40_000);
 });

@@ -142,12 +142,7 @@ export const pharmacyRouter = router({
     .meta({ access: 'integration:manage' })
     .input(z.object({ messageId: z.string().min(1).max(40), reason }).strict())
     .mutation(({ ctx, input }) => {
-      ctx.services.pharmacy.outbox.setAside(
-        ctx.services.audit,
-        who(ctx),
-        input.messageId,
-        input.reason,
-      );
+      ctx.services.pharmacy.outbox.setAside(who(ctx), input.messageId, input.reason);
       return { ok: true as const };
     }),
   /** Ready prescriptions past the payer's window: return them to stock. */

@@ -78,7 +78,9 @@ export function createRx30Adapter(): ProviderAdapter {
       return {
         ok: false,
         errorClass: 'validation',
-        message: 'Pickups go to Rx30 through the relay’s own outbox, not as integration jobs.',
+        // Never called: the provider is deliveredBy "relay", so the workers leave its jobs to
+        // the relay's link (core/pharmacy/outbox.ts). Said plainly should that ever change.
+        message: 'The Rx30 relay sends this connection’s pickup reports itself, over its own link.',
       };
     },
   };

@@ -15,7 +15,7 @@ import rx30FilePosition from './014_rx30_file_position.ts';
 import pickups from './015_pickups.ts';
 import pickupSales from './016_pickup_sales.ts';
 import emergencyAccess from './017_emergency_access.ts';
-import rx30SetAside from './018_rx30_set_aside.ts';
+import rx30OutboxToJobs from './018_rx30_outbox_to_jobs.ts';
 
 export interface Migration {
   version: number;
@@ -42,5 +42,5 @@ export const migrations: readonly Migration[] = [
   pickups,
   pickupSales,
   emergencyAccess,
-  rx30SetAside,
+  rx30OutboxToJobs,
 ];
