@@ -203,6 +203,16 @@ export class JobQueue {
     ).map(toJob);
   }
 
+  /** How many of the connection's jobs are not yet delivered or dismissed. */
+  undeliveredCount(connectionId: number): number {
+    return this.sql(
+      `SELECT count(*) FROM jobs WHERE connection_id = ?
+         AND (state IN ('queued', 'failed', 'running') OR (state = 'dead' AND dismissed_at IS NULL))`,
+    )
+      .pluck()
+      .get(connectionId) as number;
+  }
+
   /** The relay takes a job to send (a try counted). */
   begin(id: number, now: number): void {
     this.sql(

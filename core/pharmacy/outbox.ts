@@ -93,7 +93,7 @@ export class Rx30Outbox {
   /** Messages Rx30 has not ACKed yet (a stuck one included). */
   waiting(): number {
     const id = this.connectionId();
-    return id === null ? 0 : this.jobs.undelivered(id, 1_000_000).length;
+    return id === null ? 0 : this.jobs.undeliveredCount(id);
   }
 
   /** What waits for Rx30, oldest (the one being sent) first. */
