@@ -128,6 +128,8 @@ export const enPharmacy = {
     authCode: 'Auth code',
     last4: 'Last 4 digits',
     brand: 'Brand',
+    entry: 'Entry',
+    entries: { chip: 'Chip', tap: 'Tap', swipe: 'Swipe', keyed: 'Keyed' },
     complete: 'Complete pickup · {{total}}',
     done_one: 'Picked up: invoice {{invoice}}. Rx30 is told.',
     done_other: 'Picked up, one invoice per patient: {{invoice}}. Rx30 is told.',

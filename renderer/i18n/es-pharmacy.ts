@@ -141,6 +141,8 @@ export const esPharmacy: typeof enPharmacy = {
     authCode: 'Código de autorización',
     last4: 'Últimos 4 dígitos',
     brand: 'Marca',
+    entry: 'Lectura',
+    entries: { chip: 'Chip', tap: 'Sin contacto', swipe: 'Banda', keyed: 'Tecleada' },
     complete: 'Completar entrega · {{total}}',
     done_one: 'Entregada: factura {{invoice}}. Se avisa a Rx30.',
     done_other: 'Entregada, una factura por paciente: {{invoice}}. Se avisa a Rx30.',

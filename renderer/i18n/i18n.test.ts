@@ -65,6 +65,8 @@ describe('translations', () => {
       'Toledo 8213',
       'CD5220',
       'Pin {{pin}}',
+      // How a card was read: the word on the terminal.
+      'Chip',
     ]);
     const same = [...english].filter(([k, v]) => spanish.get(k) === v && !shared.has(v));
     expect(same.map(([k]) => k)).toEqual([]);

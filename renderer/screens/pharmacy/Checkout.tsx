@@ -62,7 +62,7 @@ export function Checkout(props: {
             authCode: l.authCode,
             last4: l.last4,
             brand: l.brand,
-            entry: 'chip',
+            entry: l.entry,
           },
         ];
       return [{ type: 'cash', amount }];

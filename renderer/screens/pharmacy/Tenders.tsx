@@ -62,6 +62,19 @@ export function Tenders(props: {
             field(i, 'authCode', t('pharmacy.checkout.authCode')),
             field(i, 'last4', t('pharmacy.checkout.last4')),
             field(i, 'brand', t('pharmacy.checkout.brand')),
+            <Select
+              key="entry"
+              size="xs"
+              label={t('pharmacy.checkout.entry')}
+              data={(['chip', 'tap', 'swipe', 'keyed'] as const).map((v) => ({
+                value: v,
+                label: t(`pharmacy.checkout.entries.${v}`),
+              }))}
+              value={l.entry}
+              allowDeselect={false}
+              onChange={(v) => set(i, { entry: (v as TenderLine['entry'] | null) ?? 'chip' })}
+              w={110}
+            />,
           ]}
           {props.lines.length > 1 && (
             <ActionIcon

@@ -125,6 +125,7 @@ export interface TenderLine {
   authCode: string;
   last4: string;
   brand: string;
+  entry: 'chip' | 'tap' | 'swipe' | 'keyed';
 }
 
 export const newTender = (type: TenderLine['type'] = 'cash'): TenderLine => ({
@@ -136,6 +137,7 @@ export const newTender = (type: TenderLine['type'] = 'cash'): TenderLine => ({
   authCode: '',
   last4: '',
   brand: '',
+  entry: 'chip',
 });
 
 /** Dollars as typed ("12.5", "$12.50") in cents, or null when it is not an amount. */
