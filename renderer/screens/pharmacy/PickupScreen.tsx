@@ -30,7 +30,7 @@ import { Pickups } from './Pickups.tsx';
 import { WaitingForRx30 } from './WaitingForRx30.tsx';
 import { addBag, emptySale, keyOf, scan, type Sale } from './sale.ts';
 
-type Stub = Outputs['pharmacy']['search'][number];
+type Found = Outputs['pharmacy']['search'][number];
 /** A receipt's barcode (the invoice) rather than an Rx label. */
 const INVOICE = /^P\d{8}-\d{4}-[A-Za-z0-9-]+$/;
 const newSaleKey = () => `sale-${crypto.randomUUID()}`;
@@ -133,10 +133,10 @@ function PickupCounter() {
   const stale = useApiQuery(() => api.pharmacy.pastWindow.query(), [tick]);
   const [label, setLabel] = useState('');
   const [names, setNames] = useState({ lastName: '', firstName: '', dateOfBirth: '' });
-  const [found, setFound] = useState<Stub[]>([]);
+  const [found, setFound] = useState<Found[]>([]);
   const [searched, setSearched] = useState(false);
   /** Found, not yet verified: the date of birth opens their bag. */
-  const [pending, setPending] = useState<{ patient: Stub; scanned: string | null } | null>(null);
+  const [pending, setPending] = useState<{ patient: Found; scanned: string | null } | null>(null);
   const [dob, setDob] = useState('');
   const [sale, setSale] = useState<Sale>(emptySale);
   const [saleKey, setSaleKey] = useState(newSaleKey);
@@ -159,7 +159,7 @@ function PickupCounter() {
     const b = sale.bags.find((x) => x.patientId === patientId);
     return b ? `${b.lastName}, ${b.firstName}` : '';
   };
-  const choose = (patient: Stub, scanned: string | null) => {
+  const choose = (patient: Found, scanned: string | null) => {
     if (sale.bags.length >= MAX_BAGS && !sale.bags.some((b) => b.patientId === patient.patientId))
       return setNotice(t('pharmacy.tooManyPatients', { count: MAX_BAGS }));
     setPending({ patient, scanned });
