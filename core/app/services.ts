@@ -127,6 +127,8 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       policy: securityPolicy,
       ...(o.idleTimeoutMs ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
     });
+    // The last run's sessions are gone: an emergency period it left open is closed on record.
+    auth.closeEmergenciesLeftOpen();
     const profile = new StoreProfileService(store.db, audit);
     const integrations = new IntegrationService({
       db: store.db,

@@ -8,6 +8,7 @@ import { OWNER, makeServices } from '../testing/fixtures.ts';
 import { ipcTransport, type Transport } from '../api/testing.ts';
 import type { EmergencyAccessRecord, SessionView } from './model.ts';
 import { securityPolicy } from './policy.ts';
+import { AuthService } from './service.ts';
 
 const MIN = 60_000;
 const REASON = 'Pharmacist out sick; Mrs. Lee needs her insulin before we close';
@@ -292,5 +293,34 @@ describe('emergency access to the pickup screen', () => {
     );
     expect(viewOf(unlocked).emergencyUntil).not.toBeNull();
     expect((await queue(token)).error).toBeNull();
+  });
+
+  it('closes on record what a stopped server left open: signed out, or expired at its time', async () => {
+    await s.auth.createUser(ownerActor, {
+      username: 'mgr3',
+      displayName: 'mgr3',
+      role: 'store_manager',
+      password: PASSWORD,
+    });
+    // The server stops with a period open; the next start (a new AuthService) finds it.
+    const restart = () =>
+      new AuthService({ db: s.store.db, audit: s.audit, clock, policy: securityPolicy });
+    expect((await breakGlass(await signIn('mgr3'), REASON)).error).toBeNull();
+    const first = newest();
+    expect(first.ended).toBeNull();
+    // Every period still open (earlier tests' sessions too) is closed, once.
+    expect(restart().closeEmergenciesLeftOpen()).toBeGreaterThanOrEqual(1);
+    expect(newest().ended).toEqual({ how: 'signed_out', at: iso(clock.now()) });
+    expect(s.auth.emergencyLog().filter((r) => r.ended === null)).toEqual([]);
+    expect(restart().closeEmergenciesLeftOpen()).toBe(0);
+    expect(endsOf(first.id)).toBe(1);
+    expect(entries('auth.break_glass_ended')[0]).toMatchObject({ actor: 'system' });
+
+    // Its time was up before the start: expired, at its time.
+    expect((await breakGlass(await signIn('mgr3'), REASON)).error).toBeNull();
+    const second = newest();
+    clock.advance((securityPolicy.breakGlassMinutes + 5) * MIN);
+    expect(restart().closeEmergenciesLeftOpen()).toBe(1);
+    expect(newest().ended).toEqual({ how: 'expired', at: second.until });
   });
 });

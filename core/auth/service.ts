@@ -518,6 +518,43 @@ export class AuthService {
     this.endEmergency(session, username, this.clock.now() < grant.until ? 'signed_out' : 'expired');
   }
 
+  /**
+   * At start: sessions live in memory, so a stop ended every one of them. An emergency period
+   * the last run left open is closed on record, as signed out when it stopped (its time not
+   * yet up, the moment is not known any closer than now) or expired at its time. Returns how
+   * many were closed.
+   */
+  closeEmergenciesLeftOpen(): number {
+    const open = this.db
+      .prepare(
+        `SELECT a.id, a.username, a.until FROM emergency_access a
+         WHERE NOT EXISTS (SELECT 1 FROM emergency_access_ends e WHERE e.access_id = a.id)`,
+      )
+      .all() as { id: number; username: string; until: number }[];
+    const now = this.clock.now();
+    for (const a of open)
+      this.db
+        .transaction(() => {
+          const expired = a.until <= now;
+          this.audit.record({
+            actor: 'system',
+            action: expired ? 'auth.break_glass_expired' : 'auth.break_glass_ended',
+            entity: 'emergency_access',
+            entityId: a.id,
+            payload: expired
+              ? { user: a.username, until: iso(a.until) }
+              : { user: a.username, why: 'server_restarted' },
+          });
+          this.db
+            .prepare(
+              'INSERT INTO emergency_access_ends (access_id, how, ended_at) VALUES (?, ?, ?)',
+            )
+            .run(a.id, expired ? 'expired' : 'signed_out', expired ? a.until : now);
+        })
+        .immediate();
+    return open.length;
+  }
+
   /** Emergency access periods, newest first, with the reason in words (for the audit screen). */
   emergencyLog(limit = 200): EmergencyAccessRecord[] {
     const rows = this.db
