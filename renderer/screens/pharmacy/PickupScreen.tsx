@@ -160,7 +160,13 @@ function PickupCounter() {
     return b ? `${b.lastName}, ${b.firstName}` : '';
   };
   const choose = (patient: Found, scanned: string | null) => {
-    if (sale.bags.length >= MAX_BAGS && !sale.bags.some((b) => b.patientId === patient.patientId))
+    // The last sale is done: this patient starts the next one.
+    const current = done ? emptySale : sale;
+    if (done) nextSale();
+    if (
+      current.bags.length >= MAX_BAGS &&
+      !current.bags.some((b) => b.patientId === patient.patientId)
+    )
       return setNotice(t('pharmacy.tooManyPatients', { count: MAX_BAGS }));
     setPending({ patient, scanned });
     setFound([]);
