@@ -26,11 +26,10 @@ import {
   screenshotAll,
   signIn,
   startServer,
-  watchPage,
+  openPage,
+  OWNER,
   type RunningServer,
 } from './support.ts';
-
-const OWNER = { displayName: 'Dana Reyes', username: 'dana', password: 'owner-password-1' };
 
 let server: RunningServer;
 let browser: Browser;
@@ -56,13 +55,7 @@ beforeAll(async () => {
   ]);
   scale.simulator.setWeight(1.234, 'kg');
   await call('setup.createOwner', OWNER);
-  const context = await browser.newContext({
-    viewport: { width: 1400, height: 950 },
-    locale: 'en-US',
-  });
-  context.setDefaultTimeout(5_000);
-  page = await context.newPage();
-  watchPage(page, pageProblems);
+  page = await openPage(browser, pageProblems);
 });
 
 afterAll(async () => {

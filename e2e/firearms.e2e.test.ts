@@ -14,11 +14,11 @@ import {
   screenshotAll,
   signIn,
   startServer,
-  watchPage,
+  openPage,
+  OWNER,
   type RunningServer,
 } from './support.ts';
 
-const OWNER = { displayName: 'Dana Reyes', username: 'dana', password: 'owner-password-1' };
 const BUYER = 'TX-DL-40012345';
 
 let server: RunningServer;
@@ -40,13 +40,7 @@ beforeAll(async () => {
     password: OWNER.password,
   })) as { token: string };
   await call('store.updateProfile', { name: 'Lone Star Arms', state: 'TX' }, session.token);
-  const context = await browser.newContext({
-    viewport: { width: 1400, height: 950 },
-    locale: 'en-US',
-  });
-  context.setDefaultTimeout(5_000);
-  page = await context.newPage();
-  watchPage(page, pageProblems);
+  page = await openPage(browser, pageProblems);
 });
 
 afterAll(async () => {

@@ -12,7 +12,7 @@ import {
   screenshotAll,
   signIn,
   startServer,
-  watchPage,
+  openPage,
   type RunningServer,
 } from './support.ts';
 
@@ -41,13 +41,7 @@ beforeAll(async () => {
     body: JSON.stringify(OWNER),
   });
   expect(created.status).toBe(200);
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    locale: 'en-US',
-  });
-  context.setDefaultTimeout(5_000);
-  page = await context.newPage();
-  watchPage(page, pageProblems);
+  page = await openPage(browser, pageProblems, { width: 1280, height: 900 });
 });
 
 afterAll(async () => {

@@ -8,6 +8,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { ReadyMessage } from '../core/pharmacy/messages.ts';
+import { readyMessage } from '../core/pharmacy/testing.ts';
 import { startRx30Simulator, type Rx30Simulator } from '../simulators/rx30/server.ts';
 import {
   apiCall,
@@ -18,11 +19,10 @@ import {
   screenshotAll,
   signIn,
   startServer,
-  watchPage,
+  openPage,
+  OWNER,
   type RunningServer,
 } from './support.ts';
-
-const OWNER = { displayName: 'Dana Reyes', username: 'dana', password: 'owner-password-1' };
 
 let server: RunningServer;
 let browser: Browser;
@@ -62,13 +62,7 @@ const until = <T>(read: () => T | Promise<T>, timeout = 10_000) =>
 
 /** A PC's browser with the Pharmacy page open, signed in as `user` (the owner by default). */
 async function openPickup(user: { username: string; password: string } = OWNER): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1400, height: 950 },
-    locale: 'en-US',
-  });
-  context.setDefaultTimeout(5_000);
-  const page = await context.newPage();
-  watchPage(page, problems);
+  const page = await openPage(browser, problems);
   await page.goto(server.url);
   await signIn(page, user);
   await openSection(page, 'Pharmacy');
@@ -112,28 +106,14 @@ afterAll(async () => {
   await rx30?.stop();
 });
 
-const ready: ReadyMessage = {
-  type: 'READY',
+// Ana's Lisinopril, filled today: schedule II (ID needed), HIPAA notice, $10 FSA/HSA, bin B-14.
+const ready: ReadyMessage = readyMessage({
   id: 'R-1001',
-  storeId: 'S1',
-  rxNumber: '600123',
-  fillNumber: 0,
-  patientId: 'P-77',
-  lastName: 'García',
-  firstName: 'Ana',
-  dateOfBirth: '1961-04-02',
-  drug: 'Lisinopril 10 mg',
-  amountDue: 1250,
-  taxable: false,
   fsaHsaEligible: 1000,
-  hipaaNoticeRequired: true,
-  counselingRequired: false,
-  safetyCapWaiver: false,
   controlledSchedule: 'II',
   willCallBin: 'B-14',
   fillDate: new Date().toISOString().slice(0, 10),
-  partialFill: false,
-};
+});
 
 describe('the pickup screen on two PCs, fed by Rx30', () => {
   const onFailure = () =>

@@ -7,6 +7,9 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const repoRoot = path.resolve(import.meta.dirname, '..');
+
+/** The store owner the section e2e tests set up and sign in as. */
+export const OWNER = { displayName: 'Dana Reyes', username: 'dana', password: 'owner-password-1' };
 const rendererSrc = path.join(repoRoot, 'renderer');
 const rendererIndex = path.join(repoRoot, 'out', 'renderer', 'index.html');
 
@@ -201,6 +204,22 @@ export function watchPage(page: Page, problems: string[]): void {
       problems.push(`console: ${m.text()}`);
     }
   });
+}
+
+/**
+ * A fresh browser context (one PC) with one page, watched for problems. Its reads time out
+ * within 5 s, so one read never outwaits the poll around it.
+ */
+export async function openPage(
+  browser: Browser,
+  problems: string[],
+  viewport: { width: number; height: number } = { width: 1400, height: 950 },
+): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'en-US' });
+  context.setDefaultTimeout(5_000);
+  const page = await context.newPage();
+  watchPage(page, problems);
+  return page;
 }
 
 /** Saves what each open page shows, for a failed run. Returns the files written. */

@@ -17,8 +17,7 @@ import { penStroke, SAMPLE_PNG, scribble } from '../signatures/testing.ts';
 import type { StoreServices } from '../app/services.ts';
 import { servicesForTest } from '../testing/fixtures.ts';
 import { rx30FileNameProblem, rx30Framings, rx30SettingsOf } from './control.ts';
-import { readySchema } from './messages.ts';
-import { readyMessage } from './testing.ts';
+import { readyMessage, soldMessage } from './testing.ts';
 
 /** Store services running the relay, and one pharmacy.rx30 connection configured so. */
 async function storeWithRx30(settings: Record<string, SettingValue>) {
@@ -81,25 +80,12 @@ describe('the relay and the pharmacy.rx30 connection', () => {
   it('starts with the connection, relays both ways, and stops when it is paused', async () => {
     const { sim, s, c, health } = await runningSocketRelay();
 
-    const ready = readySchema.parse({
-      type: 'READY',
+    const ready = readyMessage({
       id: 'R-1',
-      storeId: 'S1',
-      rxNumber: '600123',
-      fillNumber: 0,
-      patientId: 'P-77',
-      lastName: 'García',
-      firstName: 'Ana',
-      dateOfBirth: '1961-04-02',
-      amountDue: 1250,
-      taxable: false,
+      drug: undefined,
       fsaHsaEligible: 0,
       hipaaNoticeRequired: false,
-      counselingRequired: false,
-      safetyCapWaiver: false,
-      controlledSchedule: null,
       fillDate: s.checks.today(),
-      partialFill: false,
     });
     expect(await sim.send(ready)).toBe('ACK');
     expect(s.pharmacy.inbox.ready().map((r) => r.rxNumber)).toEqual(['600123']);
@@ -141,17 +127,8 @@ describe('the relay and the pharmacy.rx30 connection', () => {
 
   it('names a message Rx30 keeps refusing on the connection, and goes on once a manager sets it aside', async () => {
     const { sim, s, c, health } = await runningSocketRelay();
-    const sold = (n: number) => ({
-      type: 'SOLD' as const,
-      id: `SOLD-INV-${n}`,
-      storeId: 'S1',
-      invoice: `INV-${n}`,
-      date: '2026-11-21',
-      lines: [{ rxNumber: '600123', fillNumber: 0, amount: 1250 }],
-      payments: [{ type: 'cash' as const, amount: 1250 }],
-      counseling: 'declined' as const,
-      idCaptured: false,
-    });
+    const sold = (n: number) => soldMessage({ id: `SOLD-INV-${n}`, invoice: `INV-${n}` });
+
     sim.nak(1_000);
     s.pharmacy.outbox.enqueue(sold(1));
     s.pharmacy.outbox.enqueue(sold(2));

@@ -8,42 +8,32 @@ import { createSocketLink } from '../../drivers/rx30/socket.ts';
 import { startRx30Simulator } from '../../simulators/rx30/server.ts';
 import { quietLog, servicesForTest } from '../testing/fixtures.ts';
 import { PharmacyInbox } from './inbox.ts';
-import { readySchema, type SoldMessage } from './messages.ts';
+
 import { Rx30Outbox } from './outbox.ts';
 import { Rx30Relay } from './relay.ts';
+import { readyMessage, soldMessage } from './testing.ts';
 
-const ready = (rx: string, id: string) =>
-  readySchema.parse({
-    type: 'READY',
+// Linh Nguyen's READY for one Rx, and the SOLD of pickup n.
+const ready = (rxNumber: string, id: string) =>
+  readyMessage({
     id,
-    storeId: 'S1',
-    rxNumber: rx,
-    fillNumber: 0,
-    patientId: `P-${rx}`,
+    rxNumber,
+    patientId: `P-${rxNumber}`,
     lastName: 'Nguyen',
     firstName: 'Linh',
     dateOfBirth: '1975-03-09',
+    drug: undefined,
     amountDue: 800,
-    taxable: false,
     fsaHsaEligible: 0,
     hipaaNoticeRequired: false,
-    counselingRequired: false,
-    safetyCapWaiver: false,
-    controlledSchedule: null,
-    fillDate: '2026-11-20',
-    partialFill: false,
   });
-const sold = (n: number): SoldMessage => ({
-  type: 'SOLD',
-  id: `SOLD-${n}`,
-  storeId: 'S1',
-  invoice: `INV-${n}`,
-  date: '2026-11-21',
-  lines: [{ rxNumber: String(700_000 + (n % 100)), fillNumber: 0, amount: 800 }],
-  payments: [{ type: 'cash', amount: 800 }],
-  counseling: 'declined',
-  idCaptured: false,
-});
+const sold = (n: number) =>
+  soldMessage({
+    id: `SOLD-${n}`,
+    invoice: `INV-${n}`,
+    lines: [{ rxNumber: String(700_000 + (n % 100)), fillNumber: 0, amount: 800 }],
+    payments: [{ type: 'cash', amount: 800 }],
+  });
 
 describe('the relay through faults', () => {
   it('delivers 500 pickups exactly once and in order after an outage, NAKs, silences and cuts; READY applied once', async () => {

@@ -1,6 +1,7 @@
-// A READY as Rx30 sends one, for the pharmacy tests: García, Ana, born 1961-04-02, one Rx of
-// $12.50 filled recently; override what a test is about.
-import { readySchema, type ReadyMessage } from './messages.ts';
+// Messages for the pharmacy tests, override what a test is about: a READY as Rx30 sends one
+// (García, Ana, born 1961-04-02, one Rx of $12.50 filled recently), and the SOLD the store
+// sends for one Rx paid in cash.
+import { readySchema, soldSchema, type ReadyMessage, type SoldMessage } from './messages.ts';
 
 export function readyMessage(o: Partial<ReadyMessage> = {}): ReadyMessage {
   return readySchema.parse({
@@ -23,6 +24,21 @@ export function readyMessage(o: Partial<ReadyMessage> = {}): ReadyMessage {
     controlledSchedule: null,
     fillDate: '2026-11-20',
     partialFill: false,
+    ...o,
+  });
+}
+
+export function soldMessage(o: Partial<SoldMessage> = {}): SoldMessage {
+  return soldSchema.parse({
+    type: 'SOLD',
+    id: 'SOLD-INV-1',
+    storeId: 'S1',
+    invoice: 'INV-1',
+    date: '2026-11-21',
+    lines: [{ rxNumber: '600123', fillNumber: 0, amount: 1250 }],
+    payments: [{ type: 'cash', amount: 1250 }],
+    counseling: 'declined',
+    idCaptured: false,
     ...o,
   });
 }

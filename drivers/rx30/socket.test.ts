@@ -4,45 +4,23 @@
 // line was cut mid-frame; the same conversation over every framing a connection can name.
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { PharmacyInbox } from '../../core/pharmacy/inbox.ts';
-import { readySchema, type ReadyMessage, type SoldMessage } from '../../core/pharmacy/messages.ts';
+import { readyMessage, soldMessage } from '../../core/pharmacy/testing.ts';
 import { Rx30Relay } from '../../core/pharmacy/relay.ts';
 import { quietLog, servicesForTest } from '../../core/testing/fixtures.ts';
 import { startRx30Simulator } from '../../simulators/rx30/server.ts';
 import { framers, type Framer } from './framing.ts';
 import { createSocketLink, Rx30Refused } from './socket.ts';
 
-const ready = (rx: string, id = `R-${rx}`): ReadyMessage =>
-  readySchema.parse({
-    type: 'READY',
+// Ana's READY for one Rx (the same id each time unless given), and a SOLD for one.
+const ready = (rxNumber: string, id = `R-${rxNumber}`) =>
+  readyMessage({
     id,
-    storeId: 'S1',
-    rxNumber: rx,
-    fillNumber: 0,
-    patientId: 'P-77',
-    lastName: 'García',
-    firstName: 'Ana',
-    dateOfBirth: '1961-04-02',
-    amountDue: 1250,
-    taxable: false,
+    rxNumber,
+    drug: undefined,
     fsaHsaEligible: 0,
     hipaaNoticeRequired: false,
-    counselingRequired: false,
-    safetyCapWaiver: false,
-    controlledSchedule: null,
-    fillDate: '2026-11-20',
-    partialFill: false,
   });
-const sold = (id: string): SoldMessage => ({
-  type: 'SOLD',
-  id,
-  storeId: 'S1',
-  invoice: 'INV-1',
-  date: '2026-11-21',
-  lines: [{ rxNumber: '600123', fillNumber: 0, amount: 1250 }],
-  payments: [{ type: 'cash', amount: 1250 }],
-  counseling: 'declined',
-  idCaptured: false,
-});
+const sold = (id: string) => soldMessage({ id });
 
 async function relay(framer?: Framer) {
   const sim = await startRx30Simulator(framer ? { framer } : {});
