@@ -13,6 +13,7 @@ import type { Signature } from '../../lib/signature.ts';
 import { bagBlockers, money, PatientBag } from './PatientBag.tsx';
 import {
   bagItems,
+  bagNeeds,
   newTender,
   removeBag,
   saleFsaHsa,
@@ -72,18 +73,14 @@ export function Checkout(props: {
       saleKey: props.saleKey,
       bags: sale.bags.map((b) => {
         const items = bagItems(b);
-        const controlled = items.some(
-          (r) =>
-            r.controlledSchedule &&
-            (rules.idRequiredSchedules as string[]).includes(r.controlledSchedule),
-        );
+        const needs = bagNeeds(b, rules);
         return {
           patientId: b.patientId,
           dateOfBirth: b.dateOfBirth,
           rx: items.map((r) => ({ rxNumber: r.rxNumber, fillNumber: r.fillNumber })),
-          counseling: items.some((r) => r.counselingRequired) ? 'pharmacist' : b.counseling,
+          counseling: needs.consult ? 'pharmacist' : b.counseling,
           hipaaAcknowledged: b.hipaa,
-          ...(controlled ? { idCapture: b.id } : {}),
+          ...(needs.id ? { idCapture: b.id } : {}),
         };
       }),
       ...(signature ? { signature } : {}),

@@ -20,26 +20,19 @@ import { useApiMutation } from '../../api/hooks.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import type { PickupRules } from '../../lib/rules.ts';
 import { can, useSession } from '../../state/session.ts';
-import { bagItems, bagTotal, keyOf, type BagState } from './sale.ts';
+import { bagItems, bagNeeds, bagTotal, keyOf, type BagState } from './sale.ts';
 
 export const money = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 /** Which of a bag's steps still stand between it and completing (shown, and the button off). */
 export function bagBlockers(b: BagState, rules: PickupRules, t: TFunction): string[] {
-  const items = bagItems(b);
   const name = `${b.lastName}, ${b.firstName}`;
-  const controlled = items.some(
-    (r) =>
-      r.controlledSchedule &&
-      (rules.idRequiredSchedules as string[]).includes(r.controlledSchedule),
-  );
+  const needs = bagNeeds(b, rules);
   return [
-    items.length === 0 && t('pharmacy.checkout.emptyBag', { name }),
-    items.some((r) => r.counselingRequired) &&
-      !b.signedOff &&
-      t('pharmacy.checkout.consultRequired', { name }),
-    items.some((r) => r.hipaaNotice) && !b.hipaa && t('pharmacy.checkout.hipaaRequired', { name }),
-    controlled &&
+    bagItems(b).length === 0 && t('pharmacy.checkout.emptyBag', { name }),
+    needs.consult && !b.signedOff && t('pharmacy.checkout.consultRequired', { name }),
+    needs.hipaa && !b.hipaa && t('pharmacy.checkout.hipaaRequired', { name }),
+    needs.id &&
       (!b.id.type || b.id.number.trim().length < 3 || !b.id.jurisdiction.trim()) &&
       t('pharmacy.checkout.idRequired', { name }),
   ].filter((x): x is string => Boolean(x));
@@ -62,14 +55,7 @@ export function PatientBag(props: {
   const { t } = useTranslation();
   const session = useSession((s) => s.session);
   const b = props.bag;
-  const items = bagItems(b);
-  const needsConsult = items.some((r) => r.counselingRequired);
-  const needsHipaa = items.some((r) => r.hipaaNotice);
-  const controlled = items.find(
-    (r) =>
-      r.controlledSchedule &&
-      (props.rules.idRequiredSchedules as string[]).includes(r.controlledSchedule),
-  );
+  const needs = bagNeeds(b, props.rules);
   const signOff = useApiMutation(() =>
     api.pharmacy.signOffConsult.mutate({ saleKey: props.saleKey, patientId: b.patientId }),
   );
@@ -154,7 +140,7 @@ export function PatientBag(props: {
       <Text size="sm" ta="right" data-testid="bag-total">
         {t('pharmacy.bagTotal', { total: money(bagTotal(b)) })}
       </Text>
-      {needsConsult ? (
+      {needs.consult ? (
         <Alert color="orange" variant="light" title={t('pharmacy.checkout.consultTitle')}>
           {b.signedOff ? (
             <Text size="sm">{t('pharmacy.checkout.signedOff')}</Text>
@@ -186,14 +172,14 @@ export function PatientBag(props: {
           aria-label={t('pharmacy.checkout.counseling')}
         />
       )}
-      {needsHipaa && (
+      {needs.hipaa && (
         <Checkbox
           label={t('pharmacy.checkout.hipaaAck')}
           checked={b.hipaa}
           onChange={(e) => props.onChange({ hipaa: e.currentTarget.checked })}
         />
       )}
-      {controlled && (
+      {needs.id && (
         <Group gap="xs" align="flex-end" wrap="wrap" data-testid="id-capture">
           <Select
             size="xs"

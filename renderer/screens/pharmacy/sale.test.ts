@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addBag,
   addTender,
+  bagNeeds,
   centsOf,
   emptySale,
   newTender,
@@ -99,5 +100,25 @@ describe('the sale at the pickup counter', () => {
     expect(lines[0]?.amount).toBe('28.00');
     expect(tenderAmounts([{ ...newTender(), amount: 'x' }], 100).bad).toEqual([0]);
     expect(tenderAmounts([{ ...newTender(), amount: '30' }], 2800).left).toBe(-200);
+  });
+
+  it('says what a bag asks for: only the Rx in it count', () => {
+    const rules = { idRequiredSchedules: ['II'] };
+    const sale = addBag(
+      emptySale,
+      mills,
+      [
+        { ...rx('600123', 100), controlledSchedule: 'II', hipaaNotice: true },
+        { ...rx('600124', 100), counselingRequired: true },
+      ],
+      '600124-0',
+    );
+    const bag = sale.bags[0];
+    if (!bag) throw new Error('no bag');
+    expect(bagNeeds(bag, rules)).toEqual({ consult: true, hipaa: false, id: false });
+    const both = toggle(sale, 'P-77', '600123-0', true).bags[0];
+    if (!both) throw new Error('no bag');
+    expect(bagNeeds(both, rules)).toEqual({ consult: true, hipaa: true, id: true });
+    expect(bagNeeds(both, { idRequiredSchedules: [] }).id).toBe(false);
   });
 });

@@ -110,6 +110,22 @@ export function removeBag(sale: Sale, patientId: string): Sale {
 }
 
 export const bagItems = (b: BagState) => b.ready.filter((r) => b.inBag.includes(keyOf(r)));
+
+/** What the Rx in a bag ask for at checkout: the same rules the server checks again. */
+export function bagNeeds(
+  b: BagState,
+  rules: { idRequiredSchedules: readonly string[] },
+): { consult: boolean; hipaa: boolean; id: boolean } {
+  const items = bagItems(b);
+  return {
+    consult: items.some((r) => r.counselingRequired),
+    hipaa: items.some((r) => r.hipaaNotice),
+    id: items.some(
+      (r) =>
+        r.controlledSchedule !== null && rules.idRequiredSchedules.includes(r.controlledSchedule),
+    ),
+  };
+}
 export const bagTotal = (b: BagState) => bagItems(b).reduce((n, r) => n + r.amountDue, 0);
 export const saleTotal = (s: Sale) => s.bags.reduce((n, b) => n + bagTotal(b), 0);
 export const saleFsaHsa = (s: Sale) =>
