@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayBoundary, formatBytes, formatDuration, localToday } from './format.ts';
+import { dayBoundary, formatBytes, formatDuration, formatMoney, localToday } from './format.ts';
 
 describe('formatting', () => {
   it('shows sizes in binary units with one decimal', () => {
@@ -30,5 +30,11 @@ describe('formatting', () => {
   it('gives this PC’s date as YYYY-MM-DD, zero-padded', () => {
     expect(localToday(new Date(2026, 0, 5, 23, 59))).toBe('2026-01-05');
     expect(localToday(new Date(2026, 10, 21, 0, 1))).toBe('2026-11-21');
+  });
+
+  it('shows cents as dollars and cents', () => {
+    expect(formatMoney(1250)).toBe('$12.50');
+    expect(formatMoney(5)).toBe('$0.05');
+    expect(formatMoney(0)).toBe('$0.00');
   });
 });

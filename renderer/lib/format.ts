@@ -69,3 +69,6 @@ export function localToday(now = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
+
+/** Cents as dollars for the counter: 1250 → "$12.50". */
+export const formatMoney = (cents: number) => `$${(cents / 100).toFixed(2)}`;

@@ -7,10 +7,10 @@ import { useApiMutation } from '../../api/hooks.ts';
 import { DoneAlert } from '../../components/DoneAlert.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { SignaturePad } from '../../components/SignaturePad.tsx';
-import { localToday } from '../../lib/format.ts';
+import { formatMoney, localToday } from '../../lib/format.ts';
 import { pickupRulesOn } from '../../lib/rules.ts';
 import type { Signature } from '../../lib/signature.ts';
-import { bagBlockers, money, PatientBag } from './PatientBag.tsx';
+import { bagBlockers, PatientBag } from './PatientBag.tsx';
 import {
   bagItems,
   bagNeeds,
@@ -115,7 +115,7 @@ export function Checkout(props: {
       ))}
       <Divider />
       <Text fw={600} data-testid="pickup-total">
-        {t('pharmacy.total', { total: money(total), fsa: money(saleFsaHsa(sale)) })}
+        {t('pharmacy.total', { total: formatMoney(total), fsa: formatMoney(saleFsaHsa(sale)) })}
       </Text>
       <SignaturePad label={t('pharmacy.checkout.signature')} onChange={setSignature} height={130} />
       {total > 0 && <Tenders lines={tenderLines} total={total} onChange={setTenderLines} />}
@@ -131,7 +131,7 @@ export function Checkout(props: {
           loading={complete.pending}
           onClick={() => void complete.run().then((d) => d && props.onDone(d))}
         >
-          {t('pharmacy.checkout.complete', { total: money(total) })}
+          {t('pharmacy.checkout.complete', { total: formatMoney(total) })}
         </Button>
       </Group>
     </Stack>

@@ -18,11 +18,10 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/app-client.ts';
 import { useApiMutation } from '../../api/hooks.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { formatMoney } from '../../lib/format.ts';
 import type { PickupRules } from '../../lib/rules.ts';
 import { can, useSession } from '../../state/session.ts';
 import { bagItems, bagNeeds, bagTotal, keyOf, type BagState } from './sale.ts';
-
-export const money = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 /** Which of a bag's steps still stand between it and completing (shown, and the button off). */
 export function bagBlockers(b: BagState, rules: PickupRules, t: TFunction): string[] {
@@ -132,13 +131,13 @@ export function PatientBag(props: {
                   )}
                 </Group>
               </Table.Td>
-              <Table.Td ta="right">{money(r.amountDue)}</Table.Td>
+              <Table.Td ta="right">{formatMoney(r.amountDue)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
       <Text size="sm" ta="right" data-testid="bag-total">
-        {t('pharmacy.bagTotal', { total: money(bagTotal(b)) })}
+        {t('pharmacy.bagTotal', { total: formatMoney(bagTotal(b)) })}
       </Text>
       {needs.consult ? (
         <Alert color="orange" variant="light" title={t('pharmacy.checkout.consultTitle')}>

@@ -7,9 +7,8 @@ import { DoneAlert } from '../../components/DoneAlert.tsx';
 import { Empty } from '../../components/Empty.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { ReasonDialog } from '../../components/ReasonDialog.tsx';
-import { formatTime } from '../../lib/format.ts';
+import { formatMoney, formatTime } from '../../lib/format.ts';
 import { useLiveTick } from '../../state/live.ts';
-import { money } from './PatientBag.tsx';
 
 type Undo =
   | { kind: 'void'; invoice: string }
@@ -78,7 +77,8 @@ export function Pickups(props: { lookup: string | null }) {
                     {p.invoice}
                   </Text>
                   <Text size="sm" c="dimmed">
-                    {formatTime(p.completedAt, i18n.language)} · {p.completedBy} · {money(p.total)}
+                    {formatTime(p.completedAt, i18n.language)} · {p.completedBy} ·{' '}
+                    {formatMoney(p.total)}
                   </Text>
                 </Group>
                 {p.voided && (
@@ -93,7 +93,7 @@ export function Pickups(props: { lookup: string | null }) {
                         <Table.Td ff="monospace">
                           {l.rxNumber}-{String(l.fillNumber).padStart(2, '0')}
                         </Table.Td>
-                        <Table.Td ta="right">{money(l.amount)}</Table.Td>
+                        <Table.Td ta="right">{formatMoney(l.amount)}</Table.Td>
                         <Table.Td ta="right">
                           {l.returned ? (
                             <Badge color="orange">{t('pharmacy.pickups.returned')}</Badge>
@@ -165,7 +165,7 @@ export function Pickups(props: { lookup: string | null }) {
                   </Table.Td>
                   <Table.Td>{formatTime(p.completedAt, i18n.language)}</Table.Td>
                   <Table.Td>{t('pharmacy.pickups.rxCount', { count: p.rxCount })}</Table.Td>
-                  <Table.Td ta="right">{money(p.total)}</Table.Td>
+                  <Table.Td ta="right">{formatMoney(p.total)}</Table.Td>
                   <Table.Td>
                     {p.voided ? (
                       <Badge color="gray">{t('pharmacy.pickups.voidedShort')}</Badge>

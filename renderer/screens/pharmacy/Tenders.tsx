@@ -1,7 +1,7 @@
 import { ActionIcon, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { IconX } from '../../components/icons.tsx';
-import { money } from './PatientBag.tsx';
+import { formatMoney } from '../../lib/format.ts';
 import { addTender, tenderAmounts, type TenderLine } from './sale.ts';
 
 /**
@@ -101,8 +101,8 @@ export function Tenders(props: {
         {left !== 0 && (
           <Text size="sm" c="orange" data-testid="tender-left">
             {left > 0
-              ? t('pharmacy.checkout.left', { amount: money(left) })
-              : t('pharmacy.checkout.over', { amount: money(-left) })}
+              ? t('pharmacy.checkout.left', { amount: formatMoney(left) })
+              : t('pharmacy.checkout.over', { amount: formatMoney(-left) })}
           </Text>
         )}
       </Group>
