@@ -89,4 +89,13 @@ describe('the pickup screen’s lookups', () => {
     });
     expect(views()).toEqual(['P-77']);
   });
+
+  it('lets contact details be asked for only with the right date of birth, auditing both', async () => {
+    const { s, desk, views } = await counter();
+    expect(() => desk.contactAllowed('lena', 'P-77', '1961-04-03')).toThrow(/does not match/);
+    expect(s.audit.query({ action: 'patient.verify_failed' }).entries).toHaveLength(1);
+    expect(views()).toEqual([]);
+    expect(desk.contactAllowed('lena', 'P-77', '1961-04-02')).toEqual({ storeId: 'S1' });
+    expect(views()).toEqual(['P-77']);
+  });
 });

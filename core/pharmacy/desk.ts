@@ -106,24 +106,7 @@ export class PharmacyDesk {
     patientId: string,
     dateOfBirth: string,
   ): { patientId: string; ready: ReadyRx[] } {
-    const dob = this.sql('SELECT date_of_birth FROM patients WHERE patient_id = ?')
-      .pluck()
-      .get(patientId) as string | undefined;
-    if (dob === undefined) throw notFound('patient_not_found', 'That patient is not on file.');
-    if (dob !== dateOfBirth) {
-      this.audit.record({
-        actor,
-        action: 'patient.verify_failed',
-        entity: 'patient',
-        entityId: patientId,
-        outcome: 'denied',
-      });
-      throw new DomainError(
-        'forbidden',
-        'dob_mismatch',
-        'That date of birth does not match: ask the patient again, or for ID.',
-      );
-    }
+    this.confirmDob(actor, patientId, dateOfBirth);
     this.viewed(actor, patientId, 'prescriptions');
     const ready = (
       this.sql(
@@ -168,19 +151,36 @@ export class PharmacyDesk {
    * the view audited. Returns the Rx30 store id the patient's prescriptions came from.
    */
   contactAllowed(actor: string, patientId: string, dateOfBirth: string): { storeId: string } {
-    const row = this.sql(
-      `SELECT p.date_of_birth AS dob, (SELECT store_id FROM prescriptions r WHERE r.patient_id = p.patient_id
-         ORDER BY received_at DESC LIMIT 1) AS storeId FROM patients p WHERE p.patient_id = ?`,
-    ).get(patientId) as { dob: string; storeId: string | null } | undefined;
-    if (!row) throw notFound('patient_not_found', 'That patient is not on file.');
-    if (row.dob !== dateOfBirth)
+    this.confirmDob(actor, patientId, dateOfBirth);
+    this.viewed(actor, patientId, 'contact');
+    const storeId = this.sql(
+      'SELECT store_id FROM prescriptions WHERE patient_id = ? ORDER BY received_at DESC LIMIT 1',
+    )
+      .pluck()
+      .get(patientId) as string | undefined;
+    return { storeId: storeId ?? 'S1' };
+  }
+
+  /** The patient is on file and the date of birth matches; a wrong one is audited. */
+  private confirmDob(actor: string, patientId: string, dateOfBirth: string): void {
+    const dob = this.sql('SELECT date_of_birth FROM patients WHERE patient_id = ?')
+      .pluck()
+      .get(patientId) as string | undefined;
+    if (dob === undefined) throw notFound('patient_not_found', 'That patient is not on file.');
+    if (dob !== dateOfBirth) {
+      this.audit.record({
+        actor,
+        action: 'patient.verify_failed',
+        entity: 'patient',
+        entityId: patientId,
+        outcome: 'denied',
+      });
       throw new DomainError(
         'forbidden',
         'dob_mismatch',
         'That date of birth does not match: ask the patient again, or for ID.',
       );
-    this.viewed(actor, patientId, 'contact');
-    return { storeId: row.storeId ?? 'S1' };
+    }
   }
 
   /** The will-call queue: what is ready, where it is, since when; no patient data. */
