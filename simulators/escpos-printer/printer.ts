@@ -3,8 +3,8 @@
 // requests from its state, and can be switched off (connections refused), run out of paper
 // or have its cover opened.
 import { EventEmitter } from 'node:events';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
+import type net from 'node:net';
+import { closeLocal, listenLocal } from '../net.ts';
 import { decodeEscPos, isStatusOnly, type DecodedJob, type EscPosDialect } from './decode.ts';
 
 export interface EscPosPrinterOptions {
@@ -64,15 +64,8 @@ export class EscPosPrinterSimulator {
 
   async start(): Promise<this> {
     if (this.server) return this;
-    const server = net.createServer((socket) => this.serve(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.boundPort, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.boundPort = (server.address() as AddressInfo).port;
+    const { server, port } = await listenLocal(this.boundPort, (socket) => this.serve(socket));
+    this.boundPort = port;
     this.server = server;
     return this;
   }
@@ -82,8 +75,7 @@ export class EscPosPrinterSimulator {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeLocal(server, this.sockets);
   }
 
   /** Switched off or unplugged: connections to its port are refused until `online()`. */

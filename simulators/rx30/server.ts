@@ -5,7 +5,8 @@
 // a frame in the middle, duplicate a message, or be down for a while. It records everything for the tests and the demo.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import net from 'node:net';
+import type net from 'node:net';
+import { closeLocal, listenLocal } from '../net.ts';
 import type { Rx30Message } from '../../core/pharmacy/messages.ts';
 import { defaultCodec, readBatch, type Codec } from '../../drivers/rx30/codec.ts';
 import { framers, type Framer } from '../../drivers/rx30/framing.ts';
@@ -47,12 +48,8 @@ export class Rx30Simulator {
   }
 
   async start(): Promise<this> {
-    const server = net.createServer((socket) => this.accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.boundPort, '127.0.0.1', () => resolve());
-    });
-    this.boundPort = (server.address() as net.AddressInfo).port;
+    const { server, port } = await listenLocal(this.boundPort, (socket) => this.accept(socket));
+    this.boundPort = port;
     this.server = server;
     return this;
   }
@@ -60,10 +57,11 @@ export class Rx30Simulator {
   /** Down: the connection is cut and new ones refused, until up(). */
   async down(): Promise<void> {
     const server = this.server;
+    const client = this.client;
     this.server = null;
-    this.client?.destroy();
     this.client = null;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) await closeLocal(server, [client]);
+    else client?.destroy();
   }
 
   async up(): Promise<void> {

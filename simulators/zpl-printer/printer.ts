@@ -2,7 +2,8 @@
 // answers ~HS host status as a real printer would for its state (ready, out of labels, head
 // open, paused), and can be switched off and on again on the same port.
 import { EventEmitter } from 'node:events';
-import net from 'node:net';
+import type net from 'node:net';
+import { closeLocal, listenLocal } from '../net.ts';
 
 export interface ZplPrinterState {
   paperOut: boolean;
@@ -76,12 +77,8 @@ export class ZplPrinterSimulator {
   }
 
   async start(): Promise<this> {
-    const server = net.createServer((socket) => this.accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.boundPort, '127.0.0.1', () => resolve());
-    });
-    this.boundPort = (server.address() as net.AddressInfo).port;
+    const { server, port } = await listenLocal(this.boundPort, (socket) => this.accept(socket));
+    this.boundPort = port;
     this.server = server;
     return this;
   }
@@ -90,8 +87,8 @@ export class ZplPrinterSimulator {
   async offline(): Promise<void> {
     const server = this.server;
     this.server = null;
-    for (const s of this.sockets) s.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) await closeLocal(server, this.sockets);
+    else for (const s of this.sockets) s.destroy();
   }
 
   async online(): Promise<void> {
