@@ -174,17 +174,7 @@ export class DeviceService {
         'INSERT INTO devices (kind, name, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
       ).run(config.kind, config.name, JSON.stringify(config), now, now).lastInsertRowid,
     );
-    this.audit.record({
-      actor,
-      action: 'device.add',
-      entity: 'device',
-      entityId: id,
-      payload: config,
-    });
-    this.onChange();
-    void this.probe(id);
-    this.listenToScanners();
-    return this.get(id);
+    return this.settled(actor, 'device.add', id, config);
   }
 
   update(actor: string, id: number, raw: unknown): DeviceView {
@@ -203,13 +193,17 @@ export class DeviceService {
       id,
     );
     void this.close(id);
-    this.audit.record({
-      actor,
-      action: 'device.update',
-      entity: 'device',
-      entityId: id,
-      payload: config,
-    });
+    return this.settled(actor, 'device.update', id, config);
+  }
+
+  /** A device added or changed: audited, checked at once, scanners listened to again. */
+  private settled(
+    actor: string,
+    action: 'device.add' | 'device.update',
+    id: number,
+    config: DeviceConfig,
+  ): DeviceView {
+    this.audit.record({ actor, action, entity: 'device', entityId: id, payload: config });
     this.onChange();
     void this.probe(id);
     this.listenToScanners();

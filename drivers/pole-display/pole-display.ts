@@ -2,7 +2,7 @@
 // Text is folded to ASCII and fitted to the width; a line too long to fit scrolls on a timer
 // until the next show or close (or is cut, if so configured).
 import type { PoleDisplayConfig, PoleText } from '../../core/devices/model.ts';
-import { DeviceError, type PoleDisplay, type Probe } from '../../core/devices/ports.ts';
+import type { PoleDisplay } from '../../core/devices/ports.ts';
 import { deviceLabel, LazySerialPort, type SerialPortOptions } from '../serial/port.ts';
 import { poleCommands } from './commands.ts';
 import { fitLine, foldToAscii, marqueeFrame } from './text.ts';
@@ -110,16 +110,8 @@ export function createPoleDisplay(
       const [line1, line2] = idleLines(config.idleMessage, width);
       return show({ line1, line2 });
     },
-    probe: async (): Promise<Probe> => {
-      // A pole display never answers; a port that opens is as connected as it can tell.
-      try {
-        await port.get();
-        return { connected: true };
-      } catch (error) {
-        if (!(error instanceof DeviceError)) throw error;
-        return { connected: false, problem: { code: error.code, message: error.message } };
-      }
-    },
+    // A pole display never answers: the port opening is all it can tell.
+    probe: () => port.probe(),
     close: async () => {
       stopScrolling();
       generation += 1;

@@ -4,7 +4,7 @@
 // unplugged) is tried again until it is back.
 import { RegexParser } from 'serialport';
 import type { ScannerConfig } from '../../core/devices/model.ts';
-import { DeviceError, type Probe, type SerialScanner } from '../../core/devices/ports.ts';
+import { DeviceError, type SerialScanner } from '../../core/devices/ports.ts';
 import { deviceLabel, LazySerialPort, type SerialPortOptions } from '../serial/port.ts';
 
 export interface SerialScannerOptions extends SerialPortOptions {
@@ -105,15 +105,7 @@ export function createSerialScanner(
         }
       };
     },
-    probe: async (): Promise<Probe> => {
-      try {
-        await port.get();
-        return { connected: true };
-      } catch (error) {
-        if (!(error instanceof DeviceError)) throw error;
-        return { connected: false, problem: { code: error.code, message: error.message } };
-      }
-    },
+    probe: () => port.probe(),
     close: async () => {
       closing = true;
       listeners.clear();

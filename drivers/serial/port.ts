@@ -7,7 +7,7 @@ import { SerialPort } from 'serialport';
 import type { BindingInterface } from '@serialport/bindings-interface' with {
   'resolution-mode': 'require',
 };
-import { DeviceError } from '../../core/devices/ports.ts';
+import { DeviceError, type Probe } from '../../core/devices/ports.ts';
 
 /** How serialport reaches the hardware; tests pass @serialport/binding-mock's MockBinding. */
 export type SerialBinding = BindingInterface;
@@ -123,6 +123,20 @@ export class LazySerialPort {
         this.#opening = undefined;
       });
     return this.#opening;
+  }
+
+  /**
+   * For a device that never answers (a pole display, a scanner): a port that opens is as
+   * connected as it can tell; one that does not says why.
+   */
+  async probe(): Promise<Probe> {
+    try {
+      await this.get();
+      return { connected: true };
+    } catch (error) {
+      if (!(error instanceof DeviceError)) throw error;
+      return { connected: false, problem: { code: error.code, message: error.message } };
+    }
   }
 
   /** Writes every byte and waits until the OS has sent them. */
