@@ -80,7 +80,7 @@ export class Rx30RelayControl {
   private readonly log: Logger;
   private running: { key: string; mode: RelayMode; stop: () => Promise<void> } | null = null;
   /** Why the relay waits instead of running, when a setting is wrong rather than missing. */
-  private waiting: string | null = null;
+  private notRunningBecause: string | null = null;
   private syncing: Promise<void> = Promise.resolve();
 
   constructor(o: {
@@ -117,7 +117,8 @@ export class Rx30RelayControl {
     if (mode === 'off')
       return {
         level: 'red',
-        reason: this.waiting ?? 'The Rx30 relay is not running: check the address or folder.',
+        reason:
+          this.notRunningBecause ?? 'The Rx30 relay is not running: check the address or folder.',
         lastSyncAt: null,
         queueDepth: 0,
       };
@@ -181,7 +182,7 @@ export class Rx30RelayControl {
     if (this.running?.key === key) return;
     await this.running?.stop();
     this.running = null;
-    this.waiting = null;
+    this.notRunningBecause = null;
     if (!settings || !this.drivers) return;
     const { framing, fileName } = settings;
     const badFileName = settings.mode === 'file' ? rx30FileNameProblem(fileName) : null;
@@ -203,7 +204,7 @@ export class Rx30RelayControl {
         framing,
       });
     } else if (settings.mode === 'file' && settings.folder && badFileName) {
-      this.waiting = badFileName;
+      this.notRunningBecause = badFileName;
       this.log.warn('The Rx30 drop file name is not a file name; the relay waits', { fileName });
     } else if (settings.mode === 'file' && settings.folder) {
       const reader = this.drivers.fileImport({

@@ -123,13 +123,16 @@ export class Rx30Outbox {
    * dismissal of a dead letter (audited, kept). The outbox goes on to the next.
    */
   setAside(actor: string, messageId: string, reason: string): void {
-    const w = this.list(1_000_000).find((m) => m.messageId === messageId);
-    if (!w) throw notFound('message_not_found', `No message ${messageId} waits for Rx30.`);
-    if (!w.stuck)
+    // Only the head can be stuck: what waits behind it has not been tried yet.
+    const w = this.stuck();
+    if (w?.messageId !== messageId) {
+      if (!this.list(1_000_000).some((m) => m.messageId === messageId))
+        throw notFound('message_not_found', `No message ${messageId} waits for Rx30.`);
       throw conflict(
         'not_stuck',
         `Rx30 has not refused ${messageId}: it is still being sent, so there is nothing to set aside.`,
       );
+    }
     // A dead letter dismissed: audited by the platform (integration.dismiss), with the reason.
     const now = this.clock.now();
     this.jobs.deadLetter(w.jobId, { errorClass: 'business', message: w.lastError ?? '' }, now);
