@@ -1,12 +1,8 @@
 // The bound book and check desk API. Clerks need firearms:ledger:write; purchaser names and
 // addresses are shown only with firearms:sensitive:view, and every such view is audited.
 import { z } from 'zod';
-import { daysBetween, isoDateSchema } from '../checks/calendar.ts';
-import { policyOn } from '../checks/model.ts';
-import { federalCalendar, nicsPolicies } from '../checks/policy.ts';
-import { stateRuleSchema } from '../checks/state-rules.ts';
+import { isoDateSchema } from '../checks/calendar.ts';
 import { noInput, procedure, router, signedIn, type SignedInContext } from '../api/trpc.ts';
-import { conflict } from '../errors.ts';
 import {
   acquisitionSchema,
   correctionReasonSchema,
@@ -19,11 +15,13 @@ import { serialFormatRuleSchema } from './rules.ts';
 import { bookFilterSchema } from './export.ts';
 import { storeHoursInputSchema } from './hours.ts';
 import { bookPageSchema } from './search.ts';
+import { reportProcedures } from './reports-router.ts';
 
 const id = z.number().int().positive();
 const who = (ctx: Parameters<typeof signedIn>[0]) => signedIn(ctx).user.username;
 
 export const firearmsRouter = router({
+  ...reportProcedures,
   acquire: procedure
     .meta({ access: 'firearms:ledger:write' })
     .input(acquisitionSchema)
@@ -206,32 +204,6 @@ export const firearmsRouter = router({
     .mutation(({ ctx, input }) => ({
       id: ctx.services.bookReports.startExport(who(ctx), input.format, 'manual', input.filter).id,
     })),
-  multipleSales: procedure
-    .meta({ access: 'firearms:ledger:write' })
-    .input(z.object({ includeFiled: z.boolean().default(false) }).strict())
-    .query(({ ctx, input }) => ctx.services.bookReports.multipleSales(input)),
-  markFiled: procedure
-    .meta({ access: 'firearms:ledger:write' })
-    .input(
-      z
-        .object({
-          dispositionId: id,
-          filedOn: isoDateSchema,
-          note: z.string().trim().max(300).optional(),
-        })
-        .strict(),
-    )
-    .mutation(({ ctx, input }) => {
-      ctx.services.bookReports.markFiled(who(ctx), input.dispositionId, {
-        filedOn: input.filedOn,
-        ...(input.note ? { note: input.note } : {}),
-      });
-      return { ok: true as const };
-    }),
-  overdue: procedure
-    .meta({ access: 'firearms:ledger:write' })
-    .input(noInput)
-    .query(({ ctx }) => ctx.services.firearms.overdue()),
   consistency: procedure
     .meta({ access: 'firearms:ledger:write' })
     .input(noInput)
@@ -257,15 +229,6 @@ export const firearmsRouter = router({
       ctx.services.compliance.retireSerialRule(who(ctx), input.id);
       return { ok: true as const };
     }),
-  markPmf: procedure
-    .meta({ access: 'firearms:ledger:write' })
-    .input(z.object({ itemId: id, uniqueId: z.string(), markedOn: isoDateSchema }).strict())
-    .mutation(({ ctx, input }) =>
-      ctx.services.compliance.markPmf(who(ctx), input.itemId, {
-        uniqueId: input.uniqueId,
-        markedOn: input.markedOn,
-      }),
-    ),
   recordPermit: procedure
     .meta({ access: 'firearms:ledger:write' })
     .input(
@@ -326,121 +289,3 @@ function purchaserView<
     });
   return { ...d, redacted: false };
 }
-
-export const checksRouter = router({
-  start: procedure
-    .meta({ access: 'firearms:ledger:write' })
-    .input(
-      z
-        .object({
-          form4473: z.string().trim().min(1).max(40),
-          buyerKey: z.string().trim().min(1).max(80),
-          itemIds: z.array(id).min(1).max(50),
-          buyerUnder21: z.boolean(),
-        })
-        .strict(),
-    )
-    .mutation(({ ctx, input }) => {
-      const state = ctx.services.profile.get().state;
-      if (!state)
-        throw conflict(
-          'store_state_missing',
-          "Set the store's state first: it decides who runs the check.",
-        );
-      const types = ctx.services.firearms.typesOf(input.itemIds);
-      return ctx.services.checks.start(who(ctx), { ...input, itemTypes: types, state });
-    }),
-  record: procedure
-    .meta({ access: 'firearms:ledger:write' })
-    .input(
-      z
-        .object({
-          checkId: id,
-          response: z.discriminatedUnion('kind', [
-            z.object({ kind: z.literal('submit'), on: isoDateSchema }).strict(),
-            z
-              .object({
-                kind: z.enum(['proceed', 'delayed', 'denied', 'cancelled']),
-                on: isoDateSchema,
-                ntn: z.string().trim().max(40).optional(),
-                furtherInvestigation: z.boolean().optional(),
-              })
-              .strict(),
-            z.object({ kind: z.literal('expire') }).strict(),
-          ]),
-        })
-        .strict(),
-    )
-    .mutation(({ ctx, input }) =>
-      ctx.services.checks.record(who(ctx), input.checkId, input.response),
-    ),
-  get: procedure
-    .meta({ access: 'firearms:ledger:write' })
-    .input(z.object({ checkId: id }).strict())
-    .query(({ ctx, input }) => ctx.services.checks.get(input.checkId)),
-  override: procedure
-    .meta({ access: 'checks:override' })
-    .input(z.object({ checkId: id, reason: correctionReasonSchema }).strict())
-    .mutation(({ ctx, input }) =>
-      ctx.services.checks.override(who(ctx), input.checkId, input.reason),
-    ),
-  /** The check rules for the store's state: the store's own in force, its history, the shipped ones. */
-  stateRules: procedure
-    .meta({ access: 'firearms:ledger:write' })
-    .input(noInput)
-    .query(({ ctx }) => {
-      const state = ctx.services.profile.get().state;
-      const today = ctx.services.checks.today();
-      if (!state) return { state: null, today, inForce: null, history: [], shipped: null };
-      const shipped = policyOn(nicsPolicies, today);
-      return {
-        state,
-        today,
-        inForce: ctx.services.stateRules.inForce(today).find((r) => r.state === state) ?? null,
-        history: ctx.services.stateRules.history(state),
-        shipped: {
-          noDefaultProceed: shipped.noDefaultProceedStates.includes(state),
-          overrideAllowed: shipped.overrideAllowedStates.includes(state),
-          qualifyingPermits: shipped.qualifyingPermits[state] ?? [],
-        },
-      };
-    }),
-  recordStateRule: procedure
-    .meta({ access: 'store:manage' })
-    .input(stateRuleSchema)
-    .mutation(({ ctx, input }) => {
-      const state = ctx.services.profile.get().state;
-      if (input.state !== state)
-        throw conflict(
-          'not_store_state',
-          `The store is in ${state ?? 'no state yet'}: record rules for its own state only.`,
-        );
-      return ctx.services.stateRules.record(who(ctx), input);
-    }),
-  /** The desk: recent checks with the store's today, for the countdowns. */
-  list: procedure
-    .meta({ access: 'firearms:ledger:write' })
-    .input(
-      z
-        .object({
-          openOnly: z.boolean().default(true),
-          limit: z.number().int().min(1).max(200).default(50),
-        })
-        .strict(),
-    )
-    .query(({ ctx, input }) => {
-      const today = ctx.services.checks.today();
-      return {
-        today,
-        checks: ctx.services.checks.list(input).map((c) => ({
-          ...c,
-          pending: ctx.services.firearms.pendingOn(c.form4473).length,
-          businessDaysToProceed:
-            c.mayProceedOn && c.mayProceedOn > today
-              ? federalCalendar.businessDaysBetween(today, c.mayProceedOn)
-              : 0,
-          daysToExpiry: c.lastValidDay ? daysBetween(today, c.lastValidDay) : null,
-        })),
-      };
-    }),
-});

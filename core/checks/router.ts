@@ -1,0 +1,98 @@
+// The check desk API: a background check per Form 4473, its responses, overrides, and the
+// desk's list. The state-rule procedures live in state-rules-router.ts.
+import { z } from 'zod';
+import { daysBetween, isoDateSchema } from './calendar.ts';
+import { federalCalendar } from './policy.ts';
+import { stateRulesProcedures } from './state-rules-router.ts';
+import { procedure, router, signedIn } from '../api/trpc.ts';
+import { conflict } from '../errors.ts';
+import { correctionReasonSchema } from '../firearms/model.ts';
+
+const id = z.number().int().positive();
+const who = (ctx: Parameters<typeof signedIn>[0]) => signedIn(ctx).user.username;
+
+export const checksRouter = router({
+  ...stateRulesProcedures,
+  start: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(
+      z
+        .object({
+          form4473: z.string().trim().min(1).max(40),
+          buyerKey: z.string().trim().min(1).max(80),
+          itemIds: z.array(id).min(1).max(50),
+          buyerUnder21: z.boolean(),
+        })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) => {
+      const state = ctx.services.profile.get().state;
+      if (!state)
+        throw conflict(
+          'store_state_missing',
+          "Set the store's state first: it decides who runs the check.",
+        );
+      const types = ctx.services.firearms.typesOf(input.itemIds);
+      return ctx.services.checks.start(who(ctx), { ...input, itemTypes: types, state });
+    }),
+  record: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(
+      z
+        .object({
+          checkId: id,
+          response: z.discriminatedUnion('kind', [
+            z.object({ kind: z.literal('submit'), on: isoDateSchema }).strict(),
+            z
+              .object({
+                kind: z.enum(['proceed', 'delayed', 'denied', 'cancelled']),
+                on: isoDateSchema,
+                ntn: z.string().trim().max(40).optional(),
+                furtherInvestigation: z.boolean().optional(),
+              })
+              .strict(),
+            z.object({ kind: z.literal('expire') }).strict(),
+          ]),
+        })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) =>
+      ctx.services.checks.record(who(ctx), input.checkId, input.response),
+    ),
+  get: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(z.object({ checkId: id }).strict())
+    .query(({ ctx, input }) => ctx.services.checks.get(input.checkId)),
+  override: procedure
+    .meta({ access: 'checks:override' })
+    .input(z.object({ checkId: id, reason: correctionReasonSchema }).strict())
+    .mutation(({ ctx, input }) =>
+      ctx.services.checks.override(who(ctx), input.checkId, input.reason),
+    ),
+  /** The desk: recent checks with the store's today, for the countdowns. */
+  list: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(
+      z
+        .object({
+          openOnly: z.boolean().default(true),
+          limit: z.number().int().min(1).max(200).default(50),
+        })
+        .strict(),
+    )
+    .query(({ ctx, input }) => {
+      const today = ctx.services.checks.today();
+      return {
+        today,
+        checks: ctx.services.checks.list(input).map((c) => ({
+          ...c,
+          pending: ctx.services.firearms.pendingOn(c.form4473).length,
+          businessDaysToProceed:
+            c.mayProceedOn && c.mayProceedOn > today
+              ? federalCalendar.businessDaysBetween(today, c.mayProceedOn)
+              : 0,
+          daysToExpiry: c.lastValidDay ? daysBetween(today, c.lastValidDay) : null,
+        })),
+      };
+    }),
+});
