@@ -1,5 +1,13 @@
 // English: the bound book and check desk (part of en.ts).
+import { enStatePolicy } from './en-state-policy.ts';
+import { enCompliance } from './en-compliance.ts';
+import { enDisposal } from './en-disposal.ts';
+import { enChecksGate } from './en-checks-gate.ts';
 export const enFirearms = {
+  statePolicy: enStatePolicy,
+  compliance: enCompliance,
+  disposal: enDisposal,
+  gate: enChecksGate,
   title: 'Firearms',
   intro: 'The bound book (acquisitions and dispositions) and the background-check desk.',
   tabs: {

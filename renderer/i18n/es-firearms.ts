@@ -1,7 +1,15 @@
 // Español: the bound book and check desk (part of es.ts). Same keys as en-firearms.ts.
 import type { enFirearms } from './en-firearms.ts';
+import { esStatePolicy } from './es-state-policy.ts';
+import { esCompliance } from './es-compliance.ts';
+import { esDisposal } from './es-disposal.ts';
+import { esChecksGate } from './es-checks-gate.ts';
 
 export const esFirearms: typeof enFirearms = {
+  statePolicy: esStatePolicy,
+  compliance: esCompliance,
+  disposal: esDisposal,
+  gate: esChecksGate,
   title: 'Armas de fuego',
   intro:
     'El libro de registro (adquisiciones y disposiciones) y el mostrador de verificación de antecedentes.',

@@ -1,0 +1,2 @@
+// English: C's: disposition kinds, dates, corrections (part of en-firearms.ts, under firearms.disposal).
+export const enDisposal = {};
