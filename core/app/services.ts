@@ -100,6 +100,11 @@ export interface ServicesOptions {
   runDevices?: boolean;
   /** The Rx30 relay's drivers and its connector (drivers/rx30, handed in by the launcher). */
   rx30?: { adapter: ProviderAdapter; drivers: Rx30Drivers };
+  /**
+   * Index the audit log for search on a timer (default on). Off in tests: the timer writes
+   * its watermark to settings at moments a test does not control; a query catches up anyway.
+   */
+  indexAuditInBackground?: boolean;
   /** How often devices are checked, and print retry waits (tests shorten them). */
   deviceTiming?: { probeEveryMs: number; printBackoff: { firstMs: number; maxMs: number } };
 }
@@ -275,17 +280,20 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
     if (o.runDevices) devices.start();
     void chain.verify();
     // "Who" and "which record" are indexed a batch at a time, off the write path.
-    const lookups = setInterval(() => {
-      try {
-        // A few thousand entries a tick (tens of milliseconds); a query catches up the rest.
-        audit.catchUpLookups({ batch: 5_000, batches: 1 });
-      } catch (error) {
-        o.log.warn('Indexing the audit log for search failed; it will be tried again', {
-          error: String(error),
-        });
-      }
-    }, 2_000);
-    lookups.unref();
+    const lookups =
+      o.indexAuditInBackground === false
+        ? null
+        : setInterval(() => {
+            try {
+              // A few thousand entries a tick (tens of milliseconds); a query catches up the rest.
+              audit.catchUpLookups({ batch: 5_000, batches: 1 });
+            } catch (error) {
+              o.log.warn('Indexing the audit log for search failed; it will be tried again', {
+                error: String(error),
+              });
+            }
+          }, 2_000);
+    lookups?.unref();
     return {
       version: pkg.version,
       dataDir,
@@ -330,7 +338,7 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
         await Promise.all([integrations.stop(), devices.stop(), rx30.stop()]);
       },
       close: () => {
-        clearInterval(lookups);
+        if (lookups) clearInterval(lookups);
         integrations.halt();
         devices.halt();
         network.stop();
