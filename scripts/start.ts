@@ -7,8 +7,9 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DatabaseOpenError } from '../core/db/errors.ts';
-import { SecretStoreUnavailableError } from '../core/secrets/index.ts';
-import { runServer } from './server.ts';
+import { DATA_DIR_SECRETS_FILE, SecretStoreUnavailableError } from '../core/secrets/index.ts';
+import { KeyringSecretStore } from '../core/secrets/keyring.ts';
+import { parseServerArgs, runServer } from './server.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -108,25 +109,56 @@ function startDesktop(electron: string): void {
 
 const onPath = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 
+export interface KeyringFacts {
+  platform: NodeJS.Platform;
+  env: NodeJS.ProcessEnv;
+  /** <data-dir>/secrets.json exists: an earlier start found no keychain and keeps its key there. */
+  dataDirFileExists: boolean;
+  /** --move-secrets-to-keychain: a keychain is wanted even though the file exists. */
+  moving: boolean;
+  onPath(tool: string): boolean;
+  /** Whether the OS keychain answers (asked only when everything else says "start one"). */
+  keychainAnswers(): Promise<boolean>;
+}
+
 /**
  * The store database key lives in the OS keychain. A headless Linux login has no D-Bus
  * session, hence no Secret Service: give this server a private one, with gnome-keyring's
- * login keyring (kept in ~/.local/share/keyrings, unlocked with an empty password).
+ * login keyring (kept in ~/.local/share/keyrings, unlocked with an empty password). Not when
+ * secrets are in a file (BACKROOM_SECRETS_FILE, or the data-folder file an earlier start chose),
+ * and not when a keychain answers. Without the tools, the server itself decides (a 0600 file
+ * for a fresh store, said loudly: core/secrets/server-choice.ts).
  */
-function needsPrivateKeyring(env = process.env): boolean {
+export async function needsPrivateKeyring(f: KeyringFacts): Promise<boolean> {
   return (
-    process.platform === 'linux' &&
-    !env['BACKROOM_SECRETS_FILE'] &&
-    !env['DBUS_SESSION_BUS_ADDRESS'] &&
-    !env[IN_KEYRING_SESSION] &&
-    onPath('dbus-run-session') &&
-    onPath('gnome-keyring-daemon')
+    f.platform === 'linux' &&
+    !f.env['BACKROOM_SECRETS_FILE'] &&
+    !f.env[IN_KEYRING_SESSION] &&
+    (!f.dataDirFileExists || f.moving) &&
+    f.onPath('dbus-run-session') &&
+    f.onPath('gnome-keyring-daemon') &&
+    !(await f.keychainAnswers())
   );
+}
+
+function keyringFacts(): KeyringFacts {
+  const { values, dataDir } = parseServerArgs(args);
+  return {
+    platform: process.platform,
+    env: process.env,
+    dataDirFileExists: fs.existsSync(path.join(dataDir, DATA_DIR_SECRETS_FILE)),
+    moving: values['move-secrets-to-keychain'],
+    onPath,
+    keychainAnswers: async () =>
+      (await new KeyringSecretStore(
+        process.env['BACKROOM_KEYRING_SERVICE'] || 'backroom',
+      ).probe()) === null,
+  };
 }
 
 function restartInPrivateKeyringSession(): void {
   process.stdout.write(
-    'No desktop session here: started a private Secret Service (dbus-run-session + gnome-keyring-daemon) to keep the database key.\n',
+    'No OS keychain answered here: started a private Secret Service (dbus-run-session + gnome-keyring-daemon) to keep the database key.\n',
   );
   // As loud as the secrets-file fallback: this keyring has an empty password.
   process.stderr.write(
@@ -170,7 +202,7 @@ async function startHeadless(): Promise<void> {
       'vite build',
     );
   }
-  if (needsPrivateKeyring()) {
+  if (await needsPrivateKeyring(keyringFacts())) {
     restartInPrivateKeyringSession();
     return;
   }

@@ -1,4 +1,15 @@
 import type { StoreServices } from '../app/services.ts';
+import type { SecretsLocation } from '../secrets/port.ts';
+
+/**
+ * Where secrets live, for a monitor: the keychain, or a file on this PC (and whether someone
+ * configured it or the headless server chose it because no keychain answered). No path.
+ */
+export function secretsHealth(location: SecretsLocation) {
+  return location.kind === 'keychain'
+    ? { where: 'keychain' as const }
+    : { where: 'file' as const, why: location.why };
+}
 
 /** What /healthz and system.health answer: enough for a monitor, nothing personal. */
 export function healthOf(s: StoreServices) {
@@ -8,5 +19,6 @@ export function healthOf(s: StoreServices) {
     version: s.version,
     schemaVersion: s.store.schemaVersion,
     auditChain: chain,
+    secrets: secretsHealth(s.secrets.location),
   };
 }

@@ -1,25 +1,35 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { SecretStoreUnavailableError, type SecretStore } from './port.ts';
+import { SecretStoreUnavailableError, type SecretStore, type SecretsLocation } from './port.ts';
 
 const fileShape = z.record(z.string(), z.string());
 
 /**
- * Secrets in a 0600 JSON file, for headless servers that have no keychain. Only used when
- * BACKROOM_SECRETS_FILE is set explicitly; it is weaker than a keychain, so it says so loudly.
+ * Secrets in a 0600 JSON file, for headless servers that have no keychain: when
+ * BACKROOM_SECRETS_FILE is set (`configured`), or when the headless server found no keychain
+ * for a fresh store (`no_keychain`, see server-choice.ts, which prints its own, longer warning).
+ * It is weaker than a keychain, so it says so loudly.
  */
 export class FileSecretStore implements SecretStore {
   readonly description: string;
+  readonly location: SecretsLocation;
   private readonly file: string;
 
-  constructor(file: string, warn: (message: string) => void) {
+  constructor(
+    file: string,
+    warn: (message: string) => void,
+    why: 'configured' | 'no_keychain' = 'configured',
+  ) {
     this.file = path.resolve(file);
     this.description = `secrets file ${this.file}`;
-    warn(
-      `WARNING: secrets are kept in a file (${this.file}) instead of the OS keychain. ` +
-        'Anyone who can read this file can decrypt the store database. Use it only on a locked-down server.',
-    );
+    this.location = { kind: 'file', file: this.file, why };
+    if (why === 'configured') {
+      warn(
+        `WARNING: secrets are kept in a file (${this.file}) instead of the OS keychain. ` +
+          'Anyone who can read this file can decrypt the store database. Use it only on a locked-down server.',
+      );
+    }
     if (!fs.existsSync(this.file)) {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       fs.writeFileSync(this.file, '{}\n', { mode: 0o600, flag: 'wx' });
@@ -49,6 +59,11 @@ export class FileSecretStore implements SecretStore {
     const tmp = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
     fs.renameSync(tmp, this.file);
+  }
+
+  /** Every entry, to move them into a keychain (server-choice.ts). */
+  entries(): Record<string, string> {
+    return this.read();
   }
 
   async get(ref: string): Promise<string | null> {

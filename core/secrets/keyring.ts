@@ -1,9 +1,10 @@
 import { AsyncEntry } from '@napi-rs/keyring';
-import { SecretStoreUnavailableError, type SecretStore } from './port.ts';
+import { SecretStoreUnavailableError, type SecretStore, type SecretsLocation } from './port.ts';
 
 /** The OS keychain: Windows Credential Manager, macOS Keychain, Secret Service on Linux. */
 export class KeyringSecretStore implements SecretStore {
   readonly description = 'OS keychain';
+  readonly location: SecretsLocation = { kind: 'keychain' };
   private readonly service: string;
 
   constructor(service = 'backroom') {
@@ -26,6 +27,27 @@ export class KeyringSecretStore implements SecretStore {
 
   async delete(ref: string): Promise<boolean> {
     return this.call(() => this.entry(ref).deletePassword());
+  }
+
+  /**
+   * Whether the keychain answers: null if it does, else why not. A read of an entry that does
+   * not exist, bounded in time (a Secret Service that hangs counts as not answering).
+   */
+  async probe(timeoutMs = 10_000): Promise<string | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve(`no answer within ${timeoutMs / 1000} s`), timeoutMs);
+    });
+    const why = (error: unknown) => (error instanceof Error ? error.message : String(error));
+    try {
+      // The entry's constructor itself throws when there is no session bus at all.
+      const read = Promise.resolve()
+        .then(() => this.entry('backroom/keychain-probe').getPassword())
+        .then(() => null, why);
+      return await Promise.race([read, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {

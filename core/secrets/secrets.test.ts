@@ -26,8 +26,13 @@ describe('the OS keychain (a real Secret Service)', () => {
     expect(await store.get('qbo/refresh-token')).toBeNull();
   });
 
-  it('is what the server uses unless a secrets file is configured', () => {
-    expect(openSecretStore({}, () => {})).toBeInstanceOf(KeyringSecretStore);
+  it('is what the desktop app uses unless a secrets file is configured: it never falls back to a file by itself', () => {
+    const warnings: string[] = [];
+    // Even with no session bus at all, the desktop app gets the keychain (and its error), not a file.
+    const store = openSecretStore({ DBUS_SESSION_BUS_ADDRESS: '' }, (m) => warnings.push(m));
+    expect(store).toBeInstanceOf(KeyringSecretStore);
+    expect(store.location).toEqual({ kind: 'keychain' });
+    expect(warnings).toEqual([]);
   });
 
   it('explains how to run headless when no keychain answers', () => {
@@ -50,6 +55,7 @@ describe('the secrets file fallback', () => {
     const warnings: string[] = [];
     const store = openSecretStore({ BACKROOM_SECRETS_FILE: file }, (m) => warnings.push(m));
     expect(store).toBeInstanceOf(FileSecretStore);
+    expect(store.location).toEqual({ kind: 'file', file, why: 'configured' });
     expect(warnings.join()).toMatch(/WARNING: secrets are kept in a file/);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     await store.set('a', '1');
