@@ -4,6 +4,7 @@ import { noInput, procedure, signedIn } from '../api/trpc.ts';
 import { conflict } from '../errors.ts';
 import { policyOn } from './model.ts';
 import { nicsPolicies } from './policy.ts';
+import { rulesInForce } from './rules-in-force.ts';
 import { stateRuleSchema } from './state-rules.ts';
 
 const who = (ctx: Parameters<typeof signedIn>[0]) => signedIn(ctx).user.username;
@@ -29,6 +30,21 @@ export const stateRulesProcedures = {
           qualifyingPermits: shipped.qualifyingPermits[state] ?? [],
         },
       };
+    }),
+  /**
+   * Every check rule in force today for the store's state, where each comes from (the shipped
+   * data with its sources, or the store's recorded rule) and which are assumptions.
+   */
+  rulesInForce: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(noInput)
+    .query(({ ctx }) => {
+      const state = ctx.services.profile.get().state;
+      const today = ctx.services.checks.today();
+      if (!state) return { state: null, today, inForce: null };
+      const storeRule =
+        ctx.services.stateRules.inForce(today).find((r) => r.state === state) ?? null;
+      return { state, today, inForce: rulesInForce(state, today, { storeRule }) };
     }),
   recordStateRule: procedure
     .meta({ access: 'store:manage' })

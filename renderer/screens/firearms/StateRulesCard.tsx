@@ -1,5 +1,4 @@
 import {
-  Alert,
   Button,
   Card,
   Checkbox,
@@ -18,17 +17,20 @@ import type { Inputs } from '../../api/client.ts';
 import { useApiMutation, useApiQuery } from '../../api/hooks.ts';
 import { DoneAlert } from '../../components/DoneAlert.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
+import { RulesInForceView } from './RulesInForce.tsx';
 
 type Rule = Inputs['checks']['recordStateRule'];
 
 /**
  * The check rules for the store's state: whether a delayed transfer may proceed by default,
  * whether a supervisor may override, which state permits stand in for a check. Recorded with
- * where they come from and from when; earlier versions stay listed.
+ * where they come from and from when; earlier versions stay listed. Above the form: every rule
+ * in force today, where it comes from, and which are assumptions.
  */
 export function StateRulesCard(props: { canEdit: boolean }) {
   const { t } = useTranslation();
   const rules = useApiQuery(() => api.checks.stateRules.query(), []);
+  const inForce = useApiQuery(() => api.checks.rulesInForce.query(), []);
   const [draft, setDraft] = useState<Omit<Rule, 'state'> | null>(null);
   const [saved, setSaved] = useState(false);
   const record = useApiMutation((r: Rule) => api.checks.recordStateRule.mutate(r));
@@ -58,15 +60,21 @@ export function StateRulesCard(props: { canEdit: boolean }) {
         <Text size="sm" c="dimmed">
           {t('firearms.settings.stateHint')}
         </Text>
-        <ProblemAlert problem={rules.problem ?? record.problem} />
-        {data && !data.state && (
-          <Alert color="yellow" variant="light">
-            {t('firearms.settings.stateMissing')}
-          </Alert>
+        <ProblemAlert problem={rules.problem ?? inForce.problem ?? record.problem} />
+        {inForce.data && (
+          <Stack gap={4} data-testid="state-rules-in-force">
+            <Text fw={600} size="sm">
+              {t('firearms.statePolicy.title')}
+            </Text>
+            <Text size="xs" c="dimmed">
+              {t('firearms.statePolicy.hint')} {t('firearms.statePolicy.recordRuleHint')}
+            </Text>
+            <RulesInForceView data={inForce.data} />
+          </Stack>
         )}
         {data?.state && !data.inForce && (
           <Text size="sm" data-testid="state-rules-shipped">
-            {t('firearms.settings.shippedOnly')}
+            {t('firearms.statePolicy.shippedOnly')}
           </Text>
         )}
         {draft && data?.state && (
@@ -116,6 +124,7 @@ export function StateRulesCard(props: { canEdit: boolean }) {
                       if (!r) return;
                       setSaved(true);
                       rules.reload();
+                      inForce.reload();
                     })
                   }
                 >
