@@ -61,6 +61,49 @@ export type HolidayRule = z.infer<typeof holidayRuleSchema>;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/** The ISO date of a year, month (1–12) and day; throws if that day does not exist. */
+export function dateOf(year: number, month: number, day: number): IsoDate {
+  const d = `${String(year).padStart(4, '0')}-${pad(month)}-${pad(day)}`;
+  days(d);
+  return d;
+}
+
+/** The nth weekday (0 = Sunday) of a month; nth -1 is the last one. */
+export function nthWeekdayOf(year: number, month: number, wd: number, nth: number): IsoDate {
+  if (nth > 0) {
+    const first = dateOf(year, month, 1);
+    const date = addDays(first, ((wd - weekday(first) + 7) % 7) + 7 * (nth - 1));
+    if (Number(date.slice(5, 7)) !== month)
+      throw new RangeError(`There is no weekday ${wd} number ${nth} in ${year}-${pad(month)}.`);
+    return date;
+  }
+  const last = addDays(month === 12 ? dateOf(year + 1, 1, 1) : dateOf(year, month + 1, 1), -1);
+  return addDays(last, -((weekday(last) - wd + 7) % 7));
+}
+
+/** Easter Sunday (Gregorian calendar; the anonymous algorithm of Meeus/Jones/Butcher). */
+export function easterSunday(year: number): IsoDate {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const d = Math.floor(b / 4);
+  const e = b % 4;
+  const f = Math.floor((b + 8) / 25);
+  const g = Math.floor((b - f + 1) / 3);
+  const h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4);
+  const k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return dateOf(year, month, day);
+}
+
+/** Election day: the Tuesday after the first Monday of the month (November for a general election). */
+export const electionDayOf = (year: number, month = 11): IsoDate =>
+  addDays(nthWeekdayOf(year, month, 1, 1), 1);
+
 /** The date a rule's holiday is observed in a year (weekend dates move to Friday/Monday). */
 function observed(rule: HolidayRule, year: number): IsoDate | null {
   let date: IsoDate;
@@ -85,7 +128,11 @@ function observed(rule: HolidayRule, year: number): IsoDate | null {
   return date >= rule.from ? date : null;
 }
 
-/** Weekdays that are not federal holidays. */
+/**
+ * Weekdays that are not federal holidays: the federal list (federal-holidays.json). The store's
+ * own calendar (StoreHours, core/firearms/reconcile.ts) builds on it; NICS waits count in the
+ * state-office calendar of the store's state instead (state-calendars.ts, 28 CFR 25.2).
+ */
 export class BusinessCalendar {
   private readonly rules: readonly HolidayRule[];
   private readonly byYear = new Map<number, Set<IsoDate>>();

@@ -10,7 +10,12 @@ export const nicsPolicies: readonly NicsPolicy[] = nicsPolicyFileSchema
   .parse(policyData)
   .versions.toSorted((a, b) => a.effective.localeCompare(b.effective));
 
-/** Weekdays except federal holidays: the calendar NICS waiting periods count in. */
+/**
+ * Weekdays except federal holidays (federal-holidays.json). NOT the calendar NICS waits count
+ * in: those count the days state offices are open in the store's state (28 CFR 25.2),
+ * `nicsCalendarFor(state)` in state-calendars.ts. The federal list is the default holiday list
+ * of the store's own calendar (StoreHours), and a reference to compare the states with.
+ */
 export const federalCalendar = new BusinessCalendar(
   holidaysFileSchema.parse(holidaysData).holidays,
 );
