@@ -51,6 +51,15 @@ export interface Check extends CheckSubject {
   /** Day NICS answered Delayed, and whether it signalled further investigation (under 21). */
   delayedOn: IsoDate | null;
   furtherInvestigation: boolean;
+  /** The date of the latest dated event (submission or answer): answers come in date order. */
+  lastEventOn: IsoDate | null;
+  /** The day a denial was received (kept after an overturn, for the record). */
+  deniedOn: IsoDate | null;
+  /**
+   * A denial overturned on appeal: the answer NICS or the state gave, with its reference
+   * (appeal number or NTN). The only way past a denial (18 U.S.C. 922(d); 28 CFR 25.10).
+   */
+  overturned: { on: IsoDate; reference: string } | null;
 }
 
 /** A state permit that exempts the transfer from a NICS check (ATF Brady permit chart). */

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors.ts';
 import { servicesForTest } from '../testing/fixtures.ts';
+import { thrown } from '../testing/firearms.ts';
 import type { IsoDate } from './calendar.ts';
 import { policyOn, type Check, type CheckSubject, type NicsPolicy } from './model.ts';
 import { federalCalendar, nicsPolicies } from './policy.ts';
@@ -27,6 +28,9 @@ const initiated = (o: Partial<Check> = {}): Check => ({
   contactDate: null,
   delayedOn: null,
   furtherInvestigation: false,
+  lastEventOn: null,
+  deniedOn: null,
+  overturned: null,
   ...o,
 });
 
@@ -221,5 +225,105 @@ describe('the check desk', () => {
     answer(waiting.id, 'delayed');
     for (const form of ['T-2', 'T-3', 'T-4', 'T-5', 'T-6']) answer(start(form).id, 'denied');
     expect(s.checks.list({ limit: 1, openOnly: true }).map((c) => c.id)).toEqual([waiting.id]);
+  });
+});
+
+describe('a denial overturned after an appeal (18 U.S.C. 922(d); 28 CFR 25.10)', () => {
+  async function deniedCheck() {
+    const s = await servicesForTest();
+    s.clock.set(Date.parse(`${CONTACT}T15:00:00Z`));
+    const c = s.checks.start('carlos', {
+      form4473: 'T-1',
+      buyerKey: 'buyer-1',
+      itemIds: [1],
+      itemTypes: ['pistol'],
+      state: 'TX',
+      buyerUnder21: false,
+    });
+    s.checks.record('carlos', c.id, { kind: 'submit', on: CONTACT });
+    s.checks.record('carlos', c.id, { kind: 'denied', on: CONTACT, ntn: '100DEN' });
+    return { s, c };
+  }
+
+  it('is recorded with its date, reference and who recorded it, and audited', async () => {
+    const { s, c } = await deniedCheck();
+    s.clock.set(Date.parse('2026-01-20T15:00:00Z'));
+    const after = s.checks.record('maria', c.id, {
+      kind: 'overturned',
+      on: '2026-01-20',
+      reference: ' APPEAL-77 ',
+    });
+    expect(after).toMatchObject({
+      status: 'proceed',
+      deniedOn: CONTACT,
+      overturned: { on: '2026-01-20', reference: 'APPEAL-77' },
+      ntn: '100DEN',
+    });
+    expect(after.responses.at(-1)).toMatchObject({
+      kind: 'overturned',
+      on: '2026-01-20',
+      reference: 'APPEAL-77',
+      recordedBy: 'maria',
+    });
+    expect(s.audit.query({ action: 'check.overturned' }).entries).toMatchObject([
+      {
+        actor: 'maria',
+        entity: 'check',
+        entityId: String(c.id),
+        externalRef: 'APPEAL-77',
+        outcome: 'success',
+      },
+    ]);
+    // Back on the desk's open list, and the hand-over may go ahead within the 30 days.
+    expect(s.checks.list({ limit: 10, openOnly: true }).map((x) => x.id)).toEqual([c.id]);
+    expect(s.checks.handOverDecision(s.checks.get(c.id))).toEqual({
+      allowed: true,
+      basis: 'denial_overturned',
+    });
+  });
+
+  it('is refused on a check that is not denied, and without a reference, recording nothing', async () => {
+    const { s, c } = await deniedCheck();
+    expect(
+      thrown(() =>
+        s.checks.record('maria', c.id, { kind: 'overturned', on: CONTACT, reference: '' }),
+      ),
+    ).toMatchObject({ kind: 'conflict', reason: 'check_transition' });
+    s.checks.record('maria', c.id, { kind: 'overturned', on: CONTACT, reference: 'A-1' });
+    expect(
+      thrown(() =>
+        s.checks.record('maria', c.id, { kind: 'overturned', on: CONTACT, reference: 'A-2' }),
+      ),
+    ).toMatchObject({ kind: 'conflict', reason: 'check_transition' });
+    expect(s.checks.get(c.id).responses.map((r) => r.kind)).toEqual([
+      'submit',
+      'denied',
+      'overturned',
+    ]);
+    expect(s.audit.query({ action: 'check.overturned' }).entries).toHaveLength(1);
+  });
+
+  it('is the only way past a denial: a new check on the same 4473 is refused while the denial stands', async () => {
+    const { s, c } = await deniedCheck();
+    const again = () =>
+      s.checks.start('carlos', {
+        form4473: 'T-1',
+        buyerKey: 'buyer-1',
+        itemIds: [1],
+        itemTypes: ['pistol'],
+        state: 'TX',
+        buyerUnder21: false,
+      });
+    expect(thrown(again)).toMatchObject({
+      kind: 'conflict',
+      reason: 'denial_stands',
+      message: `Check ${c.id} on 4473 T-1 was denied on ${CONTACT}: a new check cannot clear a denial. If NICS or the state overturned it after an appeal, record "Denial overturned" on check ${c.id}.`,
+    });
+    expect(s.checks.handOverDecision(s.checks.get(c.id))).toMatchObject({
+      allowed: false,
+      reason: 'denied',
+    });
+    s.checks.record('maria', c.id, { kind: 'overturned', on: CONTACT, reference: 'A-1' });
+    expect(again().form4473).toBe('T-1');
   });
 });

@@ -2,7 +2,6 @@
 // desk's list. The state-rule procedures live in state-rules-router.ts.
 import { z } from 'zod';
 import { daysBetween, isoDateSchema } from './calendar.ts';
-import { federalCalendar } from './policy.ts';
 import { stateRulesProcedures } from './state-rules-router.ts';
 import { procedure, router, signedIn } from '../api/trpc.ts';
 import { conflict } from '../errors.ts';
@@ -22,6 +21,8 @@ export const checksRouter = router({
           buyerKey: z.string().trim().min(1).max(80),
           itemIds: z.array(id).min(1).max(50),
           buyerUnder21: z.boolean(),
+          /** The day the buyer started the 4473 (default: the store's today). */
+          form4473StartedOn: isoDateSchema.optional(),
         })
         .strict(),
     )
@@ -49,6 +50,18 @@ export const checksRouter = router({
                 on: isoDateSchema,
                 ntn: z.string().trim().max(40).optional(),
                 furtherInvestigation: z.boolean().optional(),
+              })
+              .strict(),
+            z
+              .object({
+                kind: z.literal('overturned'),
+                on: isoDateSchema,
+                reference: z
+                  .string()
+                  .trim()
+                  .min(1, 'Enter the reference NICS or the state gave with the answer.')
+                  .max(80)
+                  .regex(/^[^\p{Cc}]*$/u, 'A reference is one line of text.'),
               })
               .strict(),
             z.object({ kind: z.literal('expire') }).strict(),
@@ -81,17 +94,18 @@ export const checksRouter = router({
         .strict(),
     )
     .query(({ ctx, input }) => {
-      const today = ctx.services.checks.today();
+      const desk = ctx.services.checks;
+      const today = desk.today();
       return {
         today,
-        checks: ctx.services.checks.list(input).map((c) => ({
+        checks: desk.list(input).map((c) => ({
           ...c,
           pending: ctx.services.firearms.pendingOn(c.form4473).length,
-          businessDaysToProceed:
-            c.mayProceedOn && c.mayProceedOn > today
-              ? federalCalendar.businessDaysBetween(today, c.mayProceedOn)
-              : 0,
+          /** Business days left, in the NICS calendar of the check's state (28 CFR 25.2). */
+          businessDaysToProceed: desk.businessDaysToProceed(c),
           daysToExpiry: c.lastValidDay ? daysBetween(today, c.lastValidDay) : null,
+          /** What the gate says about a hand-over today, with its reason and parameters. */
+          gate: desk.handOverDecision(c),
         })),
       };
     }),

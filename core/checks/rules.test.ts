@@ -12,6 +12,7 @@ import {
   transferDecision,
   type CheckEvent,
 } from './rules.ts';
+import { StateCalendarMissing, type NicsCalendar } from './state-calendars.ts';
 
 const policy = policyOn(nicsPolicies, '2026-11-21');
 const cal = federalCalendar;
@@ -26,6 +27,9 @@ const check = (o: Partial<Check> = {}): Check => ({
   contactDate: null,
   delayedOn: null,
   furtherInvestigation: false,
+  lastEventOn: null,
+  deniedOn: null,
+  overturned: null,
   ...o,
 });
 
@@ -243,8 +247,17 @@ describe('the check state machine', () => {
       answer: 'denied',
       on: '2026-10-01',
     });
+    // A denial is final (18 U.S.C. 922(d)): no later answer, only an overturn, moves it.
     expect(() =>
       nextCheck(denied, { type: 'respond', answer: 'proceed', on: '2026-10-02' }),
+    ).toThrow(/a denial is final/);
+    const cancelled = nextCheck(nextCheck(check(), { type: 'submit', on: '2026-10-01' }), {
+      type: 'respond',
+      answer: 'cancelled',
+      on: '2026-10-01',
+    });
+    expect(() =>
+      nextCheck(cancelled, { type: 'respond', answer: 'proceed', on: '2026-10-02' }),
     ).toThrow(/record a new check/);
     expect(() =>
       nextCheck(delayed('2026-10-01'), { type: 'respond', answer: 'cancelled', on: '2026-10-02' }),
@@ -361,5 +374,246 @@ describe('gating, for every sequence of check events and clock moves', () => {
       ),
       { numRuns: 2_000 },
     );
+  });
+});
+
+const answered = (
+  answer: 'proceed' | 'delayed' | 'denied' | 'cancelled',
+  contact: IsoDate = '2026-10-01',
+  o: Partial<Check> = {},
+) =>
+  nextCheck(nextCheck(check(o), { type: 'submit', on: contact }), {
+    type: 'respond',
+    answer,
+    on: contact,
+  });
+/** A Texas permit issued a year before, qualifying under the rule data. */
+const PERMIT = { state: 'TX' as const, issuedOn: '2025-10-01', qualifies: true };
+/** Texas forbids default proceeds and allows a supervisor override, for the override cases. */
+const overridable: NicsPolicy = {
+  ...policy,
+  noDefaultProceedStates: ['TX'],
+  overrideAllowedStates: ['TX'],
+};
+const gate = (
+  c: Check | null,
+  today: IsoDate,
+  o: { permit?: typeof PERMIT; override?: boolean; policy?: NicsPolicy } = {},
+) =>
+  transferDecision({
+    check: c,
+    permit: o.permit ?? null,
+    override: o.override ?? false,
+    transaction: SUBJECT,
+    today,
+    policy: o.policy ?? policy,
+    calendar: cal,
+  });
+
+describe('a denial is final (18 U.S.C. 922(d); 27 CFR 478.102)', () => {
+  it('refuses the transfer on a denied check even with a qualifying permit on file: a permit exempts from running a check, never from a denial received', () => {
+    expect(gate(null, '2026-10-02', { permit: PERMIT })).toEqual({
+      allowed: true,
+      basis: 'permit',
+    });
+    expect(gate(answered('denied'), '2026-10-02', { permit: PERMIT })).toMatchObject({
+      allowed: false,
+      reason: 'denied',
+      params: { deniedOn: '2026-10-01' },
+    });
+    // Denied after a Delayed, the permit recorded later still does not let it through.
+    const late = nextCheck(delayed('2026-10-01'), {
+      type: 'respond',
+      answer: 'denied',
+      on: '2026-10-05',
+    });
+    for (const today of ['2026-10-05', '2026-10-20', '2026-12-01'])
+      expect(gate(late, today, { permit: PERMIT })).toMatchObject({
+        allowed: false,
+        reason: 'denied',
+        params: { deniedOn: '2026-10-05' },
+      });
+  });
+
+  it('refuses a denied check whatever a supervisor recorded: an override is for a state hold on a delayed check only', () => {
+    const heldThenDenied = nextCheck(delayed('2026-10-01'), {
+      type: 'respond',
+      answer: 'denied',
+      on: '2026-10-09',
+    });
+    expect(
+      gate(heldThenDenied, '2026-10-20', { override: true, policy: overridable, permit: PERMIT }),
+    ).toMatchObject({ allowed: false, reason: 'denied' });
+    // The same override on the same check before the denial would have let it through.
+    expect(
+      gate(delayed('2026-10-01'), '2026-10-20', { override: true, policy: overridable }),
+    ).toEqual({ allowed: true, basis: 'override' });
+  });
+
+  it('refuses a cancelled or expired check with a qualifying permit on file', () => {
+    expect(gate(answered('cancelled'), '2026-10-02', { permit: PERMIT })).toMatchObject({
+      allowed: false,
+      reason: 'cancelled',
+    });
+    const expired = nextCheck(answered('proceed'), { type: 'expire' });
+    expect(gate(expired, '2026-10-02', { permit: PERMIT })).toMatchObject({
+      allowed: false,
+      reason: 'expired',
+    });
+    // Past its 30 days a proceed is expired too, permit or not.
+    expect(gate(answered('proceed'), '2026-11-01', { permit: PERMIT })).toMatchObject({
+      allowed: false,
+      reason: 'expired',
+      params: { lastValidDay: '2026-10-31' },
+    });
+  });
+
+  it('lets the transfer go ahead after NICS or the state overturns the denial, within the check’s 30 days', () => {
+    const overturned = nextCheck(answered('denied'), {
+      type: 'overturned',
+      on: '2026-10-20',
+      reference: 'APPEAL-2026-0042',
+    });
+    expect(overturned).toMatchObject({
+      status: 'proceed',
+      deniedOn: '2026-10-01',
+      overturned: { on: '2026-10-20', reference: 'APPEAL-2026-0042' },
+    });
+    expect(gate(overturned, '2026-10-20')).toEqual({ allowed: true, basis: 'denial_overturned' });
+    expect(gate(overturned, '2026-10-31')).toEqual({ allowed: true, basis: 'denial_overturned' });
+    // After the 30 days the check is spent: a new check is needed.
+    expect(gate(overturned, '2026-11-01')).toMatchObject({ allowed: false, reason: 'expired' });
+  });
+
+  it('takes an overturn only on a denied check, with its reference, not dated before the denial', () => {
+    for (const c of [check(), answered('proceed'), delayed('2026-10-01'), answered('cancelled')])
+      expect(() =>
+        nextCheck(c, { type: 'overturned', on: '2026-10-02', reference: 'A-1' }),
+      ).toThrow(/Only a denied check/);
+    expect(() =>
+      nextCheck(answered('denied'), { type: 'overturned', on: '2026-10-02', reference: '  ' }),
+    ).toThrow(/reference/);
+    const denied = nextCheck(delayed('2026-10-01'), {
+      type: 'respond',
+      answer: 'denied',
+      on: '2026-10-05',
+    });
+    expect(() =>
+      nextCheck(denied, { type: 'overturned', on: '2026-10-04', reference: 'A-1' }),
+    ).toThrow(/cannot be overturned before that/);
+    const once = nextCheck(denied, { type: 'overturned', on: '2026-10-06', reference: 'A-1' });
+    expect(() =>
+      nextCheck(once, { type: 'overturned', on: '2026-10-07', reference: 'A-2' }),
+    ).toThrow(/already overturned on 2026-10-06/);
+  });
+
+  it('does not expire a denied or cancelled check over its answer: it already refuses', () => {
+    for (const answer of ['denied', 'cancelled'] as const)
+      expect(() => nextCheck(answered(answer), { type: 'expire' })).toThrow(
+        `A ${answer} check cannot expire.`,
+      );
+  });
+});
+
+describe('the contact day is recorded once (27 CFR 478.102: the wait and the 30 days run from it)', () => {
+  it('refuses a second submission on a pending, delayed or answered check', () => {
+    const pending = nextCheck(check(), { type: 'submit', on: '2026-10-01' });
+    for (const c of [pending, delayed('2026-10-01'), answered('proceed'), answered('denied')]) {
+      expect(() => nextCheck(c, { type: 'submit', on: '2026-10-05' })).toThrow(
+        'This check was already submitted on 2026-10-01: record the answer instead.',
+      );
+    }
+  });
+});
+
+describe('under 21: a further-investigation notice after the Delayed (18 U.S.C. 922(t)(1)(C))', () => {
+  it('is kept, and the wait becomes 10 business days instead of 3', () => {
+    const young = delayed('2026-10-01', { buyerUnder21: true });
+    expect(defaultProceedOn(young, policy, cal)).toBe('2026-10-07');
+    const notice = nextCheck(young, {
+      type: 'respond',
+      answer: 'delayed',
+      on: '2026-10-02',
+      furtherInvestigation: true,
+    });
+    expect(notice).toMatchObject({ status: 'delayed', furtherInvestigation: true });
+    expect(defaultProceedOn(notice, policy, cal)).toBe('2026-10-17');
+    expect(gate({ ...notice, buyer: SUBJECT.buyer }, '2026-10-07')).toMatchObject({
+      allowed: false,
+      reason: 'delayed_wait',
+      mayProceedOn: '2026-10-17',
+      params: { mayProceedOn: '2026-10-17' },
+    });
+    // A later plain Delayed does not take the notice back.
+    expect(() =>
+      nextCheck(notice, { type: 'respond', answer: 'delayed', on: '2026-10-03' }),
+    ).toThrow(/proceed or denied/);
+  });
+});
+
+describe('a state calendar that does not cover the wait (28 CFR 25.2)', () => {
+  /** A NICS calendar with no state-office holidays shipped for 2027. */
+  const partial: NicsCalendar = {
+    isBusinessDay: (d) => {
+      if (d.startsWith('2027')) throw new StateCalendarMissing('TX', 2027);
+      return cal.isBusinessDay(d);
+    },
+    nthBusinessDayAfter(d, n) {
+      let date = d;
+      for (let counted = 0; counted < n;) {
+        date = addDays(date, 1);
+        if (this.isBusinessDay(date)) counted++;
+      }
+      return date;
+    },
+    businessDaysBetween: (from, to) => cal.businessDaysBetween(from, to),
+  };
+
+  it('refuses the default proceed with the state and year, never guessing a shorter wait', () => {
+    const c = delayed('2026-12-30');
+    for (const today of ['2026-12-31', '2027-01-06', '2027-01-20']) {
+      const d = transferDecision({
+        check: c,
+        transaction: SUBJECT,
+        today,
+        policy,
+        calendar: partial,
+      });
+      expect(d).toMatchObject({
+        allowed: false,
+        reason: 'calendar_missing',
+        params: { state: 'TX', year: 2027 },
+      });
+      expect(d.allowed === false && d.message).toMatch(/confirm the date .* by hand/);
+    }
+    // Inside the shipped year the same calendar answers.
+    expect(
+      transferDecision({
+        check: delayed('2026-10-01'),
+        transaction: SUBJECT,
+        today: '2026-10-07',
+        policy,
+        calendar: partial,
+      }),
+    ).toEqual({ allowed: true, basis: 'default_proceed' });
+  });
+});
+
+describe('refusals carry a reason and its parameters for the screens', () => {
+  it('gives the date a delayed check may proceed, the last valid day, and the state', () => {
+    expect(gate(delayed('2026-10-01'), '2026-10-02')).toMatchObject({
+      reason: 'delayed_wait',
+      params: { mayProceedOn: '2026-10-07' },
+    });
+    expect(gate(answered('proceed'), '2026-11-02')).toMatchObject({
+      reason: 'expired',
+      params: { lastValidDay: '2026-10-31' },
+    });
+    expect(
+      gate(delayed('2026-10-01'), '2026-10-20', {
+        policy: { ...policy, noDefaultProceedStates: ['TX'] },
+      }),
+    ).toMatchObject({ reason: 'no_default_proceed', params: { state: 'TX' } });
+    expect(gate(null, '2026-10-02')).toMatchObject({ reason: 'no_check', params: {} });
   });
 });

@@ -4,22 +4,29 @@ import type { AuditLog } from '../audit/repo.ts';
 import { localDate, type Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
 import { preparedFor, type Statement } from '../db/statements.ts';
-import { conflict, forbidden, notFound } from '../errors.ts';
+import { conflict, forbidden, invalid, notFound } from '../errors.ts';
 import type { UsState } from '../integrations/model.ts';
+import { isoDateSchema } from './calendar.ts';
 import { policyOn, type Check, type NicsPolicy } from './model.ts';
-import { federalCalendar, nicsPolicies } from './policy.ts';
+import { nicsPolicies, permitQualifies } from './policy.ts';
 import {
+  checkDateProblem,
   CheckTransitionError,
   defaultProceedOn,
   lastValidDay,
   nextCheck,
   routeFor,
+  transferDecision,
   type CheckEvent,
+  type TransferDecision,
 } from './rules.ts';
+import { nicsCalendarFor, StateCalendarMissing, type NicsCalendar } from './state-calendars.ts';
 
 export interface CheckRecord extends Check {
   id: number;
   form4473: string;
+  /** The day the Form 4473 was started: no contact or answer is dated before it (null: older checks). */
+  form4473StartedOn: string | null;
   initiatedBy: string;
   ntn: string | null;
   responses: {
@@ -28,8 +35,15 @@ export interface CheckRecord extends Check {
     recordedBy: string;
     recordedAt: number;
     note: string | null;
+    /** An overturned denial's reference. */
+    reference: string | null;
   }[];
   mayProceedOn: string | null;
+  /**
+   * The state's NICS calendar does not cover the days this delayed check needs: no default
+   * proceed date is given, and the gate refuses until the date is confirmed by hand.
+   */
+  calendarMissing: { state: UsState; year: number; message: string } | null;
   lastValidDay: string | null;
   /** Who overrode a state hold on this check (checks:override), if anyone. */
   overriddenBy: string | null;
@@ -44,6 +58,7 @@ interface CheckRow {
   route: Check['route'];
   buyer_under_21: 0 | 1;
   initiated_by: string;
+  form_4473_started_on: string | null;
 }
 
 interface EventRow {
@@ -54,6 +69,7 @@ interface EventRow {
   note: string | null;
   recorded_by: string;
   recorded_at: number;
+  reference: string | null;
 }
 
 export type CheckResponse =
@@ -64,6 +80,8 @@ export type CheckResponse =
       ntn?: string;
       furtherInvestigation?: boolean;
     }
+  /** NICS or the state overturned the denial after an appeal, with the answer's reference. */
+  | { kind: 'overturned'; on: string; reference: string }
   | { kind: 'expire' };
 
 export class CheckDesk {
@@ -73,6 +91,9 @@ export class CheckDesk {
   private readonly audit: AuditLog;
   private readonly clock: Clock;
   private readonly policy: (date: string) => NicsPolicy;
+  private readonly timeZone: () => string | undefined;
+  /** The NICS business days of a state (28 CFR 25.2): nicsCalendarFor, unless a test gives one. */
+  readonly calendarFor: (state: UsState) => NicsCalendar;
 
   constructor(o: {
     db: Db;
@@ -80,16 +101,23 @@ export class CheckDesk {
     clock: Clock;
     /** The policy in force on a day (shipped data with the store's state rules, state-rules.ts). */
     policy?: (date: string) => NicsPolicy;
+    /** The store's IANA time zone (its hours settings); absent means this PC's. */
+    timeZone?: () => string | undefined;
+    /** The NICS calendar of a state (default: the shipped state-office calendars). */
+    nicsCalendar?: (state: UsState) => NicsCalendar;
   }) {
+    this.calendarFor = o.nicsCalendar ?? nicsCalendarFor;
     this.policy = o.policy ?? ((date) => policyOn(nicsPolicies, date));
+    this.timeZone = o.timeZone ?? (() => undefined);
     this.db = o.db;
     this.sql = preparedFor(o.db);
     this.audit = o.audit;
     this.clock = o.clock;
   }
 
+  /** The store's calendar date now, in the store's time zone (regulated dates are the store's). */
   today(): string {
-    return localDate(this.clock.now());
+    return localDate(this.clock.now(), this.timeZone());
   }
 
   /** Opens a check for a 4473: the buyer, the items, and the route for the store's state. */
@@ -102,16 +130,31 @@ export class CheckDesk {
       itemTypes: string[];
       state: UsState;
       buyerUnder21: boolean;
+      /** The day the buyer started the 4473 (default: the store's today). */
+      form4473StartedOn?: string;
     },
   ): CheckRecord {
     const today = this.today();
+    const startedOn = isoDateSchema.parse(o.form4473StartedOn ?? today);
+    if (startedOn > today)
+      throw invalid(
+        'date_in_future',
+        `${startedOn} is in the future (today is ${today} at the store): enter the day the buyer started the Form 4473.`,
+      );
     const route = routeFor(this.policy(today), o.state, o.itemTypes);
     return this.db
       .transaction(() => {
+        // A new check cannot clear a denial on this 4473 (18 U.S.C. 922(d)): only an overturn can.
+        const denial = this.standingDenial(o.form4473);
+        if (denial)
+          throw conflict(
+            'denial_stands',
+            `Check ${denial.id} on 4473 ${o.form4473} was denied${denial.deniedOn ? ` on ${denial.deniedOn}` : ''}: a new check cannot clear a denial. If NICS or the state overturned it after an appeal, record "Denial overturned" on check ${denial.id}.`,
+          );
         const id = Number(
           this.sql(
-            `INSERT INTO background_checks (form_4473, buyer_key, items, state, route, buyer_under_21, initiated_by, initiated_at, created_on)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO background_checks (form_4473, buyer_key, items, state, route, buyer_under_21, initiated_by, initiated_at, created_on, form_4473_started_on)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           ).run(
             o.form4473,
             o.buyerKey,
@@ -122,6 +165,7 @@ export class CheckDesk {
             actor,
             this.clock.now(),
             today,
+            startedOn,
           ).lastInsertRowid,
         );
         this.audit.record({
@@ -129,14 +173,18 @@ export class CheckDesk {
           action: 'check.start',
           entity: 'check',
           entityId: id,
-          payload: { form4473: o.form4473, route },
+          payload: { form4473: o.form4473, route, form4473StartedOn: startedOn },
         });
         return this.get(id);
       })
       .immediate();
   }
 
-  /** Records a response (or the submission); refuses one the check cannot get now. */
+  /**
+   * Records a response (or the submission, or a denial overturned on appeal); refuses one the
+   * check cannot get now, or a date that is in the future, before the 4473 was started, or
+   * before the previous entry (27 CFR 478.102).
+   */
   record(actor: string, checkId: number, r: CheckResponse): CheckRecord {
     return this.db
       .transaction(() => {
@@ -146,12 +194,14 @@ export class CheckDesk {
             ? { type: 'submit', on: r.on }
             : r.kind === 'expire'
               ? { type: 'expire' }
-              : {
-                  type: 'respond',
-                  answer: r.kind,
-                  on: r.on,
-                  furtherInvestigation: r.furtherInvestigation === true,
-                };
+              : r.kind === 'overturned'
+                ? { type: 'overturned', on: r.on, reference: r.reference }
+                : {
+                    type: 'respond',
+                    answer: r.kind,
+                    on: r.on,
+                    furtherInvestigation: r.furtherInvestigation === true,
+                  };
         try {
           nextCheck(current, event);
         } catch (error) {
@@ -159,8 +209,13 @@ export class CheckDesk {
             throw conflict('check_transition', error.message);
           throw error;
         }
+        const dates = checkDateProblem(current, event, {
+          today: this.today(),
+          form4473StartedOn: current.form4473StartedOn,
+        });
+        if (dates) throw invalid(dates.reason, dates.message);
         this.sql(
-          'INSERT INTO check_events (check_id, kind, on_date, ntn, further_investigation, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO check_events (check_id, kind, on_date, ntn, further_investigation, recorded_by, recorded_at, reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         ).run(
           checkId,
           r.kind,
@@ -169,6 +224,7 @@ export class CheckDesk {
           'furtherInvestigation' in r && r.furtherInvestigation ? 1 : 0,
           actor,
           this.clock.now(),
+          r.kind === 'overturned' ? r.reference.trim() : null,
         );
         this.audit.record({
           actor,
@@ -176,6 +232,13 @@ export class CheckDesk {
           entity: 'check',
           entityId: checkId,
           outcome: r.kind === 'denied' ? 'denied' : 'success',
+          // The overturn's reference is searchable in the audit log; its details are hashed.
+          ...(r.kind === 'overturned'
+            ? {
+                externalRef: r.reference.trim(),
+                payload: { on: r.on, reference: r.reference.trim(), deniedOn: current.deniedOn },
+              }
+            : {}),
         });
         return this.get(checkId);
       })
@@ -219,10 +282,14 @@ export class CheckDesk {
 
   /** The most recent checks, newest first, each as it stands (the check desk's list). */
   list(o: { limit: number; openOnly: boolean }): CheckRecord[] {
-    // Closed checks (denied, cancelled, expired) are filtered in SQL, so no open one is lost.
+    // Closed checks (denied, cancelled, expired) are filtered in SQL, so no open one is lost;
+    // one with firearms still reserved on its 4473 stays: they go back to stock from the desk.
     const ids = this.sql(
       `SELECT id FROM background_checks b
-         WHERE ? = 0 OR NOT EXISTS (SELECT 1 FROM check_events e WHERE e.check_id = b.id AND e.kind IN ('denied', 'cancelled', 'expire'))
+         WHERE ? = 0
+           OR EXISTS (SELECT 1 FROM ledger_dispositions d WHERE d.form_4473 = b.form_4473 AND d.state = 'pending')
+           OR NOT EXISTS (SELECT 1 FROM check_events e WHERE e.check_id = b.id AND (e.kind IN ('cancelled', 'expire')
+           OR (e.kind = 'denied' AND NOT EXISTS (SELECT 1 FROM check_events o WHERE o.check_id = b.id AND o.kind = 'overturned'))))
          ORDER BY id DESC LIMIT ?`,
     )
       .pluck()
@@ -248,6 +315,9 @@ export class CheckDesk {
       contactDate: null,
       delayedOn: null,
       furtherInvestigation: false,
+      lastEventOn: null,
+      deniedOn: null,
+      overturned: null,
     };
     let ntn: string | null = null;
     for (const e of events) {
@@ -257,20 +327,33 @@ export class CheckDesk {
           ? { type: 'submit', on: e.on_date ?? '' }
           : e.kind === 'expire'
             ? { type: 'expire' }
-            : {
-                type: 'respond',
-                answer: e.kind as 'proceed' | 'delayed' | 'denied' | 'cancelled',
-                on: e.on_date ?? '',
-                furtherInvestigation: e.further_investigation === 1,
-              };
+            : e.kind === 'overturned'
+              ? { type: 'overturned', on: e.on_date ?? '', reference: e.reference ?? '' }
+              : {
+                  type: 'respond',
+                  answer: e.kind as 'proceed' | 'delayed' | 'denied' | 'cancelled',
+                  on: e.on_date ?? '',
+                  furtherInvestigation: e.further_investigation === 1,
+                };
       check = nextCheck(check, event);
       ntn = e.ntn ?? ntn;
     }
     const policy = this.policy(this.today());
+    let mayProceedOn: string | null = null;
+    let calendarMissing: CheckRecord['calendarMissing'] = null;
+    if (check.status === 'delayed')
+      try {
+        // Business days of the state where the transfer takes place (28 CFR 25.2).
+        mayProceedOn = defaultProceedOn(check, policy, this.calendarFor(check.state));
+      } catch (error) {
+        if (!(error instanceof StateCalendarMissing)) throw error;
+        calendarMissing = { state: error.state, year: error.year, message: error.message };
+      }
     return {
       ...check,
       id,
       form4473: row.form_4473,
+      form4473StartedOn: row.form_4473_started_on,
       initiatedBy: row.initiated_by,
       ntn,
       responses: events.map((e) => ({
@@ -279,11 +362,70 @@ export class CheckDesk {
         recordedBy: e.recorded_by,
         recordedAt: e.recorded_at,
         note: e.note,
+        reference: e.reference,
       })),
-      mayProceedOn:
-        check.status === 'delayed' ? defaultProceedOn(check, policy, federalCalendar) : null,
+      mayProceedOn,
+      calendarMissing,
       overriddenBy: events.find((e) => e.kind === 'override')?.recorded_by ?? null,
       lastValidDay: lastValidDay(check, policy),
     };
+  }
+
+  /** Business days from today until a delayed check may proceed, in its state's NICS calendar. */
+  businessDaysToProceed(c: Pick<CheckRecord, 'state' | 'mayProceedOn'>): number {
+    const today = this.today();
+    if (!c.mayProceedOn || c.mayProceedOn <= today) return 0;
+    try {
+      return this.calendarFor(c.state).businessDaysBetween(today, c.mayProceedOn);
+    } catch (error) {
+      // The day itself could not be counted either: the desk shows calendarMissing.
+      if (error instanceof StateCalendarMissing) return 0;
+      throw error;
+    }
+  }
+
+  /**
+   * A denied check on this 4473 whose denial was not overturned, if any: it forbids the
+   * transfer on the 4473 whatever else is on file (18 U.S.C. 922(d)).
+   */
+  standingDenial(form4473: string): CheckRecord | null {
+    const ids = this.sql(
+      `SELECT b.id FROM background_checks b WHERE b.form_4473 = ?
+         AND EXISTS (SELECT 1 FROM check_events e WHERE e.check_id = b.id AND e.kind = 'denied')
+         AND NOT EXISTS (SELECT 1 FROM check_events e WHERE e.check_id = b.id AND e.kind = 'overturned')
+         ORDER BY b.id DESC LIMIT 1`,
+    )
+      .pluck()
+      .all(form4473) as number[];
+    return ids[0] === undefined ? null : this.get(ids[0]);
+  }
+
+  /**
+   * What the gate says today about handing over what this check was run for, with the permit
+   * recorded on its 4473 and any override: the desk shows it (the hand-over itself is decided
+   * by the ledger, for the items then pending).
+   */
+  handOverDecision(c: CheckRecord): TransferDecision {
+    const today = this.today();
+    const policy = this.policy(today);
+    const permit = this.sql(
+      'SELECT state, permit_type, issued_on FROM transfer_permits WHERE form_4473 = ? AND buyer_key = ? ORDER BY id DESC LIMIT 1',
+    ).get(c.form4473, c.buyer) as
+      { state: UsState; permit_type: string; issued_on: string } | undefined;
+    return transferDecision({
+      check: c,
+      permit: permit
+        ? {
+            state: permit.state,
+            issuedOn: permit.issued_on,
+            qualifies: permitQualifies(policy, permit.state, permit.permit_type),
+          }
+        : null,
+      override: c.overriddenBy !== null,
+      transaction: c,
+      today,
+      policy,
+      calendar: this.calendarFor(c.state),
+    });
   }
 }

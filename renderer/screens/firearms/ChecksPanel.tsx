@@ -1,4 +1,5 @@
 import {
+  Alert,
   Badge,
   Button,
   Card,
@@ -14,9 +15,11 @@ import {
   Title,
 } from '@mantine/core';
 import { useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/app-client.ts';
 import type { Outputs } from '../../api/client.ts';
+import type { ApiProblem } from '../../api/errors.ts';
 import { useApiMutation, useApiQuery } from '../../api/hooks.ts';
 import { FormDialog } from '../../components/FormDialog.tsx';
 import { DoneAlert } from '../../components/DoneAlert.tsx';
@@ -26,16 +29,52 @@ import { scansInto, useScanner } from '../../hooks/useScanner.ts';
 import { can, useSession } from '../../state/session.ts';
 import { ReasonDialog } from '../../components/ReasonDialog.tsx';
 import { RecordPermit } from './RecordPermit.tsx';
+import { RulesInForce } from './RulesInForce.tsx';
 
 type CheckRow = Outputs['checks']['list']['checks'][number];
+type Gate = CheckRow['gate'];
+type Refusal = Extract<Gate, { allowed: false }>;
+
+/** The gate's reason in the clerk's language, from its reason code and parameters. */
+function gateReason(t: TFunction, g: Refusal): string {
+  if (g.reason === 'expired' && !g.params.lastValidDay)
+    return t('firearms.gate.reason.expiredNoDate');
+  return t(`firearms.gate.reason.${g.reason}`, { ...g.params });
+}
+
+const dateReasons = ['date_in_future', 'date_before_4473', 'date_out_of_order', 'denial_stands'];
+
+/**
+ * A refusal from the server in the clerk's language: a refused hand-over (`check_<reason>`)
+ * with the parameters the desk already has; a refused date by its reason.
+ */
+function translated(
+  problem: ApiProblem | null,
+  t: TFunction,
+  language: string,
+  gate?: Gate,
+): ApiProblem | null {
+  if (!problem?.reason) return problem;
+  if (
+    problem.reason.startsWith('check_') &&
+    gate &&
+    !gate.allowed &&
+    `check_${gate.reason}` === problem.reason
+  )
+    return { ...problem, message: t('firearms.gate.refused', { why: gateReason(t, gate) }) };
+  if (language !== 'en' && dateReasons.includes(problem.reason))
+    return { ...problem, message: t(`firearms.gate.serverDates.${problem.reason}`) };
+  return problem;
+}
+// Dark shades, outlined: readable (WCAG AA contrast) on the card's white.
 const statusColor: Record<string, string> = {
-  initiated: 'gray',
-  pending: 'blue',
-  proceed: 'teal',
-  delayed: 'orange',
-  denied: 'red',
-  cancelled: 'gray',
-  expired: 'gray',
+  initiated: 'gray.7',
+  pending: 'blue.9',
+  proceed: 'teal.9',
+  delayed: '#a4410e',
+  denied: 'red.9',
+  cancelled: 'gray.7',
+  expired: 'gray.7',
 };
 
 /** The check desk: start a check for a 4473, record each answer, and hand over when allowed. */
@@ -45,10 +84,12 @@ export function ChecksPanel() {
   const [openOnly, setOpenOnly] = useState(true);
   const list = useApiQuery(() => api.checks.list.query({ openOnly }), [tick, openOnly]);
   const reload = () => setTick((n) => n + 1);
+  const today = list.data?.today ?? '';
   return (
     <Stack gap="lg">
-      <StartCheck onStarted={reload} />
-      <RecordPermit />
+      <RulesInForce />
+      <StartCheck onStarted={reload} today={today} />
+      <RecordPermit today={today} onRecorded={reload} />
       <Group justify="space-between">
         <Title order={3}>{t('firearms.checks.listTitle')}</Title>
         <Checkbox
@@ -65,7 +106,7 @@ export function ChecksPanel() {
       ) : (
         <SimpleGrid cols={{ base: 1, lg: 2 }}>
           {list.data?.checks.map((c) => (
-            <CheckCard key={c.id} check={c} today={list.data?.today ?? ''} onChanged={reload} />
+            <CheckCard key={c.id} check={c} today={today} onChanged={reload} />
           ))}
         </SimpleGrid>
       )}
@@ -78,9 +119,11 @@ export function ChecksPanel() {
  * A scan adds a firearm wherever the clerk is on the desk, unless it was typed into the
  * 4473 or buyer field (an ID's barcode): then it fills that field, without submitting.
  */
-function StartCheck(props: { onStarted: () => void }) {
-  const { t } = useTranslation();
+function StartCheck(props: { onStarted: () => void; today: string }) {
+  const { t, i18n } = useTranslation();
   const [form4473, setForm4473] = useState('');
+  // Empty: the store's today (the server's default).
+  const [startedOn, setStartedOn] = useState('');
   const [buyerKey, setBuyerKey] = useState('');
   const [serial, setSerial] = useState('');
   const [items, setItems] = useState<{ itemId: number; label: string }[]>([]);
@@ -94,8 +137,10 @@ function StartCheck(props: { onStarted: () => void }) {
       buyerKey,
       itemIds: items.map((i) => i.itemId),
       buyerUnder21: under21,
+      ...(startedOn ? { form4473StartedOn: startedOn } : {}),
     }),
   );
+  const startedInFuture = startedOn !== '' && props.today !== '' && startedOn > props.today;
   const card = useRef<HTMLDivElement>(null);
   const form4473Field = useRef<HTMLInputElement>(null);
   const buyerField = useRef<HTMLInputElement>(null);
@@ -134,7 +179,7 @@ function StartCheck(props: { onStarted: () => void }) {
     },
     { accepts: scansInto(card) },
   );
-  const missing = !form4473.trim() || !buyerKey.trim() || items.length === 0;
+  const missing = !form4473.trim() || !buyerKey.trim() || items.length === 0 || startedInFuture;
   return (
     <Card withBorder data-testid="start-check" ref={card}>
       <form
@@ -149,6 +194,7 @@ function StartCheck(props: { onStarted: () => void }) {
             setBuyerKey('');
             setItems([]);
             setUnder21(false);
+            setStartedOn('');
             setTried(false);
             props.onStarted();
           });
@@ -172,6 +218,19 @@ function StartCheck(props: { onStarted: () => void }) {
               value={buyerKey}
               onChange={(e) => setBuyerKey(e.currentTarget.value)}
               error={tried && !buyerKey.trim() ? t('validation.required') : undefined}
+            />
+            <TextInput
+              label={t('firearms.gate.startedOn')}
+              description={t('firearms.gate.startedOnHint')}
+              type="date"
+              value={startedOn || props.today}
+              max={props.today || undefined}
+              onChange={(e) => setStartedOn(e.currentTarget.value)}
+              error={
+                startedInFuture
+                  ? t('firearms.gate.dates.date_in_future', { today: props.today })
+                  : undefined
+              }
             />
           </Group>
           <TextInput
@@ -209,7 +268,7 @@ function StartCheck(props: { onStarted: () => void }) {
             checked={under21}
             onChange={(e) => setUnder21(e.currentTarget.checked)}
           />
-          <ProblemAlert problem={start.problem} />
+          <ProblemAlert problem={translated(start.problem, t, i18n.language)} />
           <Group justify="flex-end">
             <Button type="submit" loading={start.pending}>
               {t('firearms.checks.start')}
@@ -223,10 +282,11 @@ function StartCheck(props: { onStarted: () => void }) {
 
 /** One check: its answers, the countdowns, and the next step. */
 function CheckCard(props: { check: CheckRow; today: string; onChanged: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const c = props.check;
   const session = useSession((x) => x.session);
   const [overriding, setOverriding] = useState(false);
+  const [overturning, setOverturning] = useState(false);
   const [recording, setRecording] = useState(false);
   const [transferring, setTransferring] = useState(false);
   const [note, setNote] = useState<string | null>(null);
@@ -237,15 +297,40 @@ function CheckCard(props: { check: CheckRow; today: string; onChanged: () => voi
       <Stack gap={6}>
         <Group justify="space-between">
           <Text fw={600}>{t('firearms.checks.cardTitle', { form: c.form4473, id: c.id })}</Text>
-          <Badge color={statusColor[c.status] ?? 'gray'} data-testid="check-status">
+          <Badge
+            variant="outline"
+            color={statusColor[c.status] ?? 'gray.7'}
+            data-testid="check-status"
+          >
             {t(`firearms.checks.status.${c.status}`)}
           </Badge>
         </Group>
-        <Text size="sm" c="dimmed">
+        <Text size="sm" c="gray.7">
           {t(`firearms.checks.route.${c.route}`)} · {c.state}
           {c.ntn ? ` · NTN ${c.ntn}` : ''} · {t('firearms.checks.items', { count: c.items.length })}
           {c.buyerUnder21 ? ` · ${t('firearms.checks.under21Short')}` : ''}
         </Text>
+        {c.deniedOn && (
+          <Text size="sm" c="red.9" data-testid="denied-on">
+            {t('firearms.gate.deniedOn', { date: c.deniedOn })}
+          </Text>
+        )}
+        {c.overturned && (
+          <Text size="sm" data-testid="overturned">
+            {t('firearms.gate.overturnedOn', {
+              date: c.overturned.on,
+              reference: c.overturned.reference,
+            })}
+          </Text>
+        )}
+        {c.calendarMissing && (
+          <Alert color="orange" variant="light" data-testid="calendar-missing">
+            {t('firearms.gate.calendarMissing', {
+              state: c.calendarMissing.state,
+              year: c.calendarMissing.year,
+            })}
+          </Alert>
+        )}
         {c.mayProceedOn && (
           <Text size="sm" data-testid="may-proceed">
             {c.businessDaysToProceed > 0
@@ -257,23 +342,49 @@ function CheckCard(props: { check: CheckRow; today: string; onChanged: () => voi
           </Text>
         )}
         {c.lastValidDay && c.daysToExpiry !== null && (
-          <Text size="sm" c={c.daysToExpiry <= 3 ? 'red' : undefined} data-testid="expires">
+          <Text size="sm" c={c.daysToExpiry <= 3 ? 'red.9' : undefined} data-testid="expires">
             {c.daysToExpiry >= 0
               ? t('firearms.checks.validThrough', { date: c.lastValidDay, count: c.daysToExpiry })
               : t('firearms.checks.expiredOn', { date: c.lastValidDay })}
           </Text>
         )}
-        <Text size="xs" c="dimmed">
+        <Text size="xs" c="gray.7">
           {c.responses.map((r) => `${r.kind}${r.on ? ` ${r.on}` : ''}`).join(' → ') ||
             t('firearms.checks.noResponses')}
         </Text>
+        {c.gate.allowed ? (
+          <Text size="sm" c="teal.9" data-testid="gate">
+            {t('firearms.gate.allowed', { why: t(`firearms.gate.basis.${c.gate.basis}`) })}
+          </Text>
+        ) : (
+          <Alert
+            color={closed ? 'red' : 'yellow'}
+            variant="light"
+            data-testid="gate"
+            data-reason={c.gate.reason}
+          >
+            {t('firearms.gate.refused', { why: gateReason(t, c.gate) })}
+          </Alert>
+        )}
         {note && <DoneAlert>{note}</DoneAlert>}
-        <ProblemAlert problem={handOver.problem} />
-        {!closed && (
+        <ProblemAlert problem={translated(handOver.problem, t, i18n.language, c.gate)} />
+        {(!closed || c.pending > 0 || c.status === 'denied') && (
           <Group gap="xs">
-            <Button size="xs" variant="default" onClick={() => setRecording(true)}>
-              {t('firearms.checks.record')}
-            </Button>
+            {!closed && (
+              <Button size="xs" variant="default" onClick={() => setRecording(true)}>
+                {t('firearms.checks.record')}
+              </Button>
+            )}
+            {c.status === 'denied' && (
+              <Button
+                size="xs"
+                variant="outline"
+                color="red.9"
+                onClick={() => setOverturning(true)}
+              >
+                {t('firearms.gate.overturn')}
+              </Button>
+            )}
             {c.status === 'delayed' &&
               c.mayProceedOn === null &&
               !c.overriddenBy &&
@@ -283,12 +394,15 @@ function CheckCard(props: { check: CheckRow; today: string; onChanged: () => voi
                 </Button>
               )}
             {c.pending === 0 ? (
-              <Button size="xs" variant="default" onClick={() => setTransferring(true)}>
-                {t('firearms.checks.transfer')}
-              </Button>
+              !closed && (
+                <Button size="xs" variant="default" onClick={() => setTransferring(true)}>
+                  {t('firearms.checks.transfer')}
+                </Button>
+              )
             ) : (
               <Button
                 size="xs"
+                color="teal.9"
                 loading={handOver.pending}
                 onClick={() =>
                   void handOver.run().then((r) => {
@@ -318,6 +432,17 @@ function CheckCard(props: { check: CheckRow; today: string; onChanged: () => voi
         onClose={() => setRecording(false)}
         onDone={() => {
           setRecording(false);
+          props.onChanged();
+        }}
+      />
+      <RecordOverturn
+        check={c}
+        today={props.today}
+        opened={overturning}
+        onClose={() => setOverturning(false)}
+        onDone={() => {
+          setOverturning(false);
+          setNote(t('firearms.gate.overturned'));
           props.onChanged();
         }}
       />
@@ -357,11 +482,12 @@ function RecordResponse(props: {
   onClose: () => void;
   onDone: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [kind, setKind] = useState<Answer>(props.check.contactDate ? 'proceed' : 'submit');
   const [on, setOn] = useState(props.today);
   const [ntn, setNtn] = useState('');
   const [further, setFurther] = useState(false);
+  const dateError = kind === 'expire' ? null : dateProblem(t, props.check, on, props.today);
   const record = useApiMutation(() =>
     api.checks.record.mutate({
       checkId: props.check.id,
@@ -384,10 +510,11 @@ function RecordResponse(props: {
       onClose={props.onClose}
       title={t('firearms.checks.recordTitle', { form: props.check.form4473 })}
       onSubmit={() => {
+        if (dateError) return;
         void record.run().then((r) => r && props.onDone());
       }}
       pending={record.pending}
-      problem={record.problem}
+      problem={translated(record.problem, t, i18n.language)}
       submitLabel={t('firearms.checks.recordSubmit')}
     >
       <Radio.Group
@@ -406,7 +533,10 @@ function RecordResponse(props: {
           label={t('firearms.checks.answerOn')}
           type="date"
           value={on}
+          max={props.today || undefined}
+          min={props.check.lastEventOn ?? props.check.form4473StartedOn ?? undefined}
           onChange={(e) => setOn(e.currentTarget.value)}
+          error={dateError ?? undefined}
         />
       )}
       {kind !== 'expire' && kind !== 'submit' && (
@@ -473,6 +603,90 @@ function StartTransfer(props: {
         value={address}
         onChange={(e) => setAddress(e.currentTarget.value)}
         error={tried && !address.trim() ? t('validation.required') : undefined}
+      />
+    </FormDialog>
+  );
+}
+
+/**
+ * A date the server would refuse, said as the clerk types it: after the store's today, before
+ * the 4473 was started, or before the previous entry (27 CFR 478.102).
+ */
+function dateProblem(t: TFunction, c: CheckRow, on: string, today: string): string | null {
+  if (!on) return t('validation.required');
+  if (today && on > today) return t('firearms.gate.dates.date_in_future', { today });
+  if (c.form4473StartedOn && on < c.form4473StartedOn)
+    return t('firearms.gate.dates.date_before_4473', { startedOn: c.form4473StartedOn });
+  if (c.lastEventOn && on < c.lastEventOn)
+    return t('firearms.gate.dates.date_out_of_order', { previous: c.lastEventOn });
+  return null;
+}
+
+/**
+ * "Denial overturned": NICS or the state answered an appeal. Kept with its date, reference
+ * and who recorded it (audited); the only way past a denial (18 U.S.C. 922(d)).
+ */
+function RecordOverturn(props: {
+  check: CheckRow;
+  today: string;
+  opened: boolean;
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const [on, setOn] = useState(props.today);
+  const [reference, setReference] = useState('');
+  const [confirmed, setConfirmed] = useState(false);
+  const [tried, setTried] = useState(false);
+  const record = useApiMutation(() =>
+    api.checks.record.mutate({
+      checkId: props.check.id,
+      response: { kind: 'overturned', on, reference: reference.trim() },
+    }),
+  );
+  const dateError =
+    dateProblem(t, props.check, on, props.today) ??
+    (props.check.deniedOn && on < props.check.deniedOn
+      ? t('firearms.gate.dates.before_denial', { deniedOn: props.check.deniedOn })
+      : null);
+  return (
+    <FormDialog
+      opened={props.opened}
+      onClose={props.onClose}
+      title={t('firearms.gate.overturnTitle', { form: props.check.form4473 })}
+      onSubmit={() => {
+        setTried(true);
+        if (dateError || !reference.trim() || !confirmed) return;
+        void record.run().then((r) => r && props.onDone());
+      }}
+      pending={record.pending}
+      problem={translated(record.problem, t, i18n.language)}
+      submitLabel={t('firearms.gate.overturnSubmit')}
+    >
+      <Alert color="red" variant="light">
+        {t('firearms.gate.overturnWarning')}
+      </Alert>
+      <TextInput
+        label={t('firearms.gate.overturnOn')}
+        type="date"
+        value={on}
+        max={props.today || undefined}
+        min={props.check.deniedOn ?? undefined}
+        onChange={(e) => setOn(e.currentTarget.value)}
+        error={dateError ?? undefined}
+      />
+      <TextInput
+        label={t('firearms.gate.overturnReference')}
+        value={reference}
+        onChange={(e) => setReference(e.currentTarget.value)}
+        error={tried && !reference.trim() ? t('validation.required') : undefined}
+        data-autofocus
+      />
+      <Checkbox
+        label={t('firearms.gate.overturnConfirm')}
+        checked={confirmed}
+        onChange={(e) => setConfirmed(e.currentTarget.checked)}
+        error={tried && !confirmed ? t('validation.required') : undefined}
       />
     </FormDialog>
   );

@@ -5,8 +5,11 @@ import { api } from '../../api/app-client.ts';
 import { useApiMutation } from '../../api/hooks.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 
-/** A state permit instead of a check (ATF Brady permit chart): recorded on the 4473. */
-export function RecordPermit() {
+/**
+ * A state permit instead of a check (ATF Brady permit chart): recorded on the 4473. It exempts
+ * from running a check, never from a denial received (the desk shows the gate's answer).
+ */
+export function RecordPermit(props: { today: string; onRecorded: () => void }) {
   const { t } = useTranslation();
   const [v, setV] = useState({
     form4473: '',
@@ -17,10 +20,17 @@ export function RecordPermit() {
   });
   const record = useApiMutation(() => api.firearms.recordPermit.mutate(v));
   const [result, setResult] = useState<{ qualifies: boolean; reason: string } | null>(null);
+  const issuedInFuture = props.today !== '' && v.issuedOn > props.today;
   const field = (k: keyof typeof v, type = 'text') => (
     <TextInput
       label={t(`firearms.permit.${k}`)}
       type={type}
+      {...(type === 'date' && props.today ? { max: props.today } : {})}
+      error={
+        k === 'issuedOn' && issuedInFuture
+          ? t('firearms.gate.permitFuture', { today: props.today })
+          : undefined
+      }
       value={v[k]}
       onChange={(e) => {
         const value = e.currentTarget.value;
@@ -30,17 +40,22 @@ export function RecordPermit() {
     />
   );
   return (
-    <Card withBorder>
+    <Card withBorder data-testid="record-permit">
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void record.run().then((r) => r && setResult(r));
+          if (issuedInFuture) return;
+          void record.run().then((r) => {
+            if (!r) return;
+            setResult(r);
+            props.onRecorded();
+          });
         }}
       >
         <Stack gap="xs">
           <Title order={4}>{t('firearms.permit.title')}</Title>
-          <Text size="sm" c="dimmed">
-            {t('firearms.permit.hint')}
+          <Text size="sm" c="gray.7">
+            {t('firearms.permit.hint')} {t('firearms.gate.permitNote')}
           </Text>
           <Group grow align="flex-end">
             {field('form4473')}
@@ -48,7 +63,7 @@ export function RecordPermit() {
             {field('permitType')}
             {field('permitNumber')}
             {field('issuedOn', 'date')}
-            <Button type="submit" size="xs" loading={record.pending}>
+            <Button type="submit" size="xs" color="teal.9" loading={record.pending}>
               {t('firearms.permit.submit')}
             </Button>
           </Group>
