@@ -111,6 +111,7 @@ const guard = mapErrors.unstable_pipe(async ({ ctx, meta, path, type, next }) =>
     touch: type === 'mutation',
   });
   if (access === 'signed_in' || access === 'signed_in_even_locked') {
+    auth.refuseUntilPasswordChanged(user, path, access);
     return next({ ctx: { ...ctx, session, user } });
   }
   const grant = auth.sessionCan(session, user, access);
@@ -129,6 +130,8 @@ const guard = mapErrors.unstable_pipe(async ({ ctx, meta, path, type, next }) =>
       `Your role (${user.role}) does not allow this. Ask a store manager if you need it.`,
     );
   }
+  // After the role's own limits, so a refusal for a missing permission reads the same.
+  auth.refuseUntilPasswordChanged(user, path, access);
   if (grant.by === 'emergency') {
     // Every step taken only under emergency access is on record, with the reason given
     // (HIPAA 45 CFR 164.312(b), audit controls), before the step runs.

@@ -1,11 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { httpTransport, listProcedures } from '../api/testing.ts';
 import type { StoreServices } from '../app/services.ts';
 import { DomainError } from '../errors.ts';
 import { OWNER, servicesForTest } from '../testing/fixtures.ts';
 import { ManualClock } from '../clock.ts';
 import { permissionsOf, securityPolicy } from './policy.ts';
 import { UNKNOWN_USER } from './service.ts';
-import { roles } from './model.ts';
+import { permissions, roles, type Permission } from './model.ts';
+
+const TEMP = 'temporary password 1';
 
 async function storeWithOwner(o: { idleTimeoutMs?: number } = {}) {
   const s = await servicesForTest({ clock: new ManualClock(), ...o });
@@ -342,5 +345,86 @@ describe('user administration', () => {
     for (const role of roles) expect(permissionsOf(role).length).toBeGreaterThan(0);
     expect(permissionsOf('compliance_clerk')).not.toContain('users:manage');
     expect(permissionsOf('auditor')).toContain('audit:view');
+  });
+});
+
+// Issue 14 §4: '"Must change password" is not enforced by the server (a new user recorded an
+// acquisition before changing it); a user's own password change leaves their other sessions
+// signed in. Enforce both on the server.' Tested over the real router, over HTTP.
+describe('a password someone else set', () => {
+  it('refuses every procedure but changing it, who-am-I, lock, unlock and sign-out until the user chooses their own (issue 14 §4)', async () => {
+    const s = await storeWithOwner();
+    const api = await httpTransport(s);
+    onTestFinished(() => api.close());
+    const owner = await s.auth.login(OWNER, 'test');
+    await s.auth.createUser(
+      { userId: owner.session.user.id, username: OWNER.username },
+      { username: 'newclerk', displayName: 'New Clerk', role: 'compliance_clerk', password: TEMP },
+    );
+    const { token } = await s.auth.login({ username: 'newclerk', password: TEMP }, 'test');
+    const refused: string[] = [];
+    const allowed = ['auth.me', 'auth.changePassword', 'auth.lock', 'auth.unlock', 'auth.logout'];
+    const forRole = listProcedures().filter((p) => {
+      const access = p.meta?.access ?? '';
+      if (access === 'signed_in' || access === 'signed_in_even_locked') return true;
+      return (
+        (permissions as readonly string[]).includes(access) &&
+        permissionsOf('compliance_clerk').includes(access as Permission)
+      );
+    });
+    for (const p of forRole) {
+      if (allowed.includes(p.path)) continue;
+      const r = await api.call(p, undefined, token);
+      expect(r.error?.data.code, p.path).toBe('FORBIDDEN');
+      expect(r.error?.data.reason, p.path).toBe('must_change_password');
+      expect(r.error?.message).toMatch(/Choose your own password first/);
+      refused.push(p.path);
+    }
+    expect([...refused, ...allowed].sort()).toEqual(forRole.map((p) => p.path).sort());
+    // The defect as found: an acquisition recorded under the password a manager set.
+    expect(refused).toContain('firearms.acquire');
+    expect(refused).toContain('auth.stillHere');
+    expect(s.audit.query({ action: 'access.denied', limit: 1 }).entries[0]).toMatchObject({
+      actor: 'newclerk',
+      outcome: 'denied',
+    });
+
+    const me = await api.call({ path: 'auth.me', type: 'query' }, undefined, token);
+    expect(me.body).toMatchObject({ result: { data: { user: { mustChangePassword: true } } } });
+    const changed = await api.call(
+      { path: 'auth.changePassword', type: 'mutation' },
+      { currentPassword: TEMP, newPassword: 'my very own password' },
+      token,
+    );
+    expect(changed.error).toBeNull();
+    const after = await api.call({ path: 'dashboard.summary', type: 'query' }, undefined, token);
+    expect(after.error).toBeNull();
+  });
+
+  it('signs out the user’s other sessions when they change their own password, and keeps this one (issue 14 §4)', async () => {
+    const s = await storeWithOwner();
+    const api = await httpTransport(s);
+    onTestFinished(() => api.close());
+    const here = await s.auth.login(OWNER, 'front-pc');
+    const elsewhere = await s.auth.login(OWNER, 'back-office-pc');
+    const owner = { userId: here.session.user.id, username: OWNER.username };
+    await s.auth.createUser(owner, {
+      username: 'clerk2',
+      displayName: 'Clerk',
+      role: 'cashier',
+      password: TEMP,
+    });
+    const someoneElse = await s.auth.login({ username: 'clerk2', password: TEMP }, 'till');
+    const changed = await api.call(
+      { path: 'auth.changePassword', type: 'mutation' },
+      { currentPassword: OWNER.password, newPassword: 'a brand new password' },
+      here.token,
+    );
+    expect(changed.error).toBeNull();
+    const me = (token: string) => api.call({ path: 'auth.me', type: 'query' }, undefined, token);
+    expect((await me(elsewhere.token)).error?.data.reason).toBe('not_signed_in');
+    expect((await me(here.token)).error).toBeNull();
+    expect((await me(someoneElse.token)).error).toBeNull();
+    expect(s.audit.query({ action: 'user.change_password' }).entries[0]?.outcome).toBe('success');
   });
 });

@@ -6,7 +6,7 @@ import { payloadHashOf } from '../audit/chain.ts';
 import { ManualClock } from '../clock.ts';
 import { OWNER, makeServices } from '../testing/fixtures.ts';
 import { ipcTransport, type Transport } from '../api/testing.ts';
-import type { EmergencyAccessRecord, SessionView } from './model.ts';
+import type { EmergencyAccessRecord, Role, SessionView } from './model.ts';
 import { securityPolicy } from './policy.ts';
 import { AuthService } from './service.ts';
 
@@ -19,6 +19,19 @@ describe('emergency access to the pickup screen', () => {
   let api: Transport;
   let ownerActor: { userId: number; username: string };
   const clock = new ManualClock();
+  /** A user who has chosen their own password (until then only that change is allowed). */
+  const addUser = async (username: string, role: Role) => {
+    await s.auth.createUser(ownerActor, {
+      username,
+      displayName: username,
+      role,
+      password: PASSWORD,
+    });
+    const { token } = await s.auth.login({ username, password: PASSWORD }, 'setup');
+    const { session } = s.auth.authenticate(token);
+    await s.auth.changePassword(session, { currentPassword: PASSWORD, newPassword: PASSWORD });
+    s.auth.logout(session, username);
+  };
 
   beforeAll(async () => {
     s = await makeServices({ clock });
@@ -32,12 +45,7 @@ describe('emergency access to the pickup screen', () => {
       ['till', 'cashier'],
       ['reviewer', 'auditor'],
     ] as const) {
-      await s.auth.createUser(ownerActor, {
-        username,
-        displayName: username,
-        role,
-        password: PASSWORD,
-      });
+      await addUser(username, role);
     }
   });
   afterAll(async () => {
@@ -296,12 +304,7 @@ describe('emergency access to the pickup screen', () => {
   });
 
   it('closes on record what a stopped server left open: signed out, or expired at its time', async () => {
-    await s.auth.createUser(ownerActor, {
-      username: 'mgr3',
-      displayName: 'mgr3',
-      role: 'store_manager',
-      password: PASSWORD,
-    });
+    await addUser('mgr3', 'store_manager');
     // The server stops with a period open; the next start (a new AuthService) finds it.
     const restart = () =>
       new AuthService({ db: s.store.db, audit: s.audit, clock, policy: securityPolicy });

@@ -19,6 +19,8 @@ export const permissions = [
   'users:manage',
   'audit:view',
   'backup:manage',
+  // Owner only: putting a backup back replaces the store's records.
+  'backup:restore',
   'firearms:ledger:write',
   'firearms:sensitive:view',
   'firearms:holds:review',

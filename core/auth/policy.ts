@@ -37,6 +37,18 @@ export function roleCan(role: Role, permission: Permission): boolean {
 }
 
 /**
+ * What a user whose password a manager set (a new user, or after a reset) may do before choosing
+ * their own: change it, and what the lock screen offers (who am I, lock, unlock, sign out:
+ * procedures declared 'signed_in_even_locked'). Everything else is refused with
+ * `must_change_password`: until then, the password is known to someone else too.
+ */
+export const USABLE_BEFORE_PASSWORD_CHANGE: readonly string[] = ['auth.changePassword'];
+
+export function usableBeforePasswordChange(procedure: string, access: string): boolean {
+  return access === 'signed_in_even_locked' || USABLE_BEFORE_PASSWORD_CHANGE.includes(procedure);
+}
+
+/**
  * May someone with the `actor` role give `role` to a user (or manage a user who has it)?
  * Only an owner deals with owners; anyone else only with roles whose permissions are all
  * their own, so no one can hand out, or borrow through a second account, more than they have.

@@ -14,7 +14,13 @@ import {
   type UserSummary,
 } from './model.ts';
 import { hashSecret, secretMatches } from './passwords.ts';
-import { canGrantRole, permissionsOf, roleCan, type SecurityPolicy } from './policy.ts';
+import {
+  canGrantRole,
+  permissionsOf,
+  roleCan,
+  usableBeforePasswordChange,
+  type SecurityPolicy,
+} from './policy.ts';
 
 interface EmergencyAccessRow {
   id: number;
@@ -697,6 +703,30 @@ export class AuthService {
       .immediate();
   }
 
+  /**
+   * Refuses a procedure to a user who must still choose their own password (see
+   * usableBeforePasswordChange), on record like any other refusal.
+   */
+  refuseUntilPasswordChanged(user: UserSummary, procedure: string, access: string): void {
+    if (!user.mustChangePassword || usableBeforePasswordChange(procedure, access)) return;
+    this.audit.record({
+      actor: user.username,
+      action: 'access.denied',
+      entity: 'procedure',
+      entityId: procedure,
+      outcome: 'denied',
+      payload: { reason: 'must_change_password' },
+    });
+    throw forbidden(
+      'must_change_password',
+      'Choose your own password first: the one you signed in with was set by a manager. Change it on the password screen, then try again.',
+    );
+  }
+
+  /**
+   * Changes the signed-in person's own password. Their other sessions end (another PC, a
+   * window left open): whoever knew the old password is out; this session stays.
+   */
   async changePassword(
     session: Session,
     input: { currentPassword: string; newPassword: string },
@@ -711,6 +741,9 @@ export class AuthService {
       invalid('wrong_password', 'Your current password is not right, so it was not changed.'),
     );
     const hash = await hashSecret(input.newPassword);
+    const ended = [...this.sessions.values()].filter(
+      (s) => s.userId === row.id && s !== session,
+    ).length;
     this.db
       .transaction(() => {
         this.db
@@ -723,9 +756,11 @@ export class AuthService {
           action: 'user.change_password',
           entity: 'user',
           entityId: row.id,
+          payload: { otherSessionsEnded: ended },
         });
       })
       .immediate();
+    this.endSessionsOf(row.id, session);
   }
 
   // ── user administration ─────────────────────────────────────────────
@@ -856,8 +891,15 @@ export class AuthService {
     return toSummary(this.requireUser(userId));
   }
 
-  private endSessionsOf(userId: number): void {
-    for (const s of [...this.sessions.values()]) if (s.userId === userId) this.forget(s);
+  /** Ends every session of a user, but `keep`; returns how many ended. */
+  private endSessionsOf(userId: number, keep?: Session): number {
+    let ended = 0;
+    for (const s of [...this.sessions.values()]) {
+      if (s.userId !== userId || s === keep) continue;
+      this.forget(s);
+      ended++;
+    }
+    return ended;
   }
 
   /**

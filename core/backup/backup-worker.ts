@@ -1,13 +1,19 @@
-// Writes and checks one backup copy on its own thread and connection, so the store keeps
-// answering while a large database is copied. Started by BackupService.run.
+// Writes and checks one backup copy, or inspects one before a restore, on its own thread and
+// connection, so the store keeps answering while a large database is read. Started by
+// BackupService.run and checkBackup.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { z } from 'zod';
 import { applyKey } from '../db/open.ts';
 import { copyAndCheck } from './copy.ts';
+import { inspectCopy } from './inspect.ts';
 
+const hexKey = z.string().regex(/^[0-9a-f]{64}$/);
 const job = z
-  .object({ file: z.string(), hexKey: z.string().regex(/^[0-9a-f]{64}$/), partial: z.string() })
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('copy'), file: z.string(), hexKey, partial: z.string() }),
+    z.object({ kind: z.literal('inspect'), file: z.string(), hexKey }),
+  ])
   .parse(workerData);
 const open = (file: string, readonly: boolean) => {
   const db = new Database(file, { readonly, fileMustExist: true });
@@ -15,8 +21,17 @@ const open = (file: string, readonly: boolean) => {
   return db;
 };
 try {
-  copyAndCheck(open(job.file, true), job.partial, (f) => open(f, true));
-  parentPort?.postMessage({ ok: true });
+  if (job.kind === 'copy') {
+    copyAndCheck(open(job.file, true), job.partial, (f) => open(f, true));
+    parentPort?.postMessage({ ok: true });
+  } else {
+    const db = open(job.file, true);
+    try {
+      parentPort?.postMessage({ ok: true, contents: inspectCopy(db) });
+    } finally {
+      db.close();
+    }
+  }
 } catch (error) {
   parentPort?.postMessage({
     ok: false,

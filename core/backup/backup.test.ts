@@ -2,7 +2,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
-import { servicesForTest, tempDir } from '../testing/fixtures.ts';
+import { DATABASE_FILE } from '../app/services.ts';
+import { openStoreDatabase } from '../db/open.ts';
+import { createLogger } from '../log/logger.ts';
+import { KeyringSecretStore } from '../secrets/keyring.ts';
+import { OWNER, servicesForTest, tempDir } from '../testing/fixtures.ts';
+import {
+  call,
+  killServer,
+  killServersAfterAll,
+  startServerProcess,
+} from '../testing/server-process.ts';
+
+killServersAfterAll();
+
+const modeOf = (f: string) => fs.statSync(f).mode & 0o777;
 
 const services = () => servicesForTest();
 
@@ -118,4 +132,110 @@ describe('backups', () => {
       s.backups.updateSettings('owner', { folder: '', keep: 3, dailyAt: '25:00' }),
     ).toThrow(/24-hour time/);
   });
+
+  // Issue 14 §4: "Folders are created 0755 (data, logs, backups) and backups 0644: make every
+  // file and folder the store writes owner-only".
+  it('writes every folder 0700 and every file 0600: data, logs, backups, key pointers (issue 14 §4, owner-only files)', async () => {
+    const parent = tempDir();
+    const dataDir = path.join(parent, 'data');
+    // The log is the first to need the data folder when the server starts.
+    const log = createLogger(dataDir, { quiet: true });
+    log.info('started');
+    const s = await servicesForTest({ dataDir });
+    const r = await s.backups.run('manual', 'owner');
+    expect(r.ok).toBe(true);
+    const backups = path.join(dataDir, 'backups');
+    for (const d of [dataDir, path.join(dataDir, 'logs'), backups])
+      expect(modeOf(d), d).toBe(0o700);
+    const files = [
+      path.join(dataDir, 'logs', 'backroom.log'),
+      path.join(dataDir, DATABASE_FILE),
+      path.join(dataDir, `${DATABASE_FILE}.key.json`),
+      path.join(dataDir, `${DATABASE_FILE}-wal`),
+      path.join(dataDir, `${DATABASE_FILE}-shm`),
+      r.file ?? '',
+      `${r.file ?? ''}.key.json`,
+    ];
+    for (const f of files) expect(modeOf(f), f).toBe(0o600);
+  });
+
+  it('closes up a data folder, log and database an older version left readable by others (issue 14 §4)', async () => {
+    const dataDir = tempDir();
+    const first = await servicesForTest({ dataDir });
+    first.close();
+    createLogger(dataDir, { quiet: true }).info('x');
+    for (const d of [dataDir, path.join(dataDir, 'logs')]) fs.chmodSync(d, 0o755);
+    for (const f of [DATABASE_FILE, `${DATABASE_FILE}.key.json`, 'logs/backroom.log'])
+      fs.chmodSync(path.join(dataDir, f), 0o644);
+    createLogger(dataDir, { quiet: true }).info('again');
+    const again = await servicesForTest({ dataDir, secrets: first.secrets });
+    expect(again.store.schemaVersion).toBeGreaterThan(0);
+    for (const d of [dataDir, path.join(dataDir, 'logs')]) expect(modeOf(d), d).toBe(0o700);
+    for (const f of [DATABASE_FILE, `${DATABASE_FILE}.key.json`, 'logs/backroom.log'])
+      expect(modeOf(path.join(dataDir, f)), f).toBe(0o600);
+  });
+
+  // Issue 14 §4: "A SIGKILL during a backup leaves a full-size .partial file that nothing removes."
+  it('removes a copy left by a backup that never finished, before the next backup (issue 14 §4, stale .partial)', async () => {
+    const s = await servicesForTest();
+    const folder = tempDir();
+    s.backups.updateSettings('owner', { folder, keep: 3, dailyAt: '02:00' });
+    const stale = path.join(folder, 'backroom-20260101T020000000Z.db.partial');
+    fs.writeFileSync(stale, Buffer.alloc(64 * 1024, 7));
+    const notOurs = path.join(folder, 'photos.partial');
+    fs.writeFileSync(notOurs, 'keep');
+    const r = await s.backups.run('manual', 'owner');
+    expect(r.ok).toBe(true);
+    expect(fs.existsSync(stale)).toBe(false);
+    expect(fs.existsSync(notOurs)).toBe(true);
+    expect(fs.readdirSync(folder).filter((f) => f.endsWith('.partial'))).toEqual([
+      'photos.partial',
+    ]);
+  });
+
+  it('removes the .partial a backup killed with SIGKILL left behind when the server starts again (issue 14 §4)', async () => {
+    const dataDir = tempDir();
+    const keyring = `backroom-partial-test-${process.pid}`;
+    // A database big enough that the copy takes a while: the kill lands while it is written.
+    const seed = await openStoreDatabase({
+      file: path.join(dataDir, DATABASE_FILE),
+      secrets: new KeyringSecretStore(keyring),
+    });
+    seed.db.exec('CREATE TABLE filler (b BLOB)');
+    const insert = seed.db.prepare('INSERT INTO filler VALUES (randomblob(1048576))');
+    seed.db.transaction(() => {
+      for (let i = 0; i < 96; i++) insert.run();
+    })();
+    seed.close();
+
+    const first = await startServerProcess(dataDir, keyring);
+    await call(first.url, 'setup.createOwner', OWNER);
+    const { token } = await call<{ token: string }>(first.url, 'auth.login', {
+      username: OWNER.username,
+      password: OWNER.password,
+    });
+    const backups = path.join(dataDir, 'backups');
+    const partials = () =>
+      fs.existsSync(backups) ? fs.readdirSync(backups).filter((f) => f.endsWith('.partial')) : [];
+    void call(first.url, 'backup.runNow', undefined, token).catch(() => undefined);
+    const deadline = Date.now() + 20_000;
+    while (partials().length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 1));
+    expect(partials()).toHaveLength(1);
+    await killServer(first.child);
+    // What the kill left: the copy, cut off, and no finished backup.
+    expect(partials()).toHaveLength(1);
+    expect(fs.readdirSync(backups).filter((f) => f.endsWith('.db'))).toEqual([]);
+
+    const second = await startServerProcess(dataDir, keyring);
+    expect(partials()).toEqual([]);
+    const again = await call<{ token: string }>(second.url, 'auth.login', {
+      username: OWNER.username,
+      password: OWNER.password,
+    });
+    const r = await call<{ ok: boolean }>(second.url, 'backup.runNow', undefined, again.token);
+    expect(r.ok).toBe(true);
+    expect(partials()).toEqual([]);
+    await killServer(second.child);
+  }, 60_000);
 });

@@ -34,3 +34,88 @@ export interface BackupRecord {
   ok: boolean;
   message: string;
 }
+
+/** A backup's file name: `backroom-<UTC time>.db`, as BackupService.run names it. */
+export const BACKUP_FILE_NAME = /^backroom-\d{8}T\d{6}(\d{3})?Z\.db$/;
+/** The copy a backup writes before it is checked; a crash can leave one behind. */
+export const PARTIAL_FILE_NAME = /^backroom-\d{8}T\d{6}(\d{3})?Z\.db\.partial$/;
+
+/** When a backup was made, from its name (ISO), or null for a name that is not ours. */
+export function backupTimeOf(name: string): string | null {
+  const m = /^backroom-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})?Z\.db$/.exec(name);
+  if (!m) return null;
+  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.${m[7] ?? '000'}Z`;
+}
+
+/** A backup in the backup folder that may be restored. */
+export interface RestorableBackup {
+  name: string;
+  bytes: number;
+  madeAt: string | null;
+  /** Its `.key.json` is beside it (without it the copy cannot be opened). */
+  hasKeyInfo: boolean;
+}
+
+/** The audit chain of a backup copy, walked from its first entry. */
+export type BackupChain =
+  | { ok: true; length: number; headHash: string }
+  | { ok: false; length: number; brokenAt: number; reason: string };
+
+/** Why a checked backup may not be restored. */
+export type RestoreProblem =
+  | { reason: 'backup_damaged'; integrity: string }
+  | { reason: 'backup_chain_broken'; brokenAt: number; why: string }
+  | { reason: 'backup_too_new'; schemaVersion: number; latest: number };
+
+/**
+ * What a backup holds, checked before it may replace the store database: the copy opens with
+ * its key, passes SQLite's integrity check, and its audit chain verifies from entry 1.
+ */
+export interface BackupCheck {
+  name: string;
+  file: string;
+  bytes: number;
+  /** SHA-256 of the file as checked: what is staged must be this very file. */
+  sha256: string;
+  madeAt: string | null;
+  integrity: string;
+  chain: BackupChain;
+  /** Time of the backup's newest audit entry (what the store will go back to). */
+  lastEntryAt: string | null;
+  schemaVersion: number;
+  /** Entries the store holds now beyond the backup's chain: set aside by a restore. */
+  newerEntriesNow: number | null;
+  /** Null when it may be restored. */
+  problem: RestoreProblem | null;
+}
+
+/** A restore chosen on the Backups screen, applied at the next start before the store opens. */
+export interface PendingRestore {
+  name: string;
+  sha256: string;
+  chain: BackupChain;
+  lastEntryAt: string | null;
+  requestedBy: string;
+  stagedAt: string;
+}
+
+/** A restore that was applied: what went in, and where the replaced files were moved. */
+export interface RestoreRecord extends PendingRestore {
+  appliedAt: string;
+  /** The dated folder holding the replaced database, its -wal, -shm and key pointer. */
+  movedAsideTo: string;
+  movedAside: string[];
+}
+
+export const backupNameSchema = z
+  .string()
+  .max(60)
+  .regex(BACKUP_FILE_NAME, 'Choose one of the backups listed (backroom-<time>.db).');
+
+export const stageRestoreSchema = z
+  .object({
+    name: backupNameSchema,
+    /** The checked file's SHA-256, from the check the owner read. */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'Check the backup first.'),
+  })
+  .strict();

@@ -1,22 +1,33 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Cron } from 'croner';
-import { conflict } from '../errors.ts';
+import { DomainError, conflict, notFound } from '../errors.ts';
 import { runWorker, workerScript } from '../workers.ts';
 import { copyAndCheck } from './copy.ts';
 import type { AuditLog } from '../audit/repo.ts';
 import type { Clock } from '../clock.ts';
+import { ownerOnly } from '../db/owner-only.ts';
 import type { StoreDatabase } from '../db/open.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Outbox } from '../integrations/outbox.ts';
+import type { SecretStore } from '../secrets/port.ts';
 import {
+  BACKUP_FILE_NAME,
+  PARTIAL_FILE_NAME,
   backupSettingsSchema,
+  backupTimeOf,
   defaultBackupSettings,
+  stageRestoreSchema,
+  type BackupCheck,
   type BackupRecord,
   type BackupSettings,
+  type PendingRestore,
+  type RestorableBackup,
+  type RestoreRecord,
 } from './model.ts';
+import { cancelPendingRestore, checkBackup, pendingRestore, stageRestore } from './restore.ts';
 
-const NAME = /^backroom-\d{8}T\d{6}(\d{3})?Z\.db$/;
+const NAME = BACKUP_FILE_NAME;
 
 interface Row {
   id: number;
@@ -44,6 +55,9 @@ export class BackupService {
 
   private readonly log: Logger;
   private readonly outbox: Outbox | null;
+  private readonly secrets: SecretStore | null;
+  /** Checks the owner has read this run, by the checked file's hash: staging needs one. */
+  private readonly checked = new Map<string, BackupCheck>();
 
   constructor(o: {
     store: StoreDatabase;
@@ -53,6 +67,8 @@ export class BackupService {
     clock: Clock;
     defaultFolder: string;
     log: Logger;
+    /** Where the keys that open backups are (restores check a backup with its own key). */
+    secrets?: SecretStore;
   }) {
     this.log = o.log;
     this.outbox = o.outbox ?? null;
@@ -60,6 +76,28 @@ export class BackupService {
     this.audit = o.audit;
     this.clock = o.clock;
     this.defaultFolder = o.defaultFolder;
+    this.secrets = o.secrets ?? null;
+    // A backup cut off by a crash or a kill left its copy behind: nothing is writing it now.
+    try {
+      this.removeStalePartials(this.folder());
+    } catch (error) {
+      // An unreachable backup folder must not stop the store; the next backup says why.
+      this.log.warn('Could not look for unfinished backup copies', { error: String(error) });
+    }
+  }
+
+  /**
+   * Removes copies a backup cut off by a crash left behind (`backroom-<time>.db.partial`, this
+   * app's names only). Called at start and before each backup, never while one runs.
+   */
+  private removeStalePartials(folder: string): number {
+    if (!fs.existsSync(folder)) return 0;
+    const stale = fs.readdirSync(folder).filter((f) => PARTIAL_FILE_NAME.test(f));
+    for (const f of stale) {
+      fs.rmSync(path.join(folder, f), { force: true });
+      this.log.warn('Removed the copy of a backup that did not finish', { file: f });
+    }
+    return stale.length;
   }
 
   settings(): BackupSettings {
@@ -131,6 +169,7 @@ export class BackupService {
       return;
     }
     const answer = await runWorker<{ ok: true } | { ok: false; error: string }>(script, {
+      kind: 'copy',
       ...this.store.keyMaterial,
       partial,
     });
@@ -149,15 +188,23 @@ export class BackupService {
     const settings = this.settings();
     const folder = this.folder(settings);
     try {
-      fs.mkdirSync(folder, { recursive: true });
+      // Owner-only: the folder and every file in it (the copy is encrypted, but its key
+      // pointer and its size are nobody else's business either).
+      fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+      if (folder === this.defaultFolder) ownerOnly(folder, 0o700);
+      this.removeStalePartials(folder);
       const stamp = startedAt.replace(/[-:]/g, '').replace('.', '');
       const target = path.join(folder, `backroom-${stamp}.db`);
       const partial = `${target}.partial`;
-      fs.rmSync(partial, { force: true });
+      // Created empty and owner-only first: VACUUM INTO writes into it and keeps its mode.
+      fs.writeFileSync(partial, '', { mode: 0o600 });
+      ownerOnly(partial, 0o600);
       await this.copy(partial);
       fs.renameSync(partial, target);
+      ownerOnly(target, 0o600);
       // The key-info file says which keychain entry opens the copy; it is not a secret.
       fs.copyFileSync(`${this.store.file}.key.json`, `${target}.key.json`);
+      ownerOnly(`${target}.key.json`, 0o600);
       file = target;
       bytes = fs.statSync(target).size;
       ok = true;
@@ -210,6 +257,132 @@ export class BackupService {
       fs.rmSync(path.join(folder, `${f}.key.json`), { force: true });
     }
     return old.length;
+  }
+
+  // ── restore ─────────────────────────────────────────────────────────
+
+  /** The backups in the backup folder that could be restored, newest first. */
+  restorable(): RestorableBackup[] {
+    const folder = this.folder();
+    if (!fs.existsSync(folder)) return [];
+    return fs
+      .readdirSync(folder)
+      .filter((f) => NAME.test(f))
+      .sort()
+      .reverse()
+      .map((name) => ({
+        name,
+        bytes: fs.statSync(path.join(folder, name)).size,
+        madeAt: backupTimeOf(name),
+        hasKeyInfo: fs.existsSync(path.join(folder, `${name}.key.json`)),
+      }));
+  }
+
+  private backupFile(name: string): string {
+    const file = path.join(this.folder(), name);
+    if (!NAME.test(name) || !fs.existsSync(file))
+      throw notFound(
+        'backup_not_found',
+        `There is no backup named ${name} in ${this.folder()}. Choose one of the backups listed.`,
+      );
+    return file;
+  }
+
+  /**
+   * Checks a backup before it may be restored: it opens with its own key, passes the integrity
+   * check, and its audit chain verifies from entry 1. The owner reads the result first.
+   */
+  async checkRestore(actor: string, name: string): Promise<BackupCheck> {
+    if (!this.secrets)
+      throw new DomainError(
+        'unavailable',
+        'restore_unavailable',
+        'This server cannot reach the keychain that opens backups; restore with `npm run restore` instead.',
+      );
+    const check = await checkBackup(this.backupFile(name), {
+      secrets: this.secrets,
+      latestSchema: this.store.schemaVersion,
+      currentHead: this.audit.head().seq,
+    });
+    // Only the latest few checks are kept: staging needs the one the owner just read.
+    if (this.checked.size >= 20) this.checked.delete(this.checked.keys().next().value ?? '');
+    this.checked.set(check.sha256, check);
+    this.audit.record({
+      actor,
+      action: 'backup.restore_check',
+      entity: 'backup',
+      entityId: name,
+      outcome: check.problem ? 'failed' : 'success',
+      payload: {
+        sha256: check.sha256,
+        chain: check.chain,
+        integrity: check.integrity,
+        problem: check.problem?.reason ?? null,
+      },
+    });
+    return check;
+  }
+
+  /**
+   * Stages a checked backup: copied into the data folder, applied at the next start before
+   * the database opens (never under a running store). The check must be this run's, of this
+   * very file (same hash), and must have found no problem.
+   */
+  async stageRestore(
+    actor: string,
+    input: { name: string; sha256: string },
+  ): Promise<PendingRestore> {
+    const { name, sha256 } = stageRestoreSchema.parse(input);
+    const check = this.checked.get(sha256);
+    if (!check || check.name !== name || check.file !== this.backupFile(name))
+      throw conflict(
+        'restore_not_checked',
+        `Check ${name} first: the restore needs the result you read to be of this very file.`,
+      );
+    const pending = await stageRestore(this.store.file, check, actor, this.clock.now());
+    this.audit.record({
+      actor,
+      action: 'backup.restore_staged',
+      entity: 'backup',
+      entityId: name,
+      payload: { sha256, chain: check.chain, lastEntryAt: check.lastEntryAt },
+    });
+    return pending;
+  }
+
+  /** The restore waiting for the next start, if one was staged. */
+  pendingRestore(): PendingRestore | null {
+    return pendingRestore(this.store.file);
+  }
+
+  cancelRestore(actor: string): { cancelled: boolean } {
+    const pending = cancelPendingRestore(this.store.file);
+    if (pending)
+      this.audit.record({
+        actor,
+        action: 'backup.restore_cancelled',
+        entity: 'backup',
+        entityId: pending.name,
+        payload: { sha256: pending.sha256 },
+      });
+    return { cancelled: pending !== null };
+  }
+
+  /**
+   * A restore applied before this start (from the screen, or by `npm run restore`), on record
+   * in the restored store's own audit log: what came back, and where the old files went.
+   */
+  recordRestore(record: RestoreRecord): void {
+    this.audit.record({
+      actor: record.requestedBy,
+      action: 'backup.restored',
+      entity: 'backup',
+      entityId: record.name,
+      payload: record,
+    });
+    this.log.warn(
+      `The store database was restored from ${record.name}; the replaced files are in ${record.movedAsideTo}`,
+    );
   }
 
   history(limit = 20): BackupRecord[] {

@@ -7,6 +7,7 @@ import type { SecretStore } from '../secrets/port.ts';
 import { DatabaseOpenError } from './errors.ts';
 import { migrate } from './migrate.ts';
 import { migrations } from './migrations/index.ts';
+import { ownerOnly } from './owner-only.ts';
 
 export type Db = Database.Database;
 
@@ -30,10 +31,13 @@ export interface StoreDatabase {
  * Beside the database file we keep which keychain entry holds its key and a fingerprint of
  * that key. Neither is secret; the fingerprint lets us tell "wrong key" from "damaged file".
  */
-const keyInfoShape = z.object({ keyRef: z.string().min(1), fingerprint: z.string().length(16) });
-type KeyInfo = z.infer<typeof keyInfoShape>;
+export const keyInfoShape = z.object({
+  keyRef: z.string().min(1),
+  fingerprint: z.string().length(16),
+});
+export type KeyInfo = z.infer<typeof keyInfoShape>;
 
-const fingerprintOf = (hexKey: string) =>
+export const fingerprintOf = (hexKey: string) =>
   createHash('sha256').update(`backroom-key-check:${hexKey}`).digest('hex').slice(0, 16);
 
 const SQLITE_PLAIN_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
@@ -75,8 +79,11 @@ export async function openStoreDatabase(options: OpenOptions): Promise<StoreData
   const file = path.resolve(options.file);
   const now = options.now ?? (() => new Date().toISOString());
   const infoFile = `${file}.key.json`;
-  // Only this OS user may read the store's files (SQLite gives -wal/-shm the same mode).
+  // Only this OS user may read the store's files (SQLite gives -wal/-shm the same mode). A
+  // folder or file an older version left readable by others is closed up too.
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  ownerOnly(path.dirname(file), 0o700);
+  for (const f of [file, `${file}-wal`, `${file}-shm`, infoFile]) ownerOnly(f, 0o600);
 
   const exists = fs.existsSync(file) && fs.statSync(file).size > 0;
   let info: KeyInfo;

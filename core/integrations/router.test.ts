@@ -25,6 +25,11 @@ describe('the integrations API', () => {
       { username: 'audrey', password: 'auditor password 1' },
       'test',
     );
+    // A new user chooses their own password before anything else (issue 14 §4).
+    await s.auth.changePassword(s.auth.authenticate(auditor.token).session, {
+      currentPassword: 'auditor password 1',
+      newPassword: 'auditor password 2',
+    });
     // The auditor may read the connection…
     const read = await api.call(
       { path: 'integrations.get', type: 'query' },

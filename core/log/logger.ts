@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ownerOnly } from '../db/owner-only.ts';
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -22,8 +23,13 @@ export function createLogger(dataDir: string | null, opts: { quiet?: boolean } =
   let file: number | null = null;
   if (dataDir) {
     const dir = path.join(dataDir, 'logs');
-    fs.mkdirSync(dir, { recursive: true });
+    // Logs name users and records: only this OS user may read them. The mode applies to every
+    // folder created here (the data folder too, when the log is the first to need it); folders
+    // and a log file an older version left readable are closed up.
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     file = fs.openSync(path.join(dir, 'backroom.log'), 'a', 0o600);
+    for (const d of [dataDir, dir]) ownerOnly(d, 0o700);
+    ownerOnly(path.join(dir, 'backroom.log'), 0o600);
   }
   const write = (level: string, message: string, fields?: Record<string, unknown>) => {
     const safe = redact(fields);

@@ -2,13 +2,15 @@
 // name and date of birth, then, with the date of birth checked, their ready prescriptions.
 import { z } from 'zod';
 import { noInput, procedure, router, signedIn } from '../api/trpc.ts';
+import { isoDateSchema } from '../checks/calendar.ts';
 import { printPickupReceipt } from './receipt.ts';
 import { checkoutSchema } from './rules.ts';
 
 const who = (ctx: Parameters<typeof signedIn>[0]) => signedIn(ctx).user.username;
 const reason = z.string().trim().min(3, 'Say why (a few words).').max(200);
-const dateOfBirth = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the date of birth.');
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A day is YYYY-MM-DD.');
+// The one date schema every procedure shares: a day that exists (no 2026-02-30, no month 13).
+const dateOfBirth = isoDateSchema;
+const day = isoDateSchema;
 
 export const pharmacyRouter = router({
   /** The will-call queue and how the relay runs (file mode: Rx30 is not told of pickups). */

@@ -16,7 +16,7 @@ import {
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DoneAlert } from '../components/DoneAlert.tsx';
-import type { BackupRecord } from '../../core/backup/model.ts';
+import type { BackupCheck, BackupRecord } from '../../core/backup/model.ts';
 import { backupSettingsSchema } from '../lib/rules.ts';
 import { api } from '../api/app-client.ts';
 import type { Outputs } from '../api/client.ts';
@@ -29,6 +29,7 @@ import { formatBytes, formatDateTime } from '../lib/format.ts';
 import { useForm } from '../lib/form.ts';
 import { checkField, checkWholeNumber } from '../lib/validation.ts';
 import { useLiveTick } from '../state/live.ts';
+import { can, useSession } from '../state/session.ts';
 
 type Settings = Outputs['backup']['settings'];
 
@@ -138,6 +139,203 @@ function History({ records }: { records: BackupRecord[] }) {
   );
 }
 
+function CheckResult({ check, onStaged }: { check: BackupCheck; onStaged: () => void }) {
+  const { t, i18n } = useTranslation();
+  const [typed, setTyped] = useState('');
+  const stage = useApiMutation(() =>
+    api.backup.stageRestore.mutate({ name: check.name, sha256: check.sha256 }),
+  );
+  const word = t('backups.restore.confirmWord');
+  const good = check.problem === null;
+  return (
+    <Alert
+      color={good ? 'teal' : 'red'}
+      variant="light"
+      title={t('backups.restore.resultTitle', { name: check.name })}
+      data-testid="restore-check"
+    >
+      <Stack gap={6}>
+        <Text size="sm">
+          {check.integrity === 'ok'
+            ? t('backups.restore.integrityOk')
+            : t('backups.restore.integrityBad', { why: check.integrity })}
+        </Text>
+        <Text size="sm" data-testid="restore-chain">
+          {check.chain.ok
+            ? t('backups.restore.chainOk', {
+                count: check.chain.length,
+                head: check.chain.headHash.slice(0, 12),
+              })
+            : t('backups.restore.chainBroken', {
+                at: check.chain.brokenAt,
+                why: check.chain.reason,
+              })}
+        </Text>
+        {check.lastEntryAt && (
+          <Text size="sm">
+            {t('backups.restore.newest', {
+              time: formatDateTime(check.lastEntryAt, i18n.language),
+            })}
+          </Text>
+        )}
+        {check.problem ? (
+          <Text size="sm" fw={600} role="alert">
+            {t(`backups.restore.problem.${check.problem.reason}`)}
+          </Text>
+        ) : (
+          <>
+            {check.newerEntriesNow !== null && check.newerEntriesNow > 0 && (
+              <Text size="sm" fw={600}>
+                {t('backups.restore.setAside', { count: check.newerEntriesNow })}
+              </Text>
+            )}
+            <ProblemAlert problem={stage.problem} />
+            <Group align="flex-end">
+              <TextInput
+                label={t('backups.restore.confirmLabel', { word })}
+                value={typed}
+                onChange={(e) => setTyped(e.currentTarget.value)}
+                spellCheck={false}
+                autoComplete="off"
+              />
+              <Button
+                color="red"
+                disabled={typed.trim() !== word}
+                loading={stage.pending}
+                onClick={async () => {
+                  if (await stage.run()) onStaged();
+                }}
+              >
+                {t('backups.restore.stage')}
+              </Button>
+            </Group>
+          </>
+        )}
+      </Stack>
+    </Alert>
+  );
+}
+
+/** Owner only: check a backup (the chain check shown first), stage it for the next start. */
+function RestoreCard() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const list = useApiQuery(() => api.backup.restorable.query(), []);
+  const check = useApiMutation((name: string) => api.backup.checkRestore.mutate({ name }));
+  const cancel = useApiMutation(() => api.backup.cancelRestore.mutate());
+  const [result, setResult] = useState<BackupCheck | null>(null);
+  const [cancelled, setCancelled] = useState(false);
+  const pending = list.data?.pending ?? null;
+  return (
+    <Card
+      withBorder
+      radius="md"
+      padding="lg"
+      component="section"
+      aria-label={t('backups.restore.title')}
+      data-testid="restore"
+    >
+      <Title order={2} size="h4" mb="xs">
+        {t('backups.restore.title')}
+      </Title>
+      <Text size="sm" c="dimmed" mb="sm">
+        {t('backups.restore.intro')}
+      </Text>
+      <Stack gap="sm">
+        <ProblemAlert problem={list.problem ?? check.problem ?? cancel.problem} />
+        {cancelled && <DoneAlert>{t('backups.restore.cancelled')}</DoneAlert>}
+        {pending && (
+          <Alert
+            color="yellow"
+            variant="light"
+            title={t('backups.restore.stagedTitle', { name: pending.name })}
+            role="status"
+            data-testid="restore-pending"
+          >
+            <Stack gap={6}>
+              <Text size="sm">{t('backups.restore.stagedBody')}</Text>
+              <Text size="xs" c="dimmed">
+                {t('backups.restore.stagedBy', {
+                  user: pending.requestedBy,
+                  time: formatDateTime(pending.stagedAt, lang),
+                })}
+              </Text>
+              <Group>
+                <Button
+                  variant="default"
+                  loading={cancel.pending}
+                  onClick={async () => {
+                    if (await cancel.run()) {
+                      setCancelled(true);
+                      list.reload();
+                    }
+                  }}
+                >
+                  {t('backups.restore.cancel')}
+                </Button>
+              </Group>
+            </Stack>
+          </Alert>
+        )}
+        {list.data && list.data.backups.length === 0 && (
+          <Text size="sm" c="dimmed">
+            {t('backups.restore.empty')}
+          </Text>
+        )}
+        {list.data && list.data.backups.length > 0 && (
+          <Table verticalSpacing="xs" data-testid="restorable">
+            <Table.Tbody>
+              {list.data.backups.map((b) => (
+                <Table.Tr key={b.name}>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    {b.madeAt ? formatDateTime(b.madeAt, lang) : b.name}
+                  </Table.Td>
+                  <Table.Td>{formatBytes(b.bytes, lang)}</Table.Td>
+                  <Table.Td>
+                    {b.hasKeyInfo ? (
+                      <Code>{b.name}</Code>
+                    ) : (
+                      <Text size="sm" c="red.8">
+                        {t('backups.restore.noKeyInfo')}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Button
+                      size="xs"
+                      variant="default"
+                      disabled={!b.hasKeyInfo || check.pending}
+                      loading={check.pending && result === null}
+                      onClick={async () => {
+                        setResult(null);
+                        setCancelled(false);
+                        const r = await check.run(b.name);
+                        if (r) setResult(r);
+                      }}
+                    >
+                      {t('backups.restore.check')}
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+        {result && (
+          <CheckResult
+            key={result.sha256}
+            check={result}
+            onStaged={() => {
+              setResult(null);
+              list.reload();
+            }}
+          />
+        )}
+      </Stack>
+    </Card>
+  );
+}
+
 export function BackupsScreen() {
   const { t } = useTranslation();
   const tick = useLiveTick();
@@ -145,6 +343,8 @@ export function BackupsScreen() {
   const history = useApiQuery(() => api.backup.history.query(), [tick]);
   const run = useApiMutation(() => api.backup.runNow.mutate());
   const [last, setLast] = useState<BackupRecord | null>(null);
+  const session = useSession((s) => s.session);
+  const mayRestore = can(session, 'backup:restore');
 
   return (
     <>
@@ -214,6 +414,7 @@ export function BackupsScreen() {
             history.loading && <Skeleton h={80} m="lg" />
           )}
         </Card>
+        {mayRestore && <RestoreCard />}
       </Stack>
     </>
   );

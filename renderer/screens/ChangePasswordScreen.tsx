@@ -1,4 +1,4 @@
-import { Button, Group } from '@mantine/core';
+import { Button, Group, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { AuthLayout } from '../components/AuthLayout.tsx';
 import { ChangePasswordForm } from '../components/ChangePasswordForm.tsx';
@@ -15,6 +15,10 @@ export function ChangePasswordScreen() {
         currentHint={t('changePassword.currentHint')}
         onDone={refreshSession}
       />
+      {/* The server ends the person's other sessions when they change it (issue 14 §4). */}
+      <Text size="xs" c="dimmed" ta="center">
+        {t('changePassword.otherSessions')}
+      </Text>
       <Group justify="center">
         <Button variant="subtle" color="gray" size="sm" onClick={() => void signOut()}>
           {t('shell.signOut')}
