@@ -1,6 +1,6 @@
 // The book's store-specific rules against a real encrypted SQLite file: serial format rules
 // at the acquisition gate, marking privately made firearms, permits, and returns.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GLOCK, PMF, SIG, TO_SHOP, thrown } from '../testing/firearms.ts';
 import { servicesForTest } from '../testing/fixtures.ts';
 import type { AcquisitionInput, FirearmInput } from './model.ts';
@@ -311,5 +311,46 @@ describe('a firearm coming back', () => {
     expect(count('ledger_acquisitions')).toBe(2);
     expect(count('firearm_returns')).toBe(1);
     expect(() => s.store.db.prepare('DELETE FROM firearm_returns').run()).toThrow(/never removed/);
+  });
+});
+
+describe('the store’s day', () => {
+  // Regulated dates are the store's calendar date, in its time zone, never the PC's.
+  it('decides "the future" for a marking and a permit: a process in UTC, a store in Los Angeles at 20:30', async () => {
+    vi.stubEnv('TZ', 'UTC');
+    const { s, c, one } = await book();
+    s.storeHours.update('owner', {
+      timeZone: 'America/Los_Angeles',
+      closes: {
+        sun: null,
+        mon: '18:00',
+        tue: '18:00',
+        wed: '18:00',
+        thu: '18:00',
+        fri: '18:00',
+        sat: '18:00',
+      },
+      holidays: 'federal',
+    });
+    const pmf = one(PMF, CUSTOMER);
+    // 20:30 on Monday 5 January in Los Angeles; already Tuesday 6 January in UTC.
+    s.clock.set(Date.parse('2026-01-06T04:30:00Z'));
+    expect(new Date(s.clock.now()).getDate()).toBe(6);
+    expect(
+      thrown(() => c.markPmf('carlos', pmf.itemId, { uniqueId: 'A1', markedOn: '2026-01-06' })),
+    ).toMatchObject({ reason: 'future_date' });
+    expect(c.markPmf('carlos', pmf.itemId, { uniqueId: 'A1', markedOn: '2026-01-05' }).serial).toBe(
+      '98612345-A1',
+    );
+    const permit = {
+      form4473: 'T-9',
+      buyerKey: 'buyer-9',
+      permitType: 'License to Carry',
+      permitNumber: 'LTC-1',
+    };
+    expect(
+      thrown(() => c.recordPermit('carlos', { ...permit, issuedOn: '2026-01-06' })),
+    ).toMatchObject({ reason: 'future_date' });
+    expect(c.recordPermit('carlos', { ...permit, issuedOn: '2026-01-05' }).id).toBeGreaterThan(0);
   });
 });

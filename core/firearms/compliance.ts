@@ -33,6 +33,7 @@ export class BookCompliance {
   private readonly ledger: FirearmsLedger;
   private readonly store: () => { state: UsState | null; ffl?: string };
   private readonly policy: (date: string) => NicsPolicy;
+  private readonly timeZone: () => string | undefined;
 
   constructor(o: {
     db: Db;
@@ -42,13 +43,21 @@ export class BookCompliance {
     store: () => { state: UsState | null; ffl?: string };
     /** The check policy in force on a day (shipped data with the store's state rules). */
     policy?: (date: string) => NicsPolicy;
+    /** The store's time zone (its hours' setting): "today" is the store's date, not this PC's. */
+    timeZone?: () => string | undefined;
   }) {
+    this.timeZone = o.timeZone ?? (() => undefined);
     this.policy = o.policy ?? ((date) => policyOn(nicsPolicies, date));
     this.db = o.db;
     this.audit = o.audit;
     this.clock = o.clock;
     this.ledger = o.ledger;
     this.store = o.store;
+  }
+
+  /** The store's calendar date now. */
+  private today(): string {
+    return localDate(this.clock.now(), this.timeZone());
   }
 
   /** The rules in force, with their ids (the settings list). */
@@ -118,7 +127,7 @@ export class BookCompliance {
         'store_ffl_missing',
         "Enter the store's FFL number in the store details first: the mark is made from it.",
       );
-    if (markedOn > localDate(this.clock.now()))
+    if (markedOn > this.today())
       throw new DomainError('invalid', 'future_date', 'The marking date cannot be in the future.');
     const serial = pmfSerial(ffl, uniqueId);
     return this.db
@@ -169,7 +178,7 @@ export class BookCompliance {
     if (!state)
       throw conflict('store_state_missing', "Set the store's state first: permits are per state.");
     const issuedOn = isoDateSchema.parse(p.issuedOn);
-    const today = localDate(this.clock.now());
+    const today = this.today();
     if (issuedOn > today)
       throw new DomainError('invalid', 'future_date', 'The permit’s issue date is in the future.');
     const id = Number(

@@ -312,6 +312,44 @@ describe('overdue entries', () => {
     expect(at(noon(20))).toEqual([]);
   });
 
+  // 27 CFR 478.125(e): a disposition is entered within 7 days of the transaction. The book
+  // keeps the true hand-over date; a commit after the 7th day is itself reported late.
+  it('flags a disposition committed after its 7 days as late, keeping the true hand-over date — not one committed on the 7th day', async () => {
+    const { db, f, one, s } = await book();
+    const late = one(GLOCK, '2026-01-05', Date.UTC(2026, 0, 5, 15));
+    const onTime = one(SIG, '2026-01-05', Date.UTC(2026, 0, 5, 15));
+    const voided = one(RUGER, '2026-01-05', Date.UTC(2026, 0, 5, 15));
+    const commitOn = (itemId: number, when: number) => {
+      const d = f.startDisposition('carlos', itemId, TO_SHOP);
+      s.clock.set(when);
+      return f.commitDisposition('carlos', d.id, { disposedOn: '2026-01-06' });
+    };
+    // Handed over on the 6th: due by the end of the 13th in Chicago (06:00 UTC on the 14th).
+    const onTimeD = commitOn(onTime.itemId, Date.UTC(2026, 0, 14, 5, 59));
+    const lateD = commitOn(late.itemId, Date.UTC(2026, 0, 14, 6, 1));
+    const voidedD = commitOn(voided.itemId, Date.UTC(2026, 0, 20));
+    f.undispose('maria', voidedD.id, 'Entered in error.');
+    expect(onTimeD.disposed_on).toBe('2026-01-06');
+    const alerts = overdue(db, { now: Date.UTC(2026, 0, 21), storeHours: monFri }).filter(
+      (a) => a.kind === 'late_disposition',
+    );
+    expect(alerts).toEqual([
+      {
+        kind: 'late_disposition',
+        itemId: late.itemId,
+        entry: late.entryNo,
+        manufacturer: 'Glock',
+        model: '19',
+        serial: 'ABC123',
+        dispositionId: lateD.id,
+        dueOn: '2026-01-13',
+        dueAt: Date.UTC(2026, 0, 14, 6),
+        daysOverdue: 1,
+        message: `Disposition ${lateD.id} (Glock 19, serial ABC123, entry ${late.entryNo}) left the store 2026-01-06 and was entered in the book 2026-01-14: due within 7 days, by 2026-01-13.`,
+      },
+    ]);
+  });
+
   it('lists every kind together, oldest deadline first', async () => {
     const { db, f, one, s } = await book();
     const pmf = one(PMF, '2026-01-05', Date.UTC(2026, 0, 5, 16)); // mark by 01-12

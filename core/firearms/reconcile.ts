@@ -1,6 +1,7 @@
-// Reconciling the bound book: deadlines missed (late entries, dispositions left pending,
-// privately made firearms left unmarked), the barcode inventory audit against what the book
-// says is in stock, and the consistency checks between the book and the firearms' status.
+// Reconciling the bound book: deadlines missed (late entries, dispositions left pending or
+// entered late, privately made firearms left unmarked, multiple-sale reports not filed), the
+// barcode inventory audit against what the book says is in stock, and the consistency checks
+// between the book and the firearms' status.
 // Nothing here writes; nothing here reads the clock: the caller passes `now`.
 //
 // The book can hold a million entries: each check is a few queries that scan a table once,
@@ -22,9 +23,10 @@ import {
   type HolidayRule,
   type IsoDate,
 } from '../checks/calendar.ts';
-import { holidaysFileSchema } from '../checks/model.ts';
+import { holidaysFileSchema, type NicsPolicy } from '../checks/model.ts';
 import type { Db } from '../db/open.ts';
 import { serialKey, type DispositionKind } from './model.ts';
+import { multipleSaleReports, type MultipleSaleForm } from './multiple-sale.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -192,6 +194,11 @@ export class StoreHours {
     return n;
   }
 
+  /** The end of a day on the store's clocks (midnight starting the next). */
+  endOf(date: IsoDate): number {
+    return storeTimeToMs(addDays(date, 1), '00:00', this.timeZone);
+  }
+
   /** The instant the store closes on a day it is open. */
   closeOf(date: IsoDate): number {
     const time = this.isOpen(date) ? this.closes[weekday(date)] : null;
@@ -251,13 +258,23 @@ const described = (f: Pick<FirearmRef, 'manufacturer' | 'model' | 'serial'>) =>
 // ---------------------------------------------------------------------------------------
 // 1. Deadlines
 
-export type OverdueKind = 'late_entry' | 'pending_disposition' | 'unmarked_pmf';
+export type OverdueKind =
+  | 'late_entry'
+  | 'pending_disposition'
+  | 'unmarked_pmf'
+  | 'late_disposition'
+  | 'multiple_sale_overdue';
 
 export interface OverdueAlert extends FirearmRef {
   kind: OverdueKind;
   entry: number;
-  /** For `pending_disposition`: the disposition waiting to be committed or cancelled. */
+  /**
+   * For `pending_disposition`: the disposition waiting to be committed or cancelled; for
+   * `late_disposition`, the one entered late; for `multiple_sale_overdue`, the flagged sale.
+   */
   dispositionId: number | null;
+  /** For `multiple_sale_overdue`: the report's form. */
+  form?: MultipleSaleForm;
   /** The store's date the deadline fell on, and the instant it passed. */
   dueOn: IsoDate;
   dueAt: number;
@@ -280,6 +297,8 @@ export interface OverdueOptions {
    * a markings table keyed by item: `(id) => markedStmt.get(id) !== undefined`.
    */
   isMarked?: (itemId: number) => boolean;
+  /** The check policy in force on a date (which types a 3310.4 counts); the shipped one if left out. */
+  policy?: (date: IsoDate) => NicsPolicy;
 }
 
 /** The book's deadlines in day counts (resources/firearms/book-deadlines.json). */
@@ -474,9 +493,117 @@ function unmarkedPmfs(db: Db, o: OverdueOptions, days: number): OverdueAlert[] {
     });
 }
 
+interface LateDispositionRow {
+  dispositionId: number;
+  itemId: number;
+  entry: number;
+  disposedOn: string;
+  committedAt: number;
+  manufacturer: string;
+  model: string;
+  serial: string;
+}
+
+/**
+ * Dispositions entered in the book after their deadline (27 CFR 478.125(e): within 7 days of
+ * the transaction): the hand-over date is the true one, the commit came later. Voided ones
+ * were entered in error and are not counted.
+ */
+function lateDispositions(db: Db, o: OverdueOptions, days: number): OverdueAlert[] {
+  const dates = db
+    .prepare(
+      "SELECT DISTINCT disposed_on FROM ledger_dispositions WHERE state = 'committed' AND disposed_on IS NOT NULL",
+    )
+    .pluck()
+    .all() as string[];
+  if (dates.length === 0) return [];
+  const due = new Map(
+    dates.map((d) => {
+      const dueOn = addDays(d, days);
+      return [d, { dueOn, dueAt: o.storeHours.endOf(dueOn) }] as const;
+    }),
+  );
+  const rows = db
+    .prepare(
+      `WITH ${VOIDED_CTE},
+       deadline(disposed_on, due_at) AS MATERIALIZED (SELECT key, value FROM json_each(?))
+       SELECT d.id AS dispositionId, d.item_id AS itemId, d.acquisition_entry AS entry,
+              d.disposed_on AS disposedOn, d.committed_at AS committedAt,
+              i.manufacturer, i.model, i.serial
+       FROM ledger_dispositions d
+       JOIN deadline dl ON dl.disposed_on = d.disposed_on
+       JOIN firearm_items i ON i.id = d.item_id
+       WHERE d.state = 'committed' AND d.corrects IS NULL AND d.voided = 0
+         AND d.committed_at > dl.due_at AND d.id NOT IN (SELECT id FROM voided)
+       ORDER BY d.id`,
+    )
+    .all(
+      JSON.stringify(Object.fromEntries([...due].map(([d, x]) => [d, x.dueAt]))),
+    ) as LateDispositionRow[];
+  return rows.map((r) => {
+    const d = due.get(r.disposedOn) ?? {
+      dueOn: addDays(r.disposedOn, days),
+      dueAt: o.storeHours.endOf(addDays(r.disposedOn, days)),
+    };
+    return {
+      kind: 'late_disposition',
+      itemId: r.itemId,
+      manufacturer: r.manufacturer,
+      model: r.model,
+      serial: r.serial,
+      entry: r.entry,
+      dispositionId: r.dispositionId,
+      dueOn: d.dueOn,
+      dueAt: d.dueAt,
+      daysOverdue: daysLate(r.committedAt - d.dueAt),
+      message: `Disposition ${r.dispositionId} (${r.manufacturer} ${r.model}, serial ${r.serial}, entry ${r.entry}) left the store ${r.disposedOn} and was entered in the book ${o.storeHours.dateOf(r.committedAt)}: due within ${days} days, by ${d.dueOn}.`,
+    } satisfies OverdueAlert;
+  });
+}
+
+/**
+ * Multiple-sale reports (3310.4, 3310.12) still to file after close of business on the day
+ * the multiple sale occurred (27 CFR 478.126a). Reports no longer a multiple sale are not.
+ */
+function overdueReports(db: Db, o: OverdueOptions): OverdueAlert[] {
+  return multipleSaleReports(db, {
+    now: o.now,
+    storeHours: o.storeHours,
+    ...(o.policy ? { policy: o.policy } : {}),
+  })
+    .filter((r) => r.status === 'overdue')
+    .map((r) => {
+      const missing = r.recipients.filter((x) => !r.filings.some((f) => f.recipient === x));
+      const to = missing
+        .map((x) => (x === 'atf' ? 'ATF' : 'the state police or local law enforcement'))
+        .join(' and ');
+      const entry = db
+        .prepare(
+          'SELECT max(entry_no) FROM ledger_acquisitions WHERE item_id = ? AND corrects IS NULL',
+        )
+        .pluck()
+        .get(r.itemId) as number;
+      return {
+        kind: 'multiple_sale_overdue',
+        form: r.form,
+        itemId: r.itemId,
+        manufacturer: r.manufacturer,
+        model: r.model,
+        serial: r.serial,
+        entry,
+        dispositionId: r.dispositionId,
+        dueOn: r.dueOn,
+        dueAt: r.dueAt,
+        daysOverdue: daysLate(o.now - r.dueAt),
+        message: `Form ${r.form} for the multiple sale of ${r.occurredOn} (disposition ${r.dispositionId}, ${r.manufacturer} ${r.model}, serial ${r.serial}) was due by close of business that day and is not filed with ${to}: file it now and record the filing.`,
+      } satisfies OverdueAlert;
+    });
+}
+
 /**
  * Deadline alerts, oldest deadline first: acquisitions entered late, dispositions pending
- * for more than 7 days, privately made firearms unmarked past their 7 days.
+ * for more than 7 days or entered after their 7 days, privately made firearms unmarked past
+ * their 7 days, and multiple-sale reports not filed by close of business.
  */
 export function overdue(db: Db, o: OverdueOptions): OverdueAlert[] {
   const alerts = db
@@ -485,7 +612,9 @@ export function overdue(db: Db, o: OverdueOptions): OverdueAlert[] {
       return [
         ...lateEntries(db, o),
         ...stalePending(db, o, rules.dispositionDays),
+        ...lateDispositions(db, o, rules.dispositionDays),
         ...unmarkedPmfs(db, o, rules.pmfMarkDays),
+        ...overdueReports(db, o),
       ];
     })
     .deferred();

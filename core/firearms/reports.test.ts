@@ -6,10 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { extractText } from 'unpdf';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { httpTransport } from '../api/testing.ts';
 import type { UsState } from '../integrations/model.ts';
 import {
   makeServices,
+  OWNER,
   quietLog,
   servicesForTest,
   tempDir,
@@ -38,10 +40,26 @@ const ar15 = (serial: string, caliber = '5.56x45mm', semiAutoDetachable = true):
 /** 15:00 UTC: the same calendar day in UTC and in every US time zone. */
 const at = (day: string) => Date.parse(`${day}T15:00:00Z`);
 
-async function store(state: UsState = 'TX') {
+/** Monday to Saturday until 18:00 (the shipped days) in a fixed zone. */
+const hoursIn = (timeZone: string) => ({
+  timeZone,
+  closes: {
+    sun: null,
+    mon: '18:00',
+    tue: '18:00',
+    wed: '18:00',
+    thu: '18:00',
+    fri: '18:00',
+    sat: '18:00',
+  },
+  holidays: 'federal' as const,
+});
+
+async function store(state: UsState = 'TX', timeZone = 'America/Chicago') {
   const s = await servicesForTest();
   s.clock.set(at('2026-01-05')); // a Monday
   s.profile.update('owner', { name: 'Main Street Outfitters', state });
+  s.storeHours.update('owner', hoursIn(timeZone));
   const acquire = (firearms: FirearmInput[]) =>
     s.firearms.acquire('carlos', { receivedOn: '2026-01-05', source: DISTRIBUTOR, firearms });
   /** A sale on its own 4473 today: a check that proceeds, the transfer, the hand-over. */
@@ -310,6 +328,7 @@ describe('multiple-sale reports', () => {
       {
         dispositionId: second?.id,
         form: '3310.4',
+        occurredOn: '2026-01-07',
         flaggedOn: '2026-01-07',
         itemId: b?.itemId,
         serial: 'P-2',
@@ -319,8 +338,16 @@ describe('multiple-sale reports', () => {
         caliber: '9mm',
         form4473: 'T-2',
         related: [first?.id],
+        // 27 CFR 478.126a: by close of business that day (18:00 in Chicago is 00:00 UTC).
+        dueOn: '2026-01-07',
+        dueAt: Date.parse('2026-01-08T00:00:00Z'),
+        recipients: ['atf', 'law_enforcement'],
+        filings: [],
         filedOn: null,
         filedBy: null,
+        voided: false,
+        stillMultiple: true,
+        status: 'to_file',
       },
     ]);
   });
@@ -362,7 +389,8 @@ describe('multiple-sale reports', () => {
     expect(unfiled()).toEqual([]);
   });
 
-  it('is marked filed once, not in the future, and then leaves the unfiled list', async () => {
+  // 27 CFR 478.126a: the 3310.4 goes to ATF and to the State police or local law enforcement.
+  it('is filed twice, with ATF and with the state police, each recorded with the date, who and to whom', async () => {
     const { s, acquire, sell, on, unfiled, r } = await store();
     const [a, b] = acquire([pistol('P-1'), pistol('P-2')]);
     const [first, second] = sell([a?.itemId ?? 0, b?.itemId ?? 0], 'T-1');
@@ -372,21 +400,84 @@ describe('multiple-sale reports', () => {
     expect(thrown(() => r.markFiled('maria', id, { filedOn: '2026-01-07' }))).toMatchObject({
       reason: 'future_date',
     });
+    expect(thrown(() => r.markFiled('maria', id, { filedOn: '2026-01-04' }))).toMatchObject({
+      reason: 'before_sale',
+    });
     expect(
       thrown(() => r.markFiled('maria', first?.id ?? 0, { filedOn: '2026-01-06' })),
     ).toMatchObject({ kind: 'not_found', reason: 'no_multiple_sale' });
-    expect(unfiled()).toHaveLength(1);
-    r.markFiled('maria', id, { filedOn: '2026-01-06', note: 'Faxed to ATF and the CLEO' });
+    // "Mark filed" is the ATF copy: the law enforcement copy is still to file.
+    r.markFiled('maria', id, { filedOn: '2026-01-05', note: 'Faxed to the NTC' });
+    expect(unfiled()).toMatchObject([
+      { dispositionId: id, filedOn: '2026-01-05', filedBy: 'maria', status: 'overdue' },
+    ]);
+    expect(
+      thrown(() =>
+        r.recordFiling('carlos', id, { recipient: 'law_enforcement', filedOn: '2026-01-05' }),
+      ),
+    ).toMatchObject({ reason: 'agency_required' });
+    const filed = r.recordFiling('carlos', id, {
+      recipient: 'law_enforcement',
+      agency: 'Texas Department of Public Safety',
+      filedOn: '2026-01-05',
+    });
+    expect(filed).toMatchObject({
+      status: 'filed',
+      filings: [
+        {
+          recipient: 'atf',
+          agency: 'ATF',
+          filedOn: '2026-01-05',
+          filedBy: 'maria',
+          filedAt: s.clock.now(),
+          note: 'Faxed to the NTC',
+        },
+        {
+          recipient: 'law_enforcement',
+          agency: 'Texas Department of Public Safety',
+          filedOn: '2026-01-05',
+          filedBy: 'carlos',
+          note: null,
+        },
+      ],
+    });
     expect(unfiled()).toEqual([]);
     expect(r.multipleSales({ includeFiled: true })).toMatchObject([
-      { dispositionId: id, filedOn: '2026-01-06', filedBy: 'maria' },
+      { dispositionId: id, status: 'filed' },
     ]);
     expect(thrown(() => r.markFiled('maria', id, { filedOn: '2026-01-06' }))).toMatchObject({
       kind: 'conflict',
       reason: 'already_filed',
-      message: `The report for disposition ${id} was filed on 2026-01-06.`,
+      message: `The report for disposition ${id} was filed with ATF on 2026-01-05.`,
     });
-    expect(s.audit.query({ action: 'firearm.multiple_sale_filed' }).entries).toHaveLength(1);
+    expect(
+      s.audit.query({ action: 'firearm.multiple_sale_filed' }).entries.map((e) => e.actor),
+    ).toEqual(['carlos', 'maria']);
+    // Filings are regulated records: never changed.
+    expect(() =>
+      s.store.db.prepare("UPDATE multiple_sale_report_filings SET agency = 'x'").run(),
+    ).toThrow(/never changed/);
+  });
+
+  it('goes to ATF only for Form 3310.12 (its instructions: the National Tracing Center)', async () => {
+    const { acquire, sell, r } = await store('TX');
+    const [a, b] = acquire([ar15('AR-1'), ar15('AR-2')]);
+    const [, second] = sell([a?.itemId ?? 0, b?.itemId ?? 0], 'T-1');
+    const id = second?.id ?? 0;
+    expect(
+      thrown(() =>
+        r.recordFiling('maria', id, {
+          recipient: 'law_enforcement',
+          agency: 'Austin PD',
+          filedOn: '2026-01-05',
+        }),
+      ),
+    ).toMatchObject({ reason: 'recipient_not_required' });
+    expect(r.recordFiling('maria', id, { recipient: 'atf', filedOn: '2026-01-05' })).toMatchObject({
+      form: '3310.12',
+      recipients: ['atf'],
+      status: 'filed',
+    });
   });
 
   it('lists two semi-automatic rifles over .22 with detachable magazines for Form 3310.12 in a listed state', async () => {
@@ -419,5 +510,253 @@ describe('multiple-sale reports', () => {
     sell([bolt1?.itemId ?? 0, bolt2?.itemId ?? 0], 'T-2', 'buyer-2');
     sell([rifle?.itemId ?? 0, glock?.itemId ?? 0], 'T-3', 'buyer-3');
     expect(unfiled()).toEqual([]);
+  });
+});
+
+describe('multiple-sale report deadlines', () => {
+  /** A moment on the store's clocks in Chicago in January (CST, UTC−6). */
+  const chicago = (day: string, hhmm: string) => Date.parse(`${day}T${hhmm}:00-06:00`);
+
+  // 27 CFR 478.126a: "not later than the close of business on the day that the multiple sale
+  // or other disposition occurs".
+  it('shows a 3310.4 not filed by close of business as overdue the next morning: in the overdue list, on the dashboard and in the morning alert', async () => {
+    const { s, acquire, sell, r } = await store();
+    const [a, b] = acquire([pistol('P-1'), pistol('P-2')]);
+    const [, second] = sell([a?.itemId ?? 0, b?.itemId ?? 0], 'T-1');
+    const reportsOverdue = () => r.overdue().filter((x) => x.kind === 'multiple_sale_overdue');
+    s.clock.set(chicago('2026-01-05', '17:59'));
+    expect(r.multipleSales({ includeFiled: false })[0]?.status).toBe('to_file');
+    expect(reportsOverdue()).toEqual([]);
+    expect(r.complianceSummary()).toMatchObject({ overdue: 0, dueToday: 1 });
+
+    s.clock.set(chicago('2026-01-06', '08:00'));
+    expect(r.multipleSales({ includeFiled: false })[0]?.status).toBe('overdue');
+    expect(reportsOverdue()).toEqual([
+      expect.objectContaining({
+        kind: 'multiple_sale_overdue',
+        form: '3310.4',
+        dispositionId: second?.id,
+        serial: 'P-2',
+        dueOn: '2026-01-05',
+        dueAt: chicago('2026-01-05', '18:00'),
+        daysOverdue: 1,
+        message: expect.stringContaining(
+          'not filed with ATF and the state police or local law enforcement',
+        ),
+      }),
+    ]);
+    expect(r.complianceSummary()).toMatchObject({
+      overdue: 1,
+      byKind: { multiple_sale_overdue: 1 },
+      dueToday: 0,
+      oldestDueOn: '2026-01-05',
+    });
+
+    // The morning alert: a compliance.overdue event for webhooks, once a store day.
+    const events = () =>
+      s.integrations.outbox.after(0, 100).filter((e) => e.type === 'compliance.overdue');
+    s.clock.set(chicago('2026-01-06', '07:59'));
+    expect(r.publishDailyAlert('08:00').published).toBe(false);
+    s.clock.set(chicago('2026-01-06', '08:00'));
+    expect(r.publishDailyAlert('08:00')).toEqual({ published: true, on: '2026-01-06', overdue: 1 });
+    expect(r.publishDailyAlert('08:00').published).toBe(false);
+    expect(events()).toMatchObject([
+      {
+        entity: 'ledger',
+        entityId: '2026-01-06',
+        data: {
+          on: '2026-01-06',
+          overdue: 1,
+          items: [{ kind: 'multiple_sale_overdue', form: '3310.4', dispositionId: second?.id }],
+        },
+      },
+    ]);
+    // No buyer's name or address travels with it.
+    expect(JSON.stringify(events())).not.toContain('Pat Buyer');
+
+    // Filed with both, it is no longer overdue.
+    r.recordFiling('maria', second?.id ?? 0, { recipient: 'atf', filedOn: '2026-01-06' });
+    r.recordFiling('maria', second?.id ?? 0, {
+      recipient: 'law_enforcement',
+      agency: 'Austin Police Department',
+      filedOn: '2026-01-06',
+    });
+    expect(reportsOverdue()).toEqual([]);
+  });
+
+  it('is due by the end of the day for a sale on a day the store keeps closed', async () => {
+    const { s, acquire, sell, r } = await store();
+    const [a, b] = acquire([pistol('P-1'), pistol('P-2')]);
+    s.clock.set(chicago('2026-01-11', '12:00')); // a Sunday
+    sell([a?.itemId ?? 0, b?.itemId ?? 0], 'T-1');
+    expect(r.multipleSales({ includeFiled: false })[0]).toMatchObject({
+      dueOn: '2026-01-11',
+      dueAt: chicago('2026-01-12', '00:00'),
+      status: 'to_file',
+    });
+  });
+
+  it('takes the store’s day, not the PC’s: a process in UTC, a store in Los Angeles at 20:30', async () => {
+    vi.stubEnv('TZ', 'UTC');
+    const { s, acquire, sell, r } = await store('TX', 'America/Los_Angeles');
+    const [a, b] = acquire([pistol('P-1'), pistol('P-2')]);
+    const [, second] = sell([a?.itemId ?? 0, b?.itemId ?? 0], 'T-1'); // 07:00 in Los Angeles
+    // 20:30 on Monday 5 January in Los Angeles is 04:30 on Tuesday in UTC.
+    s.clock.set(Date.parse('2026-01-06T04:30:00Z'));
+    expect(new Date(s.clock.now()).getDate()).toBe(6); // the process's own day
+    const [report] = r.multipleSales({ includeFiled: false });
+    // Sold on the store's Monday, due by its close (18:00 Pacific), so already late at 20:30.
+    expect(report).toMatchObject({ occurredOn: '2026-01-05', status: 'overdue' });
+    // Tuesday is tomorrow for the store: a filing dated then is in the future.
+    expect(
+      thrown(() => r.markFiled('maria', second?.id ?? 0, { filedOn: '2026-01-06' })),
+    ).toMatchObject({ reason: 'future_date' });
+    r.markFiled('maria', second?.id ?? 0, { filedOn: '2026-01-05' });
+    expect(r.multipleSales({ includeFiled: true })[0]?.filedOn).toBe('2026-01-05');
+  });
+});
+
+describe('voiding a sale of a multiple sale', () => {
+  it('after the report was filed: the report stays on record with its filings (void the second)', async () => {
+    const { s, acquire, sell, on, r, unfiled } = await store();
+    const [a, b] = acquire([pistol('P-1'), pistol('P-2')]);
+    sell([a?.itemId ?? 0], 'T-1');
+    on('2026-01-06');
+    const [second] = sell([b?.itemId ?? 0], 'T-2');
+    const id = second?.id ?? 0;
+    r.recordFiling('maria', id, { recipient: 'atf', filedOn: '2026-01-06' });
+    r.recordFiling('maria', id, {
+      recipient: 'law_enforcement',
+      agency: 'Travis County Sheriff',
+      filedOn: '2026-01-06',
+    });
+    s.firearms.undispose('maria', id, 'Entered against the wrong buyer.');
+    expect(unfiled()).toEqual([]);
+    expect(r.multipleSales({ includeFiled: true })).toMatchObject([
+      {
+        dispositionId: id,
+        voided: true,
+        stillMultiple: false,
+        status: 'filed',
+        filings: [{ recipient: 'atf' }, { recipient: 'law_enforcement' }],
+      },
+    ]);
+  });
+
+  it('after the report was filed: the report stays on record with its filings (void the first)', async () => {
+    const { s, acquire, sell, on, r } = await store();
+    const [a, b] = acquire([pistol('P-1'), pistol('P-2')]);
+    const [first] = sell([a?.itemId ?? 0], 'T-1');
+    on('2026-01-06');
+    const [second] = sell([b?.itemId ?? 0], 'T-2');
+    r.markFiled('maria', second?.id ?? 0, { filedOn: '2026-01-06' });
+    r.recordFiling('maria', second?.id ?? 0, {
+      recipient: 'law_enforcement',
+      agency: 'Texas DPS',
+      filedOn: '2026-01-06',
+    });
+    s.firearms.undispose('maria', first?.id ?? 0, 'Entered in error.');
+    expect(r.multipleSales({ includeFiled: true })).toMatchObject([
+      { dispositionId: second?.id, voided: false, stillMultiple: false, status: 'filed' },
+    ]);
+  });
+
+  it('before the report was filed, the first of a pair: no longer a multiple sale — kept on file, not to be filed, never overdue', async () => {
+    const { s, acquire, sell, on, r, unfiled } = await store();
+    const [a, b] = acquire([pistol('P-1'), pistol('P-2')]);
+    const [first] = sell([a?.itemId ?? 0], 'T-1');
+    on('2026-01-06');
+    const [second] = sell([b?.itemId ?? 0], 'T-2');
+    expect(unfiled().map((x) => x.dispositionId)).toEqual([second?.id]);
+    s.firearms.undispose('maria', first?.id ?? 0, 'Entered against the wrong buyer.');
+    expect(unfiled()).toEqual([]);
+    expect(r.multipleSales({ includeFiled: true })).toMatchObject([
+      {
+        dispositionId: second?.id,
+        related: [first?.id],
+        voided: false,
+        stillMultiple: false,
+        status: 'keep_on_file',
+      },
+    ]);
+    on('2026-01-07');
+    expect(r.overdue().filter((x) => x.kind === 'multiple_sale_overdue')).toEqual([]);
+  });
+
+  it('before the report was filed, the second of a pair: nothing to file, kept on file', async () => {
+    const { s, acquire, sell, on, r, unfiled } = await store();
+    const [a, b] = acquire([pistol('P-1'), pistol('P-2')]);
+    sell([a?.itemId ?? 0], 'T-1');
+    on('2026-01-06');
+    const [second] = sell([b?.itemId ?? 0], 'T-2');
+    s.firearms.undispose('maria', second?.id ?? 0, 'Entered in error.');
+    expect(unfiled()).toEqual([]);
+    expect(r.multipleSales({ includeFiled: true })).toMatchObject([
+      { dispositionId: second?.id, voided: true, stillMultiple: false, status: 'keep_on_file' },
+    ]);
+  });
+
+  it('of a third firearm leaves a pair that still stands to file', async () => {
+    const { s, acquire, sell, r, unfiled } = await store();
+    const [a, b, c] = acquire([pistol('P-1'), pistol('P-2'), pistol('P-3')]);
+    const [first, second, third] = sell([a?.itemId ?? 0, b?.itemId ?? 0, c?.itemId ?? 0], 'T-1');
+    s.firearms.undispose('maria', first?.id ?? 0, 'Entered in error.');
+    // The second's report was with the first only; the third's with both, and the second stands.
+    expect(r.multipleSales({ includeFiled: true }).map((x) => [x.dispositionId, x.status])).toEqual(
+      [
+        [third?.id, 'to_file'],
+        [second?.id, 'keep_on_file'],
+      ],
+    );
+    expect(unfiled().map((x) => x.dispositionId)).toEqual([third?.id]);
+  });
+});
+
+describe('compliance on the dashboard and in the morning alert', () => {
+  it('shows overdue items to who keeps the book, and nothing to a cashier', async () => {
+    const { s, acquire, sell, on } = await store();
+    const [a, b] = acquire([pistol('P-1'), pistol('P-2')]);
+    sell([a?.itemId ?? 0, b?.itemId ?? 0], 'T-1');
+    on('2026-01-06');
+    const api = await httpTransport(s);
+    onTestFinished(() => api.close());
+    await s.auth.setupOwner(OWNER);
+    const owner = await s.auth.login(OWNER, 'test');
+    await s.auth.createUser(
+      { userId: owner.session.user.id, username: OWNER.username },
+      { username: 'cashier', displayName: 'Cas', role: 'cashier', password: 'cashier password 1' },
+    );
+    const cashier = await s.auth.login(
+      { username: 'cashier', password: 'cashier password 1' },
+      'test',
+    );
+    await s.auth.changePassword(s.auth.authenticate(cashier.token).session, {
+      currentPassword: 'cashier password 1',
+      newPassword: 'cashier password 2',
+    });
+    const summary = async (token: string) => {
+      const r = await api.call({ path: 'dashboard.summary', type: 'query' }, undefined, token);
+      if (r.error) throw new Error(JSON.stringify(r.error));
+      return (r.body as { result: { data: { compliance: unknown } } }).result.data.compliance;
+    };
+    expect(await summary(owner.token)).toEqual({
+      overdue: 1,
+      byKind: { multiple_sale_overdue: 1 },
+      dueToday: 0,
+      oldestDueOn: '2026-01-05',
+    });
+    expect(await summary(cashier.token)).toBeNull();
+  });
+
+  it('checks for the morning alert as soon as it is scheduled, then stops with the reports', async () => {
+    const { s, acquire, sell, on, r } = await store();
+    const [a, b] = acquire([pistol('P-1'), pistol('P-2')]);
+    sell([a?.itemId ?? 0, b?.itemId ?? 0], 'T-1');
+    on('2026-01-06'); // 09:00 in Chicago, after 08:00
+    r.scheduleAlerts('08:00');
+    onTestFinished(() => r.stop());
+    expect(
+      s.integrations.outbox.after(0, 100).filter((e) => e.type === 'compliance.overdue'),
+    ).toHaveLength(1);
   });
 });

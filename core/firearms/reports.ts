@@ -1,16 +1,35 @@
 // The bound book's reports: exports into the backup folder (by hand, with progress, and a
-// daily one so the book's copy never depends on someone remembering), and the multiple-sale
-// reports (ATF Forms 3310.4 and 3310.12) listed until they are marked filed.
+// daily one so the book's copy never depends on someone remembering), the multiple-sale
+// reports (ATF Forms 3310.4 and 3310.12) with their filings and deadlines, the overdue list,
+// and the morning alert (a `compliance.overdue` domain event) when anything is overdue.
 import fs from 'node:fs';
 import path from 'node:path';
 import { Cron } from 'croner';
+import { z } from 'zod';
 import type { AuditLog } from '../audit/repo.ts';
-import { localDate, type Clock } from '../clock.ts';
+import { isoDateSchema, type IsoDate } from '../checks/calendar.ts';
+import type { NicsPolicy } from '../checks/model.ts';
+import type { Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
 import { conflict, DomainError, notFound } from '../errors.ts';
+import type { Outbox } from '../integrations/outbox.ts';
 import type { Logger } from '../log/logger.ts';
 import { bookFilterSchema, exportBoundBook, type BookFilter } from './export.ts';
+import {
+  filingRecipients,
+  multipleSaleReports,
+  recipientsOf,
+  type MultipleSaleReport,
+} from './multiple-sale.ts';
 import { exportBoundBookPdf, exportCorrectionReportPdf } from './pdf.ts';
+import {
+  defaultStoreHours,
+  overdue,
+  type OverdueAlert,
+  type OverdueKind,
+  storeTimeToMs,
+  type StoreHours,
+} from './reconcile.ts';
 
 export type ExportFormat = 'csv' | 'ascii' | 'pdf' | 'corrections';
 
@@ -36,22 +55,31 @@ const extension: Record<ExportFormat, string> = {
   corrections: 'pdf',
 };
 
-export interface MultipleSaleReport {
-  dispositionId: number;
-  form: '3310.4' | '3310.12';
-  flaggedOn: string;
-  itemId: number;
-  serial: string;
-  manufacturer: string;
-  model: string;
-  type: string;
-  caliber: string;
-  form4473: string | null;
-  /** The other dispositions in the window that make this a multiple sale. */
-  related: number[];
-  filedOn: string | null;
-  filedBy: string | null;
+export type { MultipleSaleReport } from './multiple-sale.ts';
+
+/** A filing of a multiple-sale report as the clerk records it. */
+export const filingSchema = z
+  .object({
+    recipient: z.enum(filingRecipients),
+    /** Who received it; ATF when left out for the ATF copy. */
+    agency: z.string().trim().min(1).max(120).optional(),
+    filedOn: isoDateSchema,
+    note: z.string().trim().max(300).optional(),
+  })
+  .strict();
+export type FilingInput = z.input<typeof filingSchema>;
+
+/** What the dashboard shows: compliance items overdue, and reports due by close today. */
+export interface ComplianceSummary {
+  overdue: number;
+  byKind: Partial<Record<OverdueKind, number>>;
+  /** Multiple-sale reports still to file today (not overdue yet). */
+  dueToday: number;
+  /** The oldest deadline missed, if any. */
+  oldestDueOn: IsoDate | null;
 }
+
+const ALERT_KEY = 'firearms.compliance_alert_on';
 
 export class BookReports {
   private readonly db: Db;
@@ -61,7 +89,12 @@ export class BookReports {
   private readonly log: Logger;
   private readonly openReader: () => Db;
   private readonly store: () => { name: string | null; ffl?: string | undefined };
+  private readonly storeCalendar: () => StoreHours;
+  private readonly policy: ((date: string) => NicsPolicy) | undefined;
+  private readonly outbox: Outbox | null;
   private cron: Cron | null = null;
+  private alertCron: Cron | null = null;
+  private summaryCache: { at: number; summary: ComplianceSummary } | null = null;
 
   constructor(o: {
     db: Db;
@@ -76,7 +109,16 @@ export class BookReports {
     openReader: () => Db;
     /** The store's name and FFL number, for the PDF's header. */
     store?: () => { name: string | null; ffl?: string | undefined };
+    /** The store's hours and time zone: "today", close of business, the deadlines. */
+    storeCalendar?: () => StoreHours;
+    /** The check policy in force on a day (which types a 3310.4 counts). */
+    policy?: (date: string) => NicsPolicy;
+    /** Where the morning `compliance.overdue` alert is published for integrations. */
+    outbox?: Outbox;
   }) {
+    this.storeCalendar = o.storeCalendar ?? (() => defaultStoreHours);
+    this.policy = o.policy;
+    this.outbox = o.outbox ?? null;
     this.openReader = o.openReader;
     this.store = o.store ?? (() => ({ name: null }));
     this.db = o.db;
@@ -225,31 +267,27 @@ export class BookReports {
   stop(): void {
     this.cron?.stop();
     this.cron = null;
+    this.alertCron?.stop();
+    this.alertCron = null;
   }
 
-  /** Multiple-sale reports: the unfiled first, then the filed ones (most recent first). */
+  /** The store's calendar date now (its time zone, not this PC's). */
+  private today(): IsoDate {
+    return this.storeCalendar().dateOf(this.clock.now());
+  }
+
+  /**
+   * Multiple-sale reports with their filings and where each stands: those still to file
+   * (overdue first), or every one (filed and kept on file too, most recent first).
+   */
   multipleSales(o: { includeFiled: boolean; dispositionId?: number }): MultipleSaleReport[] {
-    const rows = this.db
-      .prepare(
-        `SELECT d.id AS dispositionId, coalesce(f.form, '3310.4') AS form, d.disposed_on AS flaggedOn, i.id AS itemId,
-                i.serial, i.manufacturer, i.model, i.type, i.caliber, d.form_4473 AS form4473,
-                coalesce(f.related, '[]') AS related, m.filed_on AS filedOn, m.filed_by AS filedBy
-         FROM ledger_dispositions d
-         JOIN firearm_items i ON i.id = d.item_id
-         LEFT JOIN multiple_sale_flags f ON f.disposition_id = d.id
-         LEFT JOIN multiple_sale_filings m ON m.disposition_id = d.id
-         WHERE (d.multiple_sale = 1 OR f.disposition_id IS NOT NULL) AND d.corrects IS NULL
-           AND NOT EXISTS (SELECT 1 FROM ledger_dispositions v WHERE v.corrects = d.id)
-           AND (? OR m.disposition_id IS NULL) AND (? IS NULL OR d.id = ?)
-         ORDER BY m.disposition_id IS NOT NULL, d.id DESC LIMIT 500`,
-      )
-      .all(o.includeFiled ? 1 : 0, o.dispositionId ?? null, o.dispositionId ?? null) as (Omit<
-      MultipleSaleReport,
-      'related'
-    > & {
-      related: string;
-    })[];
-    return rows.map((r) => ({ ...r, related: JSON.parse(r.related) as number[] }));
+    return multipleSaleReports(this.db, {
+      now: this.clock.now(),
+      storeHours: this.storeCalendar(),
+      includeSettled: o.includeFiled,
+      ...(o.dispositionId !== undefined ? { dispositionId: o.dispositionId } : {}),
+      ...(this.policy ? { policy: this.policy } : {}),
+    });
   }
 
   /** The multiple-sale form a disposition was flagged for, if any. */
@@ -262,40 +300,195 @@ export class BookReports {
     );
   }
 
-  /** Marks a multiple-sale report filed with ATF (and the state where required). */
-  markFiled(actor: string, dispositionId: number, o: { filedOn: string; note?: string }): void {
-    this.db
+  /**
+   * Records a filing of a multiple-sale report (27 CFR 478.126a): to ATF, or for Form 3310.4
+   * to the state police or local law enforcement agency as well; the date, who and to whom.
+   * Once per recipient; a report that is no longer a multiple sale may still be filed.
+   */
+  recordFiling(actor: string, dispositionId: number, raw: FilingInput): MultipleSaleReport {
+    const f = filingSchema.parse(raw);
+    return this.db
       .transaction(() => {
-        const [flagged] = this.multipleSales({ includeFiled: true, dispositionId });
-        if (!flagged)
+        const [report] = this.multipleSales({ includeFiled: true, dispositionId });
+        if (!report)
           throw notFound(
             'no_multiple_sale',
             `Disposition ${dispositionId} has no multiple-sale report.`,
           );
-        if (flagged.filedOn)
+        if (!recipientsOf(report.form).includes(f.recipient))
+          throw new DomainError(
+            'invalid',
+            'recipient_not_required',
+            `Form ${report.form} goes to ATF only: there is no copy for law enforcement to record.`,
+          );
+        const agency = f.agency ?? (f.recipient === 'atf' ? 'ATF' : null);
+        if (!agency)
+          throw new DomainError(
+            'invalid',
+            'agency_required',
+            'Enter the agency the report went to (the state police, or the local police or sheriff).',
+            [{ path: 'agency', message: 'Enter the agency the report went to.' }],
+          );
+        const earlier = report.filings.find((x) => x.recipient === f.recipient);
+        if (earlier)
           throw conflict(
             'already_filed',
-            `The report for disposition ${dispositionId} was filed on ${flagged.filedOn}.`,
+            `The report for disposition ${dispositionId} was filed with ${earlier.agency} on ${earlier.filedOn}.`,
           );
-        if (o.filedOn > localDate(this.clock.now()))
+        if (f.filedOn > this.today())
           throw new DomainError(
             'invalid',
             'future_date',
             'The filing date cannot be in the future.',
           );
+        if (f.filedOn < report.occurredOn)
+          throw new DomainError(
+            'invalid',
+            'before_sale',
+            `The multiple sale occurred on ${report.occurredOn}: the report cannot have been filed before that.`,
+          );
         this.db
           .prepare(
-            'INSERT INTO multiple_sale_filings (disposition_id, filed_on, note, filed_by, filed_at) VALUES (?, ?, ?, ?, ?)',
+            'INSERT INTO multiple_sale_report_filings (disposition_id, recipient, agency, filed_on, note, filed_by, filed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
           )
-          .run(dispositionId, o.filedOn, o.note ?? null, actor, this.clock.now());
+          .run(
+            dispositionId,
+            f.recipient,
+            agency,
+            f.filedOn,
+            f.note ?? null,
+            actor,
+            this.clock.now(),
+          );
         this.audit.record({
           actor,
           action: 'firearm.multiple_sale_filed',
           entity: 'firearm',
-          entityId: flagged.itemId,
-          payload: { disposition: dispositionId, form: flagged.form, filedOn: o.filedOn },
+          entityId: report.itemId,
+          payload: {
+            disposition: dispositionId,
+            form: report.form,
+            recipient: f.recipient,
+            agency,
+            filedOn: f.filedOn,
+          },
         });
+        this.summaryCache = null;
+        const [after] = this.multipleSales({ includeFiled: true, dispositionId });
+        if (!after) throw new Error('The filing was not recorded.');
+        return after;
       })
       .immediate();
+  }
+
+  /** Marks a multiple-sale report filed with ATF (the state or local copy: recordFiling). */
+  markFiled(actor: string, dispositionId: number, o: { filedOn: string; note?: string }): void {
+    this.recordFiling(actor, dispositionId, {
+      recipient: 'atf',
+      filedOn: o.filedOn,
+      ...(o.note ? { note: o.note } : {}),
+    });
+  }
+
+  /**
+   * Deadlines missed, oldest first (reconcile.ts `overdue`): late entries, dispositions pending
+   * too long or entered late, unmarked PMFs, and multiple-sale reports not filed by close of
+   * business, in the store's time zone.
+   */
+  overdue(): OverdueAlert[] {
+    const marked = this.db.prepare('SELECT 1 FROM pmf_markings WHERE item_id = ?');
+    return overdue(this.db, {
+      now: this.clock.now(),
+      storeHours: this.storeCalendar(),
+      isMarked: (itemId) => marked.get(itemId) !== undefined,
+      ...(this.policy ? { policy: this.policy } : {}),
+    });
+  }
+
+  /**
+   * What the dashboard shows. Reading the deadlines walks the book, so the answer is kept for
+   * a minute (a filing recorded here clears it); the Reports tab always reads afresh.
+   */
+  complianceSummary(): ComplianceSummary {
+    const now = this.clock.now();
+    if (this.summaryCache && now - this.summaryCache.at < 60_000 && now >= this.summaryCache.at)
+      return this.summaryCache.summary;
+    const alerts = this.overdue();
+    const byKind: Partial<Record<OverdueKind, number>> = {};
+    for (const a of alerts) byKind[a.kind] = (byKind[a.kind] ?? 0) + 1;
+    const summary: ComplianceSummary = {
+      overdue: alerts.length,
+      byKind,
+      dueToday: this.multipleSales({ includeFiled: false }).filter((r) => r.status === 'to_file')
+        .length,
+      oldestDueOn: alerts[0]?.dueOn ?? null,
+    };
+    this.summaryCache = { at: now, summary };
+    return summary;
+  }
+
+  /**
+   * The morning alert: once a store day, from `at` on the store's clocks, a
+   * `compliance.overdue` domain event when anything is overdue (webhooks subscribed to it
+   * alert someone). The day is recorded as done either way, so a restart does not repeat it.
+   * Returns whether it published.
+   */
+  publishDailyAlert(at = '08:00'): { published: boolean; on: IsoDate; overdue: number } {
+    const calendar = this.storeCalendar();
+    const now = this.clock.now();
+    const on = calendar.dateOf(now);
+    const none = { published: false, on, overdue: 0 };
+    if (!this.outbox) return none;
+    if (now < storeTimeToMs(on, at, calendar.timeZone)) return none;
+    const done = this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(ALERT_KEY);
+    if (done === on) return none;
+    const alerts = this.overdue();
+    const outbox = this.outbox;
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare(
+            'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+          )
+          .run(ALERT_KEY, on);
+        if (alerts.length > 0)
+          outbox.publish({
+            type: 'compliance.overdue',
+            entity: 'ledger',
+            entityId: on,
+            // What a receiver needs to alert someone; never a buyer's name or address.
+            data: {
+              on,
+              overdue: alerts.length,
+              items: alerts.map((a) => ({
+                kind: a.kind,
+                ...(a.form ? { form: a.form } : {}),
+                entry: a.entry,
+                serial: a.serial,
+                dispositionId: a.dispositionId,
+                dueOn: a.dueOn,
+                daysOverdue: a.daysOverdue,
+              })),
+            },
+          });
+      })
+      .immediate();
+    return { published: alerts.length > 0, on, overdue: alerts.length };
+  }
+
+  /** Checks for the morning alert now and every quarter hour (it publishes once a day). */
+  scheduleAlerts(at = '08:00'): void {
+    this.alertCron?.stop();
+    const check = () => {
+      try {
+        this.publishDailyAlert(at);
+      } catch (error) {
+        this.log.error('The compliance alert could not be published', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    };
+    this.alertCron = new Cron('*/15 * * * *', { protect: true }, check);
+    check();
   }
 }

@@ -1,5 +1,5 @@
-// The bound book's pure rules: calibers in inches, what counts for Form 3310.12, the store's
-// serial format rules, and the privately made firearm's serial.
+// The bound book's pure rules: calibers in inches, what counts for Form 3310.12 (its caliber
+// rule's boundaries), the store's serial format rules, and the privately made firearm's serial.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,10 +7,12 @@ import {
   pmfSerial,
   pmfUniqueIdSchema,
   reportableRifle,
+  rifleCaliber,
   serialFormatProblems,
   serialFormatRuleSchema,
   type SerialFormatRule,
 } from './rules.ts';
+import rifleCalibers from '../../resources/firearms/rifle-calibers.json' with { type: 'json' };
 
 const STORE_FFL = '9-86-123-01-7K-12345';
 
@@ -36,6 +38,8 @@ describe('a caliber in inches', () => {
 });
 
 describe('a rifle for Form 3310.12', () => {
+  // ATF's 3310.12 demand letter and Q&A: semiautomatic rifles capable of accepting a
+  // detachable magazine "with a caliber greater than .22 (including .223/5.56 caliber)".
   it('is a semi-automatic rifle over .22 that takes a detachable magazine, .223 and 5.56 included', () => {
     expect(reportableRifle('rifle', '.223', true)).toBe(true);
     expect(reportableRifle('rifle', '223 Rem', true)).toBe(true);
@@ -45,14 +49,61 @@ describe('a rifle for Form 3310.12', () => {
     expect(reportableRifle('rifle', '308 Win', true)).toBe(true);
   });
 
-  it('leaves out the .22 family, rifles without a detachable magazine, other types and gauges', () => {
+  it('leaves out the .22 rimfire family, rifles without a detachable magazine, other types and gauges', () => {
     expect(reportableRifle('rifle', '22 LR', true)).toBe(false);
     expect(reportableRifle('rifle', '.22 LR', true)).toBe(false);
-    expect(reportableRifle('rifle', '.22 WMR', true)).toBe(false);
+    expect(reportableRifle('rifle', '.22 Long Rifle', true)).toBe(false);
+    expect(reportableRifle('rifle', '.22', true)).toBe(false);
     expect(reportableRifle('rifle', '5.56x45mm', false)).toBe(false);
     expect(reportableRifle('pistol', '5.56x45mm', true)).toBe(false);
+    // ATF Q&A: the requirement does not apply to receivers.
+    expect(reportableRifle('receiver', '5.56x45mm', true)).toBe(false);
     expect(reportableRifle('shotgun', '12 ga', true)).toBe(false);
     expect(reportableRifle('rifle', '12 ga', true)).toBe(false);
+  });
+
+  // The rule's boundary: ".22 caliber" is the .22 rimfire's .223 in bullet; .223/5.56, which
+  // ATF names as greater, fire .224 in bullets, so every .224-bore cartridge is greater.
+  it.each([
+    ['.17 HMR', false, 0.172],
+    ['17 HMR', false, 0.172],
+    ['.204 Ruger', false, 0.204],
+    ['5.45x39', false, 0.221],
+    ['.22 LR', false, 0.223],
+    ['22LR', false, 0.223],
+    ['.223 Rem', true, 0.224],
+    ['5.56 NATO', true, 0.224],
+    ['.22-250 Rem', true, 0.224],
+    ['22 Nosler', true, 0.224],
+    ['.22 ARC', true, 0.224],
+    ['224 Valkyrie', true, 0.224],
+    ['.22 WMR', true, 0.224],
+    ['.22 Hornet', true, 0.224],
+    ['6.5 Creedmoor', true, 6.5 / 25.4],
+    ['7.62x39', true, 7.62 / 25.4],
+    ['9mm', true, 9 / 25.4],
+  ])('reads %s as greater than .22: %s (bullet %f in)', (caliber, greater, inches) => {
+    const r = rifleCaliber(caliber);
+    expect(r.greaterThan22).toBe(greater);
+    expect(r.inches).toBeCloseTo(inches, 6);
+    expect(reportableRifle('rifle', caliber, true)).toBe(greater);
+  });
+
+  it('never reports a shotgun gauge, and reports a rifle whose caliber has no number (when in doubt, report)', () => {
+    expect(rifleCaliber('12 gauge')).toMatchObject({ basis: 'gauge', greaterThan22: false });
+    expect(reportableRifle('rifle', '12 gauge', true)).toBe(false);
+    expect(rifleCaliber('Multi')).toMatchObject({ basis: 'unreadable', greaterThan22: true });
+  });
+
+  it('reads "17 HMR" without its dot as .17, by the table and by its number alike', () => {
+    expect(caliberInches('17 HMR')).toBeCloseTo(0.17, 6);
+    expect(rifleCaliber('17 HMR')).toMatchObject({ basis: 'table', inches: 0.172 });
+  });
+
+  it('keeps the rule’s source in its data, citing ATF and the .223/5.56 inclusion', () => {
+    expect(rifleCalibers.source).toMatch(/3310\.12/);
+    expect(rifleCalibers.source).toMatch(/including \.223\/5\.56 caliber/);
+    expect(rifleCalibers.versions[0]?.greaterThanInches).toBe(0.223);
   });
 });
 

@@ -1,6 +1,8 @@
 // The bound book's pure rules, shared by the store server and the forms: the store's serial
-// format rules, the privately-made-firearm serial, and what makes a rifle count for 3310.12.
+// format rules, the privately-made-firearm serial, and what makes a rifle count for 3310.12
+// (its caliber rule is data: resources/firearms/rifle-calibers.json).
 import { z } from 'zod';
+import rifleCalibersData from '../../resources/firearms/rifle-calibers.json' with { type: 'json' };
 import { abbreviatedFfl, firearmTypes, makerKey } from './model.ts';
 
 /** A caliber in inches from how it is written: ".223", "22 LR", "5.56x45mm", "308 Win", "12 ga". */
@@ -17,22 +19,94 @@ export function caliberInches(caliber: string): number | null {
   return n < 1 ? n : null;
 }
 
-/** ".22", "22 LR", "22 WMR": the .22 family, which 3310.12 leaves out (".223" is not in it). */
-const TWENTY_TWO = /(^|[^\d.])\.?22(?![\d.])/;
+/** The 3310.12 caliber rule's data (resources/firearms/rifle-calibers.json). */
+export const rifleCaliberRuleSchema = z
+  .object({
+    source: z.string().min(1),
+    versions: z
+      .array(
+        z
+          .object({
+            effective: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+            /** A caliber is "greater than .22" when its bullet is wider than this, in inches. */
+            greaterThanInches: z.number().positive(),
+            /** Cartridges read by name (first match wins), with their bullet diameter. */
+            cartridges: z.array(
+              z
+                .object({
+                  name: z.string().min(1),
+                  pattern: z.string().refine((p) => {
+                    try {
+                      new RegExp(p, 'i');
+                      return true;
+                    } catch {
+                      return false;
+                    }
+                  }, 'not a regular expression'),
+                  bulletInches: z.number().positive(),
+                })
+                .strict(),
+            ),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+
+const caliberRule = (() => {
+  const data = rifleCaliberRuleSchema.parse(rifleCalibersData);
+  // The version in force today is the newest: the rule has one version so far.
+  const v = data.versions.toSorted((a, b) => b.effective.localeCompare(a.effective))[0];
+  if (!v) throw new RangeError('No 3310.12 caliber rule is configured.');
+  return {
+    greaterThan: v.greaterThanInches,
+    cartridges: v.cartridges.map((c) => ({ ...c, re: new RegExp(c.pattern, 'i') })),
+  };
+})();
+
+/** How the 3310.12 caliber rule reads a caliber as written, and what it decides. */
+export interface RifleCaliber {
+  /** The bullet's width in inches, or null for a gauge or a caliber with no number. */
+  inches: number | null;
+  /** Named in the rule's table, read from its number, a shotgun gauge, or unreadable. */
+  basis: 'table' | 'number' | 'gauge' | 'unreadable';
+  /** The table's entry, when it was read by name. */
+  cartridge: string | null;
+  /** "Greater than .22 caliber" (an unreadable caliber is reported: when in doubt, report). */
+  greaterThan22: boolean;
+}
+
+/**
+ * Whether a caliber is "greater than .22 (including .223/5.56)" for ATF Form 3310.12. ATF
+ * names no cut-off in inches; the rule's data reads ".22" as the .22 rimfire's .223 in
+ * bullet, so every .224-bore cartridge (.223 Rem, 5.56, .22-250, 22 Nosler, .22 ARC, 224
+ * Valkyrie) counts the same way as .223/5.56, which ATF names.
+ */
+export function rifleCaliber(caliber: string): RifleCaliber {
+  const c = caliber.trim().toLowerCase();
+  if (/\b(ga|gauge|bore)\b/.test(c))
+    return { inches: null, basis: 'gauge', cartridge: null, greaterThan22: false };
+  const named = caliberRule.cartridges.find((x) => x.re.test(c));
+  if (named)
+    return {
+      inches: named.bulletInches,
+      basis: 'table',
+      cartridge: named.name,
+      greaterThan22: named.bulletInches > caliberRule.greaterThan,
+    };
+  const inches = caliberInches(c);
+  return inches === null
+    ? { inches: null, basis: 'unreadable', cartridge: null, greaterThan22: true }
+    : { inches, basis: 'number', cartridge: null, greaterThan22: inches > caliberRule.greaterThan };
+}
 
 /**
  * ATF Form 3310.12: a semi-automatic rifle greater than .22 caliber (.223/5.56 included)
- * that takes a detachable magazine.
+ * that takes a detachable magazine. Receivers are not reportable (ATF Q&A), nor other types.
  */
 export function reportableRifle(type: string, caliber: string, semiAutoDetachable: boolean) {
-  const inches = caliberInches(caliber);
-  return (
-    type === 'rifle' &&
-    semiAutoDetachable &&
-    inches !== null &&
-    inches >= 0.2185 &&
-    !TWENTY_TWO.test(caliber.trim().toLowerCase())
-  );
+  return type === 'rifle' && semiAutoDetachable && rifleCaliber(caliber).greaterThan22;
 }
 
 export const serialFormatRuleSchema = z

@@ -75,6 +75,7 @@ export const DOMAIN_EVENTS = {
   'purchase_order.approved': 'A purchase order was approved for a distributor',
   'backup.completed': 'A verified backup was written',
   'backup.failed': 'A backup failed',
+  'compliance.overdue': 'Bound book deadlines or multiple-sale reports are overdue (each morning)',
   'integration.test': 'A test event sent from the connection page',
 } as const;
 export type DomainEventType = keyof typeof DOMAIN_EVENTS;

@@ -168,6 +168,51 @@ function IntegrationAlerts({ alerts }: { alerts: Summary['integrationAlerts'] })
   );
 }
 
+/**
+ * Firearms compliance items overdue (late entries, unmarked PMFs, multiple-sale reports not
+ * filed by close of business…) and reports due today, with the way to the Reports tab.
+ */
+function ComplianceAlerts({ compliance }: { compliance: Summary['compliance'] }) {
+  const { t } = useTranslation();
+  if (!compliance || (compliance.overdue === 0 && compliance.dueToday === 0)) return null;
+  const kinds = Object.entries(compliance.byKind) as [
+    keyof NonNullable<Summary['compliance']>['byKind'],
+    number,
+  ][];
+  return (
+    <Alert
+      color={compliance.overdue > 0 ? 'red' : 'orange'}
+      variant="light"
+      icon={<IconAlert />}
+      title={t('firearms.compliance.dashboard.title')}
+      data-testid="compliance-alerts"
+    >
+      <Stack gap={6}>
+        {compliance.overdue > 0 && (
+          <Text size="sm" fw={600}>
+            {t('firearms.compliance.dashboard.overdue', { count: compliance.overdue })}
+            {kinds.length > 0 &&
+              ` · ${kinds.map(([k, n]) => `${t(`firearms.compliance.alertKinds.${k}`)}: ${n}`).join(' · ')}`}
+          </Text>
+        )}
+        {compliance.oldestDueOn && (
+          <Text size="sm" c="dimmed">
+            {t('firearms.compliance.dashboard.since', { date: compliance.oldestDueOn })}
+          </Text>
+        )}
+        {compliance.dueToday > 0 && (
+          <Text size="sm">
+            {t('firearms.compliance.dashboard.dueToday', { count: compliance.dueToday })}
+          </Text>
+        )}
+        <Anchor component={Link} to="/firearms/reports" size="sm">
+          {t('firearms.compliance.dashboard.open')}
+        </Anchor>
+      </Stack>
+    </Alert>
+  );
+}
+
 /** Each device and whether it answered its last check; the ones that did not say why. */
 function DeviceHealth({ devices }: { devices: Summary['devices'] }) {
   const { t } = useTranslation();
@@ -230,6 +275,7 @@ export function DashboardScreen() {
         )
       ) : (
         <Stack gap="lg">
+          <ComplianceAlerts compliance={s.compliance} />
           <IntegrationAlerts alerts={s.integrationAlerts} />
           <DeviceHealth devices={s.devices} />
           <SimpleGrid cols={{ base: 1, md: 3 }} spacing="lg">

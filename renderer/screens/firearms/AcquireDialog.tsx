@@ -18,7 +18,7 @@ import { FormDialog } from '../../components/FormDialog.tsx';
 import { useScanner } from '../../hooks/useScanner.ts';
 import { acquisitionSchema, firearmTypes, serialFormatProblems } from '../../lib/rules.ts';
 import { localToday } from '../../lib/format.ts';
-import { acquisitionOf, blank, type FirearmDraft } from './acquisition.ts';
+import { acquisitionOf, blank, lineWarnings, type FirearmDraft } from './acquisition.ts';
 
 /**
  * Records firearms received together (a distributor invoice with 20 guns is one entry
@@ -75,6 +75,25 @@ export function AcquireDialog(props: { opened: boolean; onClose: () => void; onD
         {first.message}
       </Text>
     ) : undefined;
+  };
+  /**
+   * Under the serial, as typed: the store's format rules, and an NSN firearm not marked
+   * privately made (27 CFR 478.92). Warnings only: the line goes in as it is.
+   */
+  const serialNotice = (f: FirearmDraft) => {
+    const rule = serialWarning(f);
+    const nsn = lineWarnings(f).includes('nsn_not_pmf');
+    if (!rule && !nsn) return undefined;
+    return (
+      <>
+        {rule}
+        {nsn && (
+          <Text span display="block" size="xs" c="orange" data-testid="nsn-warning">
+            {t('firearms.compliance.nsnNotPmf')}
+          </Text>
+        )}
+      </>
+    );
   };
   const setRow = <K extends keyof FirearmDraft>(i: number, k: K, v: FirearmDraft[K]) =>
     setFirearms((rows) => rows.map((r, j) => (j === i ? { ...r, [k]: v } : r)));
@@ -214,8 +233,9 @@ export function AcquireDialog(props: { opened: boolean; onClose: () => void; onD
                           onKeyDown: serialKey(i),
                           'data-serial-row': i,
                           ff: 'monospace',
-                          // The store's format rules, as typed: a warning lets it through.
-                          description: serialWarning(f),
+                          // The store's format rules and the NSN notice, as typed: warnings
+                          // let the line through.
+                          description: serialNotice(f),
                           inputWrapperOrder: ['label', 'input', 'description', 'error'] as const,
                         }
                       : {})}

@@ -52,7 +52,7 @@ function DeadlinesCard() {
             {alerts.data?.map((a) => (
               <List.Item
                 key={`${a.kind}-${a.itemId}-${a.dispositionId ?? ''}`}
-                icon={<Badge color="red">{t(`firearms.reports.alertKinds.${a.kind}`)}</Badge>}
+                icon={<Badge color="red">{t(`firearms.compliance.alertKinds.${a.kind}`)}</Badge>}
               >
                 {a.message}
               </List.Item>

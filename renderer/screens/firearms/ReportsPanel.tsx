@@ -14,7 +14,7 @@ import {
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/app-client.ts';
-import type { Inputs } from '../../api/client.ts';
+import type { Inputs, Outputs } from '../../api/client.ts';
 import { useApiMutation, useApiQuery } from '../../api/hooks.ts';
 import { FormDialog } from '../../components/FormDialog.tsx';
 import { Empty } from '../../components/Empty.tsx';
@@ -191,23 +191,40 @@ function ExportsCard() {
   );
 }
 
-/** Forms 3310.4 / 3310.12 to file: listed until marked filed. */
+type Report = Outputs['firearms']['multipleSales'][number];
+type Recipient = Report['recipients'][number];
+
+const statusColor: Record<Report['status'], string> = {
+  to_file: 'orange',
+  overdue: 'red',
+  filed: 'teal',
+  keep_on_file: 'gray',
+};
+
+/**
+ * Forms 3310.4 / 3310.12: each due by close of business on the day of the multiple sale
+ * (27 CFR 478.126a), to ATF and, for a 3310.4, to the state police or local law enforcement.
+ * Listed until every filing is recorded; a report whose sale was voided stays on record.
+ */
 function MultipleSalesCard() {
   const { t } = useTranslation();
   const [tick, setTick] = useState(0);
   const [includeFiled, setIncludeFiled] = useState(false);
-  const [filing, setFiling] = useState<number | null>(null);
+  const [filing, setFiling] = useState<{ dispositionId: number; recipient: Recipient } | null>(
+    null,
+  );
   const list = useApiQuery(
     () => api.firearms.multipleSales.query({ includeFiled }),
     [tick, includeFiled],
   );
+  const to = (r: Recipient) => t(`firearms.compliance.reports.recipients.${r}`);
   return (
     <Card withBorder>
       <Stack gap="sm">
         <Group justify="space-between">
           <Title order={3}>{t('firearms.reports.multipleTitle')}</Title>
           <Checkbox
-            label={t('firearms.reports.includeFiled')}
+            label={t('firearms.compliance.reports.includeSettled')}
             checked={includeFiled}
             onChange={(e) => setIncludeFiled(e.currentTarget.checked)}
           />
@@ -232,24 +249,71 @@ function MultipleSalesCard() {
             </Table.Thead>
             <Table.Tbody>
               {list.data?.map((r) => (
-                <Table.Tr key={r.dispositionId}>
+                <Table.Tr key={r.dispositionId} data-status={r.status}>
                   <Table.Td>{r.form}</Table.Td>
-                  <Table.Td>{r.flaggedOn}</Table.Td>
+                  <Table.Td>
+                    {r.occurredOn}
+                    {r.flaggedOn > r.occurredOn && (
+                      <Text size="xs" c="dimmed">
+                        {t('firearms.compliance.reports.foundLater', { date: r.flaggedOn })}
+                      </Text>
+                    )}
+                  </Table.Td>
                   <Table.Td ff="monospace">{r.serial}</Table.Td>
                   <Table.Td>
                     {r.manufacturer} {r.model} ({r.type}, {r.caliber})
                   </Table.Td>
                   <Table.Td>{r.form4473}</Table.Td>
                   <Table.Td>
-                    {r.filedOn ? (
-                      <Badge color="teal">
-                        {t('firearms.reports.filedOn', { date: r.filedOn })}
+                    <Stack gap={4} align="flex-start">
+                      <Badge color={statusColor[r.status]} data-testid="report-status">
+                        {t(`firearms.compliance.reports.status.${r.status}`)}
                       </Badge>
-                    ) : (
-                      <Button size="xs" onClick={() => setFiling(r.dispositionId)}>
-                        {t('firearms.reports.markFiled')}
-                      </Button>
-                    )}
+                      {(r.status === 'to_file' || r.status === 'overdue') && (
+                        <Text size="xs" c={r.status === 'overdue' ? 'red' : 'dimmed'}>
+                          {t('firearms.compliance.reports.due', { date: r.dueOn })}
+                        </Text>
+                      )}
+                      {r.voided && (
+                        <Text size="xs" c="dimmed">
+                          {t('firearms.compliance.reports.voided')}
+                        </Text>
+                      )}
+                      {r.status === 'filed' && !r.stillMultiple && (
+                        <Text size="xs" c="dimmed">
+                          {t('firearms.compliance.reports.noLongerMultiple')}
+                        </Text>
+                      )}
+                      {r.filings.map((f) => (
+                        <Text size="xs" key={f.recipient} data-testid="report-filing">
+                          {t('firearms.compliance.reports.filedWith', {
+                            to: to(f.recipient),
+                            agency: f.agency,
+                            date: f.filedOn,
+                            who: f.filedBy,
+                          })}
+                        </Text>
+                      ))}
+                      {r.status !== 'keep_on_file' && (
+                        <Group gap={4}>
+                          {r.recipients
+                            .filter((x) => !r.filings.some((f) => f.recipient === x))
+                            .map((recipient) => (
+                              <Button
+                                key={recipient}
+                                size="xs"
+                                onClick={() =>
+                                  setFiling({ dispositionId: r.dispositionId, recipient })
+                                }
+                              >
+                                {t('firearms.compliance.reports.recordFiling', {
+                                  to: to(recipient),
+                                })}
+                              </Button>
+                            ))}
+                        </Group>
+                      )}
+                    </Stack>
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -258,7 +322,7 @@ function MultipleSalesCard() {
         )}
       </Stack>
       <FileDialog
-        dispositionId={filing}
+        filing={filing}
         onClose={() => setFiling(null)}
         onDone={() => {
           setFiling(null);
@@ -269,32 +333,46 @@ function MultipleSalesCard() {
   );
 }
 
+/** Records one filing: the date, to whom (the agency, for law enforcement), a note. */
 function FileDialog(props: {
-  dispositionId: number | null;
+  filing: { dispositionId: number; recipient: Recipient } | null;
   onClose: () => void;
   onDone: () => void;
 }) {
   const { t } = useTranslation();
   const [filedOn, setFiledOn] = useState(localToday());
+  const [agency, setAgency] = useState('');
   const [note, setNote] = useState('');
+  const recipient = props.filing?.recipient ?? 'atf';
   const file = useApiMutation(() =>
-    api.firearms.markFiled.mutate({
-      dispositionId: props.dispositionId ?? 0,
+    api.firearms.recordFiling.mutate({
+      dispositionId: props.filing?.dispositionId ?? 0,
+      recipient,
       filedOn,
+      ...(agency.trim() ? { agency: agency.trim() } : {}),
       ...(note.trim() ? { note: note.trim() } : {}),
     }),
   );
+  const to = t(`firearms.compliance.reports.recipients.${recipient}`);
   return (
     <FormDialog
-      opened={props.dispositionId !== null}
-      onClose={props.onClose}
-      title={t('firearms.reports.markFiled')}
+      opened={props.filing !== null}
+      onClose={() => {
+        file.clear();
+        props.onClose();
+      }}
+      title={t('firearms.compliance.reports.filingTitle', { to })}
       onSubmit={() => {
-        void file.run().then((r) => r && props.onDone());
+        void file.run().then((r) => {
+          if (!r) return;
+          setAgency('');
+          setNote('');
+          props.onDone();
+        });
       }}
       pending={file.pending}
       problem={file.problem}
-      submitLabel={t('firearms.reports.markFiled')}
+      submitLabel={t('firearms.compliance.reports.recordFiling', { to })}
     >
       <TextInput
         type="date"
@@ -302,6 +380,15 @@ function FileDialog(props: {
         value={filedOn}
         onChange={(e) => setFiledOn(e.currentTarget.value)}
       />
+      {recipient === 'law_enforcement' && (
+        <TextInput
+          label={t('firearms.compliance.reports.agency')}
+          description={t('firearms.compliance.reports.agencyHint')}
+          value={agency}
+          onChange={(e) => setAgency(e.currentTarget.value)}
+          required
+        />
+      )}
       <TextInput
         label={t('firearms.reports.filingNote')}
         value={note}

@@ -1,5 +1,5 @@
 // What the acquisition form holds, and the API input it makes: typed text in, the book's
-// fields out, with empty optional fields left out.
+// fields out, with empty optional fields left out; and the warnings a line shows as typed.
 
 export interface FirearmDraft {
   manufacturer: string;
@@ -50,4 +50,18 @@ export function acquisitionOf(d: {
       ...(f.semiAutoDetachable && f.type === 'rifle' ? { semiAutoDetachable: true } : {}),
     })),
   };
+}
+
+/** A warning a line shows as it is typed; the store server accepts the line anyway. */
+export type LineWarning = 'nsn_not_pmf';
+
+/**
+ * A firearm with no serial ("NSN") that is not marked privately made: most often a PMF, which
+ * must be marked within 7 days of receipt (27 CFR 478.92). It may also be an old firearm made
+ * before serials were required, so it warns, and the firearm goes on the review list.
+ */
+export function lineWarnings(f: FirearmDraft): LineWarning[] {
+  return f.serial.replace(/\s+/g, '').toUpperCase() === 'NSN' && !f.privatelyMade
+    ? ['nsn_not_pmf']
+    : [];
 }
