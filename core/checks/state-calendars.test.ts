@@ -246,6 +246,22 @@ describe('state-specific days', () => {
     ['TX', '2026-12-24', 'December 24'],
     ['GA', '2025-12-26', "Washington's Birthday as designated for 2025"],
     ['DC', '2026-04-16', 'D.C. Emancipation Day'],
+    // From the statutes and HR pages named in each file (28 CFR 25.2: days state offices are open).
+    ['RI', '2026-07-06', 'July 4 on a Saturday → the Monday after (R.I.G.L. 25-1-1)'],
+    ['RI', '2027-12-27', 'Christmas on a Saturday → the Monday after (R.I.G.L. 25-1-1)'],
+    ['RI', '2026-08-10', 'Victory Day (2nd Monday of August)'],
+    ['ND', '2026-12-24', 'Christmas Eve, offices closed from noon (NDCC 1-03-01.1)'],
+    ['DE', '2026-11-03', 'general election day (1 Del. C. 501)'],
+    ['DE', '2026-11-27', 'the Friday after Thanksgiving (1 Del. C. 501)'],
+    ['AK', '2026-10-19', 'Alaska Day on a Sunday → Monday (AS 44.12.020)'],
+    ['AK', '2026-06-19', 'Juneteenth (AS 44.12.010 as amended, from 2025)'],
+    ['VT', '2026-08-17', 'Bennington Battle Day on a Sunday → Monday (1 V.S.A. 371(b))'],
+    ['SD', '2026-10-12', "Native Americans' Day (SDCL 1-5-1)"],
+    ['WV', '2026-11-27', "Lincoln's Day (W. Va. Code 2-2-1)"],
+    ['WV', '2026-05-12', 'statewide primary election day (W. Va. Code 2-2-1)'],
+    ['MD', '2026-11-27', 'American Indian Heritage Day'],
+    ['HI', '2026-06-11', 'King Kamehameha I Day (HRS 8-1)'],
+    ['ME', '2026-11-27', 'Thanksgiving Friday (state HR policy)'],
   ] as const)('%s closes on %s: %s', (state: UsState, date: IsoDate, _why: string) => {
     expect(nicsCalendarFor(state).isBusinessDay(date)).toBe(false);
   });
@@ -265,6 +281,17 @@ describe('state-specific days', () => {
     ['WI', '2026-11-11', 'Veterans Day'],
     ['IN', '2026-02-16', "Presidents' Day (observed in Christmas week instead)"],
     ['MA', '2026-11-03', 'election day'],
+    ['RI', '2026-07-03', 'the Friday before a Saturday July 4 (R.I.G.L. 25-1-1: the Monday after)'],
+    ['ND', '2026-10-12', 'Columbus Day (not in NDCC 1-03-01)'],
+    ['ND', '2026-06-19', 'Juneteenth (not in NDCC 1-03-01)'],
+    ['ND', '2027-12-23', 'the Thursday before a Christmas observed on Friday December 24'],
+    ['AK', '2026-10-12', 'Columbus / Indigenous Peoples’ Day (not in AS 44.12.010)'],
+    ['VT', '2026-11-27', 'the day after Thanksgiving'],
+    ['WY', '2026-10-12', 'Columbus Day (not in W.S. 8-4-101)'],
+    ['WY', '2026-06-19', 'Juneteenth (W.S. 8-4-107: offices do not close)'],
+    ['DE', '2026-02-16', "Presidents' Day (not in 1 Del. C. 501)"],
+    ['DE', '2026-10-12', 'Columbus Day (not in 1 Del. C. 501)'],
+    ['HI', '2026-10-12', "Discoverers' Day (a day of observance)"],
   ] as const)('%s is open on %s: %s', (state: UsState, date: IsoDate, _why: string) => {
     expect(nicsCalendarFor(state).isBusinessDay(date)).toBe(true);
   });
