@@ -16,8 +16,17 @@ export const STANDING_DISPOSITION_ID = /* sql */ `(
 /**
  * The book as last corrected, one row per entry, read in entry order: `b` the ledger_book row
  * (`b.entry` is the entry's number in the book), `a` its newest version, `d` the firearm's
- * standing disposition (NULLs while the firearm is in the store).
+ * standing disposition as last corrected (NULLs while the firearm is in the store; migration
+ * 20 keeps its newest correction in `b.disposition_latest`).
  */
 export const BOOK_AS_CORRECTED = /* sql */ `ledger_book b
   CROSS JOIN ledger_acquisitions a ON a.entry_no = b.latest
-  LEFT JOIN ledger_dispositions d ON d.id = b.disposition`;
+  LEFT JOIN ledger_dispositions d ON d.id = coalesce(b.disposition_latest, b.disposition)`;
+
+/**
+ * True for the disposition row `d` that stands as entered: not cancelled, not itself a
+ * correction or a void, and not voided by one (ATF Ruling 2016-1: a void is a new row that
+ * references it; the row itself never changes).
+ */
+export const DISPOSITION_NOT_VOIDED = /* sql */ `d.voided = 0 AND d.corrects IS NULL
+  AND NOT EXISTS (SELECT 1 FROM ledger_dispositions v WHERE v.corrects = d.id AND v.voided = 1)`;

@@ -3,9 +3,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sampleBook } from '../testing/firearms.ts';
+import { EVERY_KIND_COLUMNS, everyKindBook, parseCsv, sampleBook } from '../testing/firearms.ts';
 import { tempDir } from '../testing/fixtures.ts';
-import { bookFilterSchema, exportBoundBook, type BookFilter } from './export.ts';
+import {
+  BOUND_BOOK_COLUMNS,
+  bookFilterSchema,
+  exportBoundBook,
+  type BookFilter,
+} from './export.ts';
 
 async function book() {
   return (await sampleBook()).s;
@@ -18,10 +23,10 @@ describe('the bound book export', () => {
     expect(await exportBoundBook(s.store.db, file, 'csv')).toBe(3);
     expect(fs.readFileSync(file, 'utf8')).toBe(
       [
-        '"Entry","Date of acquisition","Source name","Source address or FFL number","Manufacturer","Importer","Model","Serial number","Type","Caliber or gauge","Date of disposition","Transferee name","Transferee address, FFL number or Form 4473 number"',
-        '"1","2026-01-05","Lipsey’s LLC","9-86-123-01-7K-12345","Glock","","19","ABC123","pistol","9mm","2026-01-05","Gun Shop ""B""","5-74-015-07-8C-04321"',
-        '"2","2026-01-05","Lipsey’s LLC","9-86-123-01-7K-12345","Ruger","","10/22 Carbine","0001-2345","rifle",".22 LR","","",""',
-        '"3","2026-01-05","Lipsey’s LLC","9-86-123-01-7K-12345","Colt","","Python","PY|77","revolver",".357 Mag","2026-01-05","Theft or loss","ATF incident ATF-2026-0042"',
+        '"Entry","Date of acquisition","Source name","Source address or FFL number","Manufacturer","Importer","Model","Serial number","Type","Caliber or gauge","Date of disposition","Type of disposition","Transferee name","Transferee address, FFL number or Form 4473 number"',
+        '"1","2026-01-05","Lipsey’s LLC","9-86-123-01-7K-12345","Glock","","19","ABC123","pistol","9mm","2026-01-05","Transfer to a licensee","Gun Shop ""B""","5-74-015-07-8C-04321"',
+        '"2","2026-01-05","Lipsey’s LLC","9-86-123-01-7K-12345","Ruger","","10/22 Carbine","0001-2345","rifle",".22 LR","","","",""',
+        '"3","2026-01-05","Lipsey’s LLC","9-86-123-01-7K-12345","Colt","","Python","PY|77","revolver",".357 Mag","2026-01-05","Theft or loss","Theft or loss","ATF incident ATF-2026-0042"',
         '',
       ].join('\r\n'),
     );
@@ -34,9 +39,9 @@ describe('the bound book export', () => {
     const progress: number[] = [];
     await exportBoundBook(s.store.db, file, 'ascii', (n) => progress.push(n));
     const lines = fs.readFileSync(file, 'latin1').split('\r\n');
-    expect(lines[0]?.split('|')).toHaveLength(13);
+    expect(lines[0]?.split('|')).toHaveLength(14);
     expect(lines[1]).toBe(
-      '1|2026-01-05|Lipsey\'s LLC|9-86-123-01-7K-12345|Glock||19|ABC123|pistol|9mm|2026-01-05|Gun Shop "B"|5-74-015-07-8C-04321',
+      '1|2026-01-05|Lipsey\'s LLC|9-86-123-01-7K-12345|Glock||19|ABC123|pistol|9mm|2026-01-05|Transfer to a licensee|Gun Shop "B"|5-74-015-07-8C-04321',
     );
     expect(lines[3]).toContain('|PY/77|');
     expect(/^[\x20-\x7e\r\n]*$/.test(fs.readFileSync(file, 'latin1'))).toBe(true);
@@ -73,5 +78,40 @@ describe('the bound book export', () => {
     expect(r.error?.issues[0]?.message).toBe(
       'The period ends before it starts: swap the two dates.',
     );
+  });
+});
+
+const DISPOSITION_COLUMNS = BOUND_BOOK_COLUMNS.indexOf('Date of disposition');
+
+describe('each kind of disposition in the exported book (27 CFR 478.125(e))', () => {
+  it('prints the transferee columns each kind needs, and the kind in words, in the CSV', async () => {
+    const { s } = await everyKindBook();
+    const file = path.join(tempDir(), 'book.csv');
+    await exportBoundBook(s.store.db, file, 'csv');
+    const [header, ...rows] = parseCsv(fs.readFileSync(file, 'utf8'));
+    expect(header).toEqual([...BOUND_BOOK_COLUMNS]);
+    expect(rows.map((r) => r.slice(DISPOSITION_COLUMNS))).toEqual(EVERY_KIND_COLUMNS);
+    // No code words: a loan out is "Loaned out", never "loan_out".
+    expect(rows.flat().some((v) => /_/.test(v))).toBe(false);
+  });
+
+  it('prints the same in the ASCII out-of-business file, as its file description lists the fields', async () => {
+    const { s } = await everyKindBook();
+    const file = path.join(tempDir(), 'book.txt');
+    await exportBoundBook(s.store.db, file, 'ascii');
+    const [header, ...rows] = fs
+      .readFileSync(file, 'latin1')
+      .split('\r\n')
+      .filter(Boolean)
+      .map((l) => l.split('|'));
+    expect(header).toEqual([...BOUND_BOOK_COLUMNS]);
+    expect(rows.every((r) => r.length === BOUND_BOOK_COLUMNS.length)).toBe(true);
+    // ASCII only: the curly apostrophe of Lipsey’s is written plainly.
+    const ascii = EVERY_KIND_COLUMNS.map((r) => r.map((v) => v.replace('’', "'")));
+    expect(rows.map((r) => r.slice(DISPOSITION_COLUMNS))).toEqual(ascii);
+    const description = fs.readFileSync(`${file}.description.txt`, 'utf8');
+    expect(description).toContain('12. Type of disposition');
+    expect(description).toContain('14. Transferee address, FFL number or Form 4473 number');
+    expect(description).toContain('Entries: 9.');
   });
 });

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { isoDateSchema } from '../checks/calendar.ts';
 import type { Db } from '../db/open.ts';
 import { BOOK_AS_CORRECTED } from './book-sql.ts';
-import { firearmTypes, makerKey } from './model.ts';
+import { dispositionKindWords, firearmTypes, makerKey, type DispositionKind } from './model.ts';
 import type { AcqRow } from './service.ts';
 
 /**
@@ -64,7 +64,10 @@ export function describeFilter(f: BookFilter = {}): string {
     .join(', ');
 }
 
-/** The required columns, in the book's order: acquisition, then disposition. */
+/**
+ * The required columns, in the book's order: acquisition, then disposition (27 CFR
+ * 478.125(e)), with the kind of disposition in words beside its date.
+ */
 export const BOUND_BOOK_COLUMNS = [
   'Entry',
   'Date of acquisition',
@@ -77,6 +80,7 @@ export const BOUND_BOOK_COLUMNS = [
   'Type',
   'Caliber or gauge',
   'Date of disposition',
+  'Type of disposition',
   'Transferee name',
   'Transferee address, FFL number or Form 4473 number',
 ] as const;
@@ -88,25 +92,84 @@ export interface Row extends AcqRow {
   transferee_ffl: string | null;
   form_4473: string | null;
   atf_incident: string | null;
-  kind: string | null;
+  destruction_method: string | null;
+  exemption_basis: string | null;
+  officer_name: string | null;
+  officer_badge: string | null;
+  kind: DispositionKind | null;
 }
 
-// Each firearm's acquisition as last corrected, with its committed, not voided disposition,
-// in entry order (ledger_book's own order: nothing to sort, however long the book).
+// Each firearm's acquisition as last corrected, with its committed, not voided disposition as
+// last corrected, in entry order (ledger_book's own order: nothing to sort, however long the book).
 export const BOOK_SQL = /* sql */ `
-SELECT a.*, d.disposed_on, d.transferee_name, d.transferee_address, d.transferee_ffl, d.form_4473, d.atf_incident, d.kind
+SELECT a.*, d.disposed_on, d.transferee_name, d.transferee_address, d.transferee_ffl, d.form_4473,
+       d.atf_incident, d.destruction_method, d.exemption_basis, d.officer_name, d.officer_badge, d.kind
 FROM ${BOOK_AS_CORRECTED}
 ORDER BY b.entry`;
 
+type DispositionCells = Pick<
+  Row,
+  | 'kind'
+  | 'transferee_name'
+  | 'transferee_address'
+  | 'transferee_ffl'
+  | 'form_4473'
+  | 'atf_incident'
+  | 'destruction_method'
+  | 'exemption_basis'
+  | 'officer_name'
+  | 'officer_badge'
+>;
+
+const joined = (...parts: (string | null | undefined | false)[]) =>
+  parts.filter(Boolean).join('; ');
+
+/**
+ * A disposition's "name" and "address, FFL number or Form 4473 number" cells, for each kind
+ * what 27 CFR 478.125(e) asks the record to show (see docs/rules/bound-book.md).
+ */
+export function transfereeCells(r: DispositionCells): [name: string, detail: string] {
+  const form4473 = r.form_4473 ? `Form 4473 no. ${r.form_4473}` : null;
+  switch (r.kind) {
+    case 'non_licensee':
+      return [r.transferee_name ?? '', joined(r.transferee_address, form4473)];
+    case 'licensee':
+      return [r.transferee_name ?? '', r.transferee_ffl ?? ''];
+    case 'theft_loss':
+      return ['Theft or loss', `ATF incident ${r.atf_incident ?? ''}`];
+    case 'destroyed':
+      return [
+        r.transferee_name ? `Destroyed by ${r.transferee_name}` : 'Destroyed',
+        r.destruction_method ? `Method: ${r.destruction_method}` : '',
+      ];
+    case 'returned_to_source':
+      return [
+        r.transferee_name ?? '',
+        joined(r.transferee_address, r.transferee_ffl && `FFL ${r.transferee_ffl}`),
+      ];
+    case 'law_enforcement':
+      return [
+        joined(
+          r.transferee_name,
+          r.officer_name && `officer ${r.officer_name}`,
+          r.officer_badge && `badge ${r.officer_badge}`,
+        ),
+        r.transferee_address ?? '',
+      ];
+    case 'exempt':
+      return [
+        r.transferee_name ?? '',
+        joined(r.transferee_address, r.exemption_basis && `Exemption: ${r.exemption_basis}`),
+      ];
+    case 'loan_out':
+      return [r.transferee_name ?? '', r.transferee_address ?? ''];
+    case null:
+      return ['', ''];
+  }
+}
+
 export function cells(r: Row): string[] {
-  const transferee =
-    r.kind === 'non_licensee'
-      ? (r.form_4473 ?? r.transferee_address ?? '')
-      : r.kind === 'licensee'
-        ? (r.transferee_ffl ?? '')
-        : r.kind === 'theft_loss'
-          ? `ATF incident ${r.atf_incident ?? ''}`
-          : (r.transferee_address ?? '');
+  const [name, detail] = r.disposed_on ? transfereeCells(r) : ['', ''];
   return [
     // The entry's own number in the book; a correction shows under the entry it corrects.
     String(r.corrects ?? r.entry_no),
@@ -120,8 +183,9 @@ export function cells(r: Row): string[] {
     r.type,
     r.caliber,
     r.disposed_on ?? '',
-    r.kind === 'theft_loss' ? 'Theft or loss' : (r.transferee_name ?? ''),
-    r.disposed_on ? transferee : '',
+    r.disposed_on && r.kind ? dispositionKindWords[r.kind] : '',
+    name,
+    detail,
   ];
 }
 

@@ -1,10 +1,12 @@
 // The bound book against a real encrypted SQLite file: append-only entries, corrections that
 // keep the original, serial uniqueness, and the background-check gate on dispositions.
-import { describe, expect, it } from 'vitest';
-import { GLOCK, LIPSEYS, RUGER, SIG } from '../testing/firearms.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ZodError } from 'zod';
+import { localDate } from '../clock.ts';
+import { GLOCK, LIPSEYS, RUGER, SIG, thrown, TO_SHOP } from '../testing/firearms.ts';
 import { servicesForTest } from '../testing/fixtures.ts';
-import type { AcquisitionInput, FirearmInput } from './model.ts';
-import { abbreviatedFfl, fflNumberSchema } from './model.ts';
+import type { AcquisitionInput, DispositionInput, FirearmInput } from './model.ts';
+import { abbreviatedFfl, dispositionSchemaFor, fflNumberSchema } from './model.ts';
 
 const DAY = 86_400_000;
 const DISTRIBUTOR = LIPSEYS;
@@ -72,6 +74,14 @@ describe('the bound book', () => {
     expect(() =>
       db.prepare("UPDATE ledger_dispositions SET state = 'pending' WHERE id = ?").run(d.id),
     ).toThrow(/never changed/);
+    // Migration 20's columns are under the same trigger.
+    expect(() =>
+      db
+        .prepare(
+          "UPDATE ledger_dispositions SET exemption_basis = 'x', disposed_on = '2026-01-01' WHERE id = ?",
+        )
+        .run(d.id),
+    ).toThrow(/never changed/);
     expect(() => db.prepare('DELETE FROM ledger_dispositions').run()).toThrow(/never removed/);
   });
 
@@ -134,8 +144,9 @@ describe('a disposition to a non-licensee', () => {
 
   it('waits for a delayed check, refusing with the date, then commits once the wait is over', async () => {
     const { s, f, check, items, dispose } = await sale();
-    s.checks.record('carlos', check.id, { kind: 'submit', on: '2026-01-08' }); // Thursday
+    // The contact is recorded on the day it happens (a future contact date is refused, issue 13).
     s.clock.set(Date.UTC(2026, 0, 8, 15));
+    s.checks.record('carlos', check.id, { kind: 'submit', on: '2026-01-08' }); // Thursday
     s.checks.record('carlos', check.id, { kind: 'delayed', on: '2026-01-08', ntn: '100ABC' });
     const [a, b] = items.map((i) => dispose(i));
     expect(() => f.commitDisposition('carlos', a?.id ?? 0)).toThrow(
@@ -201,7 +212,7 @@ describe('a disposition to a non-licensee', () => {
     expect(
       s.store.db.prepare('SELECT status FROM firearm_items WHERE id = ?').pluck().get(items[0]),
     ).toBe('in_stock');
-    expect(() => f.undispose('maria', a?.id ?? 0, 'again')).toThrow(/already corrected/);
+    expect(() => f.undispose('maria', a?.id ?? 0, 'again')).toThrow(/already voided/);
     s.clock.advance(DAY);
   });
 });
@@ -281,5 +292,352 @@ describe('searching the book', () => {
       disposedOn: '2026-01-05',
     });
     expect(serials({ limit: 1, offset: 1 })).toEqual(['66A-0042']);
+  });
+});
+
+describe('the disposition date (27 CFR 478.125(e): "the date of the sale or other disposition")', () => {
+  async function stocked() {
+    const l = await ledger();
+    const [glock, sig] = l.acquire([GLOCK, SIG], '2026-01-05');
+    return { ...l, glock: glock?.itemId ?? 0, sig: sig?.itemId ?? 0 };
+  }
+
+  it('is the hand-over day the clerk enters; a late commit keeps it, and when it was committed', async () => {
+    const { s, f, glock, sig } = await stocked();
+    // Handed over on Tuesday, committed on Friday: the record says Tuesday.
+    s.clock.set(Date.UTC(2026, 0, 9, 15));
+    const late = f.startDisposition('carlos', glock, TO_SHOP);
+    expect(f.commitDisposition('carlos', late.id, { disposedOn: '2026-01-06' })).toMatchObject({
+      state: 'committed',
+      disposed_on: '2026-01-06',
+      committed_at: Date.UTC(2026, 0, 9, 15),
+      committed_by: 'carlos',
+    });
+    // Confirmed as today when no date is entered.
+    const now = f.startDisposition('carlos', sig, TO_SHOP);
+    expect(f.commitDisposition('carlos', now.id).disposed_on).toBe('2026-01-09');
+    expect(f.search({ serial: 'ABC123' })[0]?.disposedOn).toBe('2026-01-06');
+  });
+
+  it('refuses a hand-over after today or before the firearm was received', async () => {
+    const { f, glock } = await stocked();
+    const d = f.startDisposition('carlos', glock, TO_SHOP);
+    expect(
+      thrown(() => f.commitDisposition('carlos', d.id, { disposedOn: '2026-01-06' })),
+    ).toMatchObject({
+      reason: 'future_date',
+      fields: [{ path: 'disposedOn', message: 'On or before 2026-01-05.' }],
+    });
+    expect(
+      thrown(() => f.commitDisposition('carlos', d.id, { disposedOn: '2026-01-04' })),
+    ).toMatchObject({
+      reason: 'before_acquisition',
+    });
+    expect(f.disposition(d.id).state).toBe('pending');
+  });
+
+  it('decides the check gate now: a denial received before the commit refuses a back-dated hand-over (18 U.S.C. 922(d))', async () => {
+    const { s, f, glock } = await stocked();
+    const check = s.checks.start('carlos', {
+      form4473: 'T-9',
+      buyerKey: 'buyer-9',
+      itemIds: [glock],
+      itemTypes: ['pistol'],
+      state: 'TX',
+      buyerUnder21: false,
+    });
+    s.checks.record('carlos', check.id, { kind: 'submit', on: '2026-01-05' });
+    s.checks.record('carlos', check.id, { kind: 'delayed', on: '2026-01-05' });
+    s.clock.set(Date.UTC(2026, 0, 12, 15));
+    s.checks.record('carlos', check.id, { kind: 'denied', on: '2026-01-12' });
+    const d = f.startDisposition('carlos', glock, {
+      kind: 'non_licensee',
+      form4473: 'T-9',
+      buyerKey: 'buyer-9',
+      checkId: check.id,
+      transfereeName: 'Pat Buyer',
+      transfereeAddress: '1 Main St',
+    });
+    // On the 9th the default proceed had come (Delayed Monday → Friday); the denial is on file now.
+    expect(
+      thrown(() => f.commitDisposition('carlos', d.id, { disposedOn: '2026-01-09' })).reason,
+    ).toBe('check_denied');
+  });
+
+  it('refuses a hand-over dated before NICS answered Proceed (18 U.S.C. 922(t)(1))', async () => {
+    const { s, f, glock } = await stocked();
+    const check = s.checks.start('carlos', {
+      form4473: 'T-9',
+      buyerKey: 'buyer-9',
+      itemIds: [glock],
+      itemTypes: ['pistol'],
+      state: 'TX',
+      buyerUnder21: false,
+    });
+    s.checks.record('carlos', check.id, { kind: 'submit', on: '2026-01-05' });
+    s.checks.record('carlos', check.id, { kind: 'delayed', on: '2026-01-05' });
+    s.clock.set(Date.UTC(2026, 0, 7, 15));
+    s.checks.record('carlos', check.id, { kind: 'proceed', on: '2026-01-07' });
+    s.clock.set(Date.UTC(2026, 0, 8, 15));
+    const d = f.startDisposition('carlos', glock, {
+      kind: 'non_licensee',
+      form4473: 'T-9',
+      buyerKey: 'buyer-9',
+      checkId: check.id,
+      transfereeName: 'Pat Buyer',
+      transfereeAddress: '1 Main St',
+    });
+    expect(
+      thrown(() => f.commitDisposition('carlos', d.id, { disposedOn: '2026-01-06' })),
+    ).toMatchObject({
+      reason: 'handover_before_check',
+      fields: [{ path: 'disposedOn', message: 'On or after 2026-01-07.' }],
+    });
+    expect(f.commitDisposition('carlos', d.id, { disposedOn: '2026-01-07' }).disposed_on).toBe(
+      '2026-01-07',
+    );
+  });
+});
+
+describe('correcting a committed disposition (ATF Ruling 2016-1)', () => {
+  async function disposed() {
+    const l = await ledger();
+    const [glock] = l.acquire([GLOCK]);
+    const d = l.f.startDisposition('carlos', glock?.itemId ?? 0, {
+      kind: 'loan_out',
+      transfereeName: 'Range Day Rentals',
+      transfereeAddress: '5 Range Rd',
+    });
+    l.s.clock.advance(DAY);
+    l.f.commitDisposition('carlos', d.id, { disposedOn: '2026-01-06' });
+    return { ...l, d, itemId: glock?.itemId ?? 0 };
+  }
+
+  it('adds a correction that references it, with who, when and why; the original stays, in all three views', async () => {
+    const { s, f, d, itemId } = await disposed();
+    s.clock.advance(DAY);
+    const fixed = f.correctDisposition('maria', d.id, {
+      disposition: {
+        kind: 'exempt',
+        transfereeName: 'Range Day Rentals LLC',
+        transfereeAddress: '5 Range Rd',
+        exemptionBasis: 'Temporary loan to a range for its own use',
+      },
+      disposedOn: '2026-01-05',
+      reason: 'Recorded as a loan; it was an exempt transfer',
+    });
+    expect(fixed).toMatchObject({
+      corrects: d.id,
+      voided: 0,
+      kind: 'exempt',
+      disposed_on: '2026-01-05',
+      created_by: 'maria',
+      created_at: s.clock.now(),
+      correction_reason: 'Recorded as a loan; it was an exempt transfer',
+    });
+    expect(f.disposition(d.id)).toMatchObject({ kind: 'loan_out', disposed_on: '2026-01-06' });
+    const names = (view: 'original' | 'corrected' | 'both') =>
+      f.dispositions(view).map((r) => r.transferee_name);
+    expect(names('original')).toEqual(['Range Day Rentals']);
+    expect(names('corrected')).toEqual(['Range Day Rentals LLC']);
+    expect(names('both')).toEqual(['Range Day Rentals', 'Range Day Rentals LLC']);
+    // The book reads as corrected.
+    expect(f.search({ serial: 'ABC123' })[0]).toMatchObject({
+      disposedOn: '2026-01-05',
+      transfereeName: 'Range Day Rentals LLC',
+    });
+    expect(f.history(itemId).standing).toBe(d.id);
+    expect(s.audit.query({ action: 'firearm.correct_disposition' }).entries[0]).toMatchObject({
+      actor: 'maria',
+    });
+  });
+
+  it('refuses a correction that changes nothing, a future date, or turns a disposition into a sale', async () => {
+    const { f, d } = await disposed();
+    const as = (o: object) => ({
+      disposition: {
+        kind: 'loan_out' as const,
+        transfereeName: 'Range Day Rentals',
+        transfereeAddress: '5 Range Rd',
+      },
+      disposedOn: '2026-01-06',
+      reason: 'Typo',
+      ...o,
+    });
+    expect(thrown(() => f.correctDisposition('maria', d.id, as({}))).reason).toBe(
+      'nothing_changed',
+    );
+    expect(
+      thrown(() => f.correctDisposition('maria', d.id, as({ disposedOn: '2026-01-09' }))).reason,
+    ).toBe('future_date');
+    expect(
+      thrown(() =>
+        f.correctDisposition(
+          'maria',
+          d.id,
+          as({
+            disposition: {
+              kind: 'non_licensee',
+              form4473: 'T-1',
+              buyerKey: 'b',
+              transfereeName: 'P',
+              transfereeAddress: 'A',
+            },
+          }),
+        ),
+      ).reason,
+    ).toBe('kind_needs_check');
+    // Voided, it can no longer be corrected.
+    f.undispose('maria', d.id, 'Never left');
+    expect(
+      thrown(() => f.correctDisposition('maria', d.id, as({ disposedOn: '2026-01-05' }))).reason,
+    ).toBe('already_voided');
+  });
+});
+
+describe('voiding and re-entering a disposition on a Form 4473', () => {
+  it('takes the voided disposition out of the check’s items: re-disposed on the same check, the gate sees the two firearms (18 U.S.C. 922(t))', async () => {
+    const { s, f, acquire } = await ledger();
+    const [glock, sig] = acquire([GLOCK, SIG]);
+    const items = [glock?.itemId ?? 0, sig?.itemId ?? 0];
+    const check = s.checks.start('carlos', {
+      form4473: 'T-77',
+      buyerKey: 'buyer-7',
+      itemIds: items,
+      itemTypes: ['pistol'],
+      state: 'TX',
+      buyerUnder21: false,
+    });
+    s.checks.record('carlos', check.id, { kind: 'submit', on: '2026-01-05' });
+    s.checks.record('carlos', check.id, { kind: 'proceed', on: '2026-01-05', ntn: 'N1' });
+    const sell = (itemId: number) =>
+      f.startDisposition('carlos', itemId, {
+        kind: 'non_licensee',
+        form4473: 'T-77',
+        buyerKey: 'buyer-7',
+        checkId: check.id,
+        transfereeName: 'Pat Buyer',
+        transfereeAddress: '1 Main St',
+      });
+    const [a, b] = items.map(sell);
+    f.handOver('carlos', 'T-77');
+    f.undispose('maria', a?.id ?? 0, 'Handed over the wrong box');
+    const again = sell(items[0] ?? 0);
+    expect(f.commitDisposition('carlos', again.id).state).toBe('committed');
+    expect(f.disposition(b?.id ?? 0).state).toBe('committed');
+  });
+});
+
+describe('what each kind of disposition records (27 CFR 478.125(e))', () => {
+  const complete: Record<string, Record<string, string>> = {
+    licensee: { transfereeName: 'Gun Shop B', transfereeFfl: '5-74-015-07-8C-04321' },
+    theft_loss: { atfIncident: 'ATF-1' },
+    destroyed: { transfereeName: 'Main Street Guns', destructionMethod: 'Torch-cut' },
+    returned_to_source: { transfereeName: 'Lipsey’s', transfereeAddress: '1 Dock St' },
+    law_enforcement: { transfereeName: 'Austin PD', transfereeAddress: '715 E 8th St' },
+    loan_out: { transfereeName: 'Range Day Rentals', transfereeAddress: '5 Range Rd' },
+    exempt: {
+      transfereeName: 'Dana Smith',
+      transfereeAddress: '9 Oak St',
+      exemptionBasis: 'Repair return',
+    },
+    non_licensee: {
+      form4473: 'T-1',
+      buyerKey: 'buyer-1',
+      transfereeName: 'Pat Buyer',
+      transfereeAddress: '1 Main St',
+    },
+  };
+
+  it('refuses a record missing any required field, on the server, naming the field', async () => {
+    const { f, acquire } = await ledger();
+    const [glock] = acquire([GLOCK]);
+    const itemId = glock?.itemId ?? 0;
+    for (const [kind, fields] of Object.entries(complete))
+      for (const missing of Object.keys(fields)) {
+        const input = { kind, ...fields, [missing]: '  ' } as DispositionInput;
+        let refused: unknown = null;
+        try {
+          f.startDisposition('carlos', itemId, input);
+        } catch (error) {
+          refused = error;
+        }
+        expect(refused, `${kind} without ${missing}`).toBeInstanceOf(ZodError);
+        expect((refused as ZodError).issues.map((i) => i.path.join('.'))).toContain(missing);
+      }
+    // Complete, each is accepted.
+    for (const [kind, fields] of Object.entries(complete)) {
+      const d = f.startDisposition('carlos', itemId, { kind, ...fields } as DispositionInput);
+      f.cancelDisposition('carlos', d.id);
+    }
+  });
+
+  it('checks a licensee’s FFL number, and takes a return to source by address or FFL number', () => {
+    const rules = dispositionSchemaFor({ form4473FiledNumerically: false });
+    expect(
+      rules.safeParse({ kind: 'licensee', transfereeName: 'B', transfereeFfl: '5-74-015' }).error
+        ?.issues[0],
+    ).toMatchObject({
+      path: ['transfereeFfl'],
+      message: 'An FFL number looks like 9-86-123-01-7K-12345.',
+    });
+    const back = { kind: 'returned_to_source', transfereeName: 'Lipsey’s' } as const;
+    expect(rules.safeParse(back).error?.issues[0]?.path).toEqual(['transfereeAddress']);
+    expect(rules.safeParse({ ...back, transfereeFfl: '986123017K12345' }).data).toMatchObject({
+      transfereeFfl: '9-86-123-01-7K-12345',
+    });
+  });
+
+  it('takes the Form 4473 number for name and address only where the store files 4473s numerically', async () => {
+    const { s, f, acquire } = await ledger();
+    const [glock] = acquire([GLOCK]);
+    const byNumber: DispositionInput = { kind: 'non_licensee', form4473: 'T-5', buyerKey: 'b-5' };
+    expect(() => f.startDisposition('carlos', glock?.itemId ?? 0, byNumber)).toThrow(ZodError);
+    s.profile.update('owner', {
+      name: 'Main Street Guns',
+      state: 'TX',
+      form4473FiledNumerically: true,
+    });
+    expect(s.profile.get().form4473FiledNumerically).toBe(true);
+    expect(f.startDisposition('carlos', glock?.itemId ?? 0, byNumber)).toMatchObject({
+      form_4473: 'T-5',
+      transferee_name: null,
+      transferee_address: null,
+    });
+  });
+});
+
+describe('the store’s time zone decides the dates (issue 13, item 4)', () => {
+  const pcZone = process.env.TZ;
+  beforeAll(() => {
+    process.env.TZ = 'UTC';
+  });
+  afterAll(() => {
+    if (pcZone === undefined) delete process.env.TZ;
+    else process.env.TZ = pcZone;
+  });
+
+  it('with the process in UTC and the store in Los Angeles at 20:30, today is the store’s day', async () => {
+    const { s, f, acquire } = await ledger();
+    s.storeHours.update('owner', { ...s.storeHours.get().hours, timeZone: 'America/Los_Angeles' });
+    // 2026-01-07 04:30 UTC is 20:30 on the 6th in Los Angeles.
+    s.clock.set(Date.UTC(2026, 0, 7, 4, 30));
+    expect(localDate(s.clock.now())).toBe('2026-01-07'); // this PC's (UTC) date
+    expect(f.today()).toBe('2026-01-06');
+    const [glock] = acquire([GLOCK], '2026-01-06');
+    expect(glock?.receivedOn).toBe('2026-01-06');
+    expect(thrown(() => acquire([SIG], '2026-01-07')).reason).toBe('future_date');
+    expect(
+      thrown(() =>
+        f.correctAcquisition('maria', glock?.entryNo ?? 0, {
+          firearm: GLOCK,
+          receivedOn: '2026-01-07',
+          source: DISTRIBUTOR,
+          reason: 'Date',
+        }),
+      ).reason,
+    ).toBe('future_date');
+    const d = f.startDisposition('carlos', glock?.itemId ?? 0, TO_SHOP);
+    expect(f.commitDisposition('carlos', d.id).disposed_on).toBe('2026-01-06');
   });
 });

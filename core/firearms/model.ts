@@ -99,14 +99,46 @@ export const dispositionKinds = [
 ] as const;
 export type DispositionKind = (typeof dispositionKinds)[number];
 
-export const dispositionSchema = z.discriminatedUnion('kind', [
+export const correctionReasonSchema = text('reason for the correction', 500);
+
+/** The kind in words, as the printed and exported book says it (not the code). */
+export const dispositionKindWords: Record<DispositionKind, string> = {
+  non_licensee: 'Sale to a non-licensee',
+  licensee: 'Transfer to a licensee',
+  theft_loss: 'Theft or loss',
+  destroyed: 'Destroyed',
+  returned_to_source: 'Returned to source',
+  law_enforcement: 'To law enforcement',
+  loan_out: 'Loaned out',
+  exempt: 'Exempt transfer',
+};
+
+/** A field a kind may leave out: blank is the same as absent. */
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `At most ${max} characters.`)
+    .optional()
+    .transform((v) => v || undefined);
+
+/**
+ * What each kind of disposition records (27 CFR 478.125(e): the date, and "the name and
+ * address of the person to whom the firearm is transferred, or the name and license number
+ * of the person to whom transferred if such person is a licensee, or the firearms transaction
+ * record, Form 4473, transaction number if the licensed dealer transferring the firearm
+ * serially numbers the Forms 4473 and files them numerically"). The date is the hand-over's,
+ * given when the disposition is committed. See docs/rules/bound-book.md.
+ */
+const dispositionKindSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('non_licensee'),
-      /** The Form 4473 transaction number (4473s filed numerically). */
+      /** The Form 4473 transaction number: always recorded (the check is linked by it). */
       form4473: text('Form 4473 number', 40),
-      transfereeName: text('transferee name'),
-      transfereeAddress: text('transferee address', 300),
+      /** Name and address: required unless the store files its 4473s numerically. */
+      transfereeName: optionalText(120),
+      transfereeAddress: optionalText(300),
       /** The buyer's record key, so checks and multiple-sale counts follow the person. */
       buyerKey: text('buyer', 80),
       checkId: z.number().int().positive().optional(),
@@ -119,20 +151,133 @@ export const dispositionSchema = z.discriminatedUnion('kind', [
       transfereeFfl: fflNumberSchema,
     })
     .strict(),
+  // 27 CFR 478.39a: reported to ATF, which gives the incident number recorded here.
   z
     .object({ kind: z.literal('theft_loss'), atfIncident: text('ATF incident number', 40) })
     .strict(),
   z
     .object({
-      kind: z.enum(['destroyed', 'returned_to_source', 'law_enforcement', 'loan_out', 'exempt']),
+      kind: z.literal('destroyed'),
+      /** Who destroyed it (the store itself, or a contractor). */
+      transfereeName: text('name of who destroyed it'),
+      destructionMethod: text('method of destruction', 300),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('returned_to_source'),
+      transfereeName: text('name of the source'),
+      /** Address, or FFL number when the source is a licensee (refined below). */
+      transfereeAddress: optionalText(300),
+      transfereeFfl: fflNumberSchema.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('law_enforcement'),
+      transfereeName: text('agency name'),
+      transfereeAddress: text('agency address', 300),
+      officerName: optionalText(120),
+      officerBadge: optionalText(40),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('loan_out'),
       transfereeName: text('name of who received it'),
-      transfereeAddress: z.string().trim().max(300).optional(),
+      transfereeAddress: text('address of who received it', 300),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('exempt'),
+      transfereeName: text('name of who received it'),
+      transfereeAddress: text('address of who received it', 300),
+      /** Why no Form 4473 / check applies, in the store's words (free text). */
+      exemptionBasis: text('exemption basis', 300),
     })
     .strict(),
 ]);
-export type DispositionInput = z.infer<typeof dispositionSchema>;
 
-export const correctionReasonSchema = text('reason for the correction', 500);
+/**
+ * A disposition's fields, checked for the store's way of filing Forms 4473: where they are
+ * filed numerically the 4473 number stands for the buyer's name and address (27 CFR
+ * 478.125(e)); otherwise name and address are required. The store server checks with the
+ * store's setting; forms check as the clerk types with the same function.
+ */
+export function dispositionSchemaFor(o: { form4473FiledNumerically: boolean }) {
+  return dispositionKindSchema.superRefine((d, ctx) => {
+    const require = (path: 'transfereeName' | 'transfereeAddress', what: string) =>
+      ctx.addIssue({ code: 'custom', path: [path], message: `Enter the ${what}.` });
+    if (d.kind === 'non_licensee' && !o.form4473FiledNumerically) {
+      if (!d.transfereeName) require('transfereeName', 'buyer’s name');
+      if (!d.transfereeAddress) require('transfereeAddress', 'buyer’s address');
+    }
+    if (d.kind === 'returned_to_source' && !d.transfereeAddress && !d.transfereeFfl)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['transfereeAddress'],
+        message: 'Enter the source’s address, or its FFL number if it is a licensee.',
+      });
+  });
+}
+
+/**
+ * The shape the API accepts; the store's own filing rule is checked by the service with
+ * `dispositionSchemaFor` (it depends on a store setting).
+ */
+export const dispositionSchema = dispositionSchemaFor({ form4473FiledNumerically: true });
+export type DispositionInput = z.input<typeof dispositionKindSchema>;
+export type Disposition = z.output<typeof dispositionKindSchema>;
+
+/** Which fields each kind shows in a form, in order (27 CFR 478.125(e), see above). */
+export const dispositionFields = {
+  non_licensee: ['form4473', 'transfereeName', 'transfereeAddress', 'buyerKey', 'checkId'],
+  licensee: ['transfereeName', 'transfereeFfl'],
+  theft_loss: ['atfIncident'],
+  destroyed: ['transfereeName', 'destructionMethod'],
+  returned_to_source: ['transfereeName', 'transfereeAddress', 'transfereeFfl'],
+  law_enforcement: ['transfereeName', 'transfereeAddress', 'officerName', 'officerBadge'],
+  loan_out: ['transfereeName', 'transfereeAddress'],
+  exempt: ['transfereeName', 'transfereeAddress', 'exemptionBasis'],
+} as const satisfies Record<DispositionKind, readonly DispositionField[]>;
+export type DispositionField =
+  | 'form4473'
+  | 'transfereeName'
+  | 'transfereeAddress'
+  | 'transfereeFfl'
+  | 'buyerKey'
+  | 'checkId'
+  | 'atfIncident'
+  | 'destructionMethod'
+  | 'exemptionBasis'
+  | 'officerName'
+  | 'officerBadge';
+
+/** Correcting a committed disposition: the fields and hand-over date as they should read. */
+export const dispositionCorrectionSchema = z
+  .object({
+    disposition: dispositionSchema,
+    disposedOn: isoDateSchema,
+    reason: correctionReasonSchema,
+  })
+  .strict();
+
+/** Which disposition rows a view shows (ATF Ruling 2016-1), as for acquisitions. */
+export function dispositionsInView<
+  T extends { id: number; corrects: number | null; voided: 0 | 1 | boolean },
+>(rows: readonly T[], view: 'original' | 'corrected' | 'both'): T[] {
+  if (view === 'both') return [...rows];
+  if (view === 'original') return rows.filter((r) => r.corrects === null);
+  // As corrected: each chain's newest version (a void stands in for the chain it voids).
+  const newest = new Map<number, T>();
+  for (const r of rows) {
+    const root = r.corrects ?? r.id;
+    const had = newest.get(root);
+    if (!had || r.id > had.id) newest.set(root, r);
+  }
+  return [...newest.values()].sort((a, b) => (a.corrects ?? a.id) - (b.corrects ?? b.id));
+}
 
 /** Searching the book (the proposed 27 CFR 478.130 fields), with sorting and paging. */
 export const ledgerSearchSchema = z

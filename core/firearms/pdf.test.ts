@@ -6,7 +6,7 @@ import path from 'node:path';
 import { extractTextItems } from 'unpdf';
 import { describe, expect, it } from 'vitest';
 import { localDate } from '../clock.ts';
-import { LIPSEYS, sampleBook } from '../testing/firearms.ts';
+import { EVERY_KIND_COLUMNS, everyKindBook, LIPSEYS, sampleBook } from '../testing/firearms.ts';
 import { servicesForTest, tempDir } from '../testing/fixtures.ts';
 import { BOUND_BOOK_COLUMNS, exportBoundBook } from './export.ts';
 import { exportBoundBookPdf, exportCorrectionReportPdf, winAnsi } from './pdf.ts';
@@ -275,9 +275,9 @@ describe('the printable correction report', () => {
     expect(voided?.slice(4, 6)).toEqual(['maria', 'Entered against the wrong firearm']);
     expect(unspaced(voided?.slice(6) ?? [])).toEqual(
       unspaced([
-        'Date of disposition Transferee name Transferee address, FFL number or Form 4473 number',
-        `${disposedOn} Gun Shop "B" 5-74-015-07-8C-04321`,
-        '(voided) (voided) (voided)',
+        'Date of disposition Type of disposition Transferee name Transferee address, FFL number or Form 4473 number',
+        `${disposedOn} Transfer to a licensee Gun Shop "B" 5-74-015-07-8C-04321`,
+        '(voided) (voided) (voided) (voided)',
       ]),
     );
   });
@@ -291,5 +291,50 @@ describe('the printable correction report', () => {
     const [page] = (await readPdf(pdf)).map(table);
     expect(page?.text).toContain('No corrections.');
     expect(page?.text).toContain('Corrections recorded on or before 2025-12-31');
+  });
+});
+
+describe('each kind of disposition in the printable book (27 CFR 478.125(e))', () => {
+  it('prints the transferee columns each kind needs, and the kind in words', async () => {
+    const { s } = await everyKindBook();
+    const pdf = path.join(tempDir(), 'book.pdf');
+    expect(await exportBoundBookPdf(s.store.db, pdf)).toBe(9);
+    const rows = (await readPdf(pdf)).map(table).flatMap((p) => p.rows);
+    const from = BOUND_BOOK_COLUMNS.indexOf('Date of disposition');
+    expect(rows.map((r) => unspaced(r.slice(from)))).toEqual(EVERY_KIND_COLUMNS.map(unspaced));
+  });
+});
+
+describe('a corrected disposition on the correction report (ATF Ruling 2016-1)', () => {
+  it('shows the disposition as entered and as corrected, who, when and why, and then its void', async () => {
+    const { s, toShop } = await book();
+    s.clock.advance(3600_000);
+    s.firearms.correctDisposition('maria', toShop.id, {
+      disposition: {
+        kind: 'licensee',
+        transfereeName: 'Gun Shop "B" LLC',
+        transfereeFfl: '5-74-015-07-8C-04321',
+      },
+      disposedOn: '2026-01-05',
+      reason: 'Licensee name as on its FFL',
+    });
+    s.clock.advance(3600_000);
+    s.firearms.undispose('maria', toShop.id, 'Never shipped');
+    const pdf = path.join(tempDir(), 'corrections.pdf');
+    expect(await exportCorrectionReportPdf(s.store.db, pdf)).toBe(3);
+    const [, corrected, voided] = (await readPdf(pdf)).map(table)[0]?.rows ?? [];
+    expect(corrected?.slice(0, 3)).toEqual([
+      '1',
+      'Glock 19, serial ABC123',
+      'Disposition corrected',
+    ]);
+    expect(corrected?.slice(4, 6)).toEqual(['maria', 'Licensee name as on its FFL']);
+    // Only what changed, as it was and as it is.
+    expect(unspaced(corrected?.slice(6) ?? [])).toEqual(
+      unspaced(['Transferee name', 'Gun Shop "B"', 'Gun Shop "B" LLC']),
+    );
+    // The void undoes the disposition as corrected.
+    expect(voided?.[2]).toBe('Disposition voided');
+    expect(unspaced(voided?.slice(6) ?? [])[1]).toContain(unspaced(['Gun Shop "B" LLC'])[0]);
   });
 });

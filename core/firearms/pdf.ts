@@ -355,17 +355,18 @@ const DISPOSITION_START = BOUND_BOOK_COLUMNS.indexOf('Date of disposition');
 const BOOK_WIDTHS = {
   Entry: 34,
   'Date of acquisition': 44,
-  'Source name': 60,
-  'Source address or FFL number': 80,
+  'Source name': 56,
+  'Source address or FFL number': 66,
   Manufacturer: 54,
-  Importer: 44,
+  Importer: 36,
   Model: 52,
-  'Serial number': 62,
+  'Serial number': 56,
   Type: 36,
   'Caliber or gauge': 40,
   'Date of disposition': 44,
-  'Transferee name': 74,
-  'Transferee address, FFL number or Form 4473 number': 96,
+  'Type of disposition': 50,
+  'Transferee name': 68,
+  'Transferee address, FFL number or Form 4473 number': 84,
 } satisfies Record<(typeof BOUND_BOOK_COLUMNS)[number], number>;
 
 /**
@@ -433,6 +434,10 @@ const NO_DISPOSITION: DispositionFields = {
   transferee_ffl: null,
   form_4473: null,
   atf_incident: null,
+  destruction_method: null,
+  exemption_basis: null,
+  officer_name: null,
+  officer_badge: null,
   kind: null,
 };
 
@@ -443,6 +448,10 @@ const dispositionFields = (d: DispositionEntry): DispositionFields => ({
   transferee_ffl: d.transferee_ffl,
   form_4473: d.form_4473,
   atf_incident: d.atf_incident,
+  destruction_method: d.destruction_method,
+  exemption_basis: d.exemption_basis,
+  officer_name: d.officer_name,
+  officer_badge: d.officer_badge,
   kind: d.kind,
 });
 
@@ -481,6 +490,11 @@ function correctionReader(db: Db) {
      ORDER BY entry_no DESC LIMIT 1`,
   );
   const disposition = db.prepare('SELECT * FROM ledger_dispositions WHERE id = ?');
+  // The disposition's version just before: as first made, or an earlier correction (not a void).
+  const previousDisposition = db.prepare(
+    `SELECT * FROM ledger_dispositions WHERE (id = @root OR (corrects = @root AND voided = 0)) AND id < @id
+     ORDER BY id DESC LIMIT 1`,
+  );
   return (side: string, id: number): Correction => {
     if (side === 'acquisition') {
       const after = acquisition.get(id) as AcqRow;
@@ -496,7 +510,7 @@ function correctionReader(db: Db) {
       };
     }
     const fix = disposition.get(id) as DispositionEntry;
-    const original = disposition.get(fix.corrects) as DispositionEntry;
+    const original = previousDisposition.get({ root: fix.corrects, id }) as DispositionEntry;
     const firearm = acquisition.get(original.acquisition_entry) as AcqRow;
     return {
       what: fix.voided ? 'Disposition voided' : 'Disposition corrected',

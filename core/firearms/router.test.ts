@@ -113,4 +113,78 @@ describe('the firearms API', () => {
       /no ledger entry 99/,
     );
   });
+
+  it('commits on the hand-over date, corrects a disposition, and refuses a missing field with its path (27 CFR 478.125(e))', async () => {
+    const s = await servicesForTest();
+    s.clock.set(Date.UTC(2026, 0, 8, 15));
+    const api = await httpTransport(s);
+    onTestFinished(() => api.close());
+    await s.auth.setupOwner(OWNER);
+    const { token } = await s.auth.login(OWNER, 'test');
+    const call = (path: string, type: 'query' | 'mutation', input: unknown) =>
+      api.call({ path, type }, input, token);
+    const data = <T>(r: Awaited<ReturnType<typeof call>>) =>
+      (r.body as { result: { data: T } }).result.data;
+    const [entry] = s.firearms.acquire('owner', {
+      receivedOn: '2026-01-05',
+      source: { name: 'Jane Seller', address: '9 Elm St, Austin TX' },
+      firearms: [
+        { manufacturer: 'Ruger', model: 'LCP', serial: 'R-1', type: 'pistol', caliber: '.380' },
+      ],
+    });
+    const itemId = entry?.itemId ?? 0;
+    const missing = await call('firearms.startDisposition', 'mutation', {
+      itemId,
+      disposition: { kind: 'law_enforcement', transfereeName: 'Austin PD' },
+    });
+    expect(missing.error?.data).toMatchObject({
+      reason: 'invalid_input',
+      fields: [expect.objectContaining({ path: 'disposition.transfereeAddress' })],
+    });
+    const d = data<{ id: number }>(
+      await call('firearms.startDisposition', 'mutation', {
+        itemId,
+        disposition: {
+          kind: 'law_enforcement',
+          transfereeName: 'Austin PD',
+          transfereeAddress: '715 E 8th St',
+          officerBadge: '4411',
+        },
+      }),
+    );
+    const committed = await call('firearms.commitDisposition', 'mutation', {
+      dispositionId: d.id,
+      disposedOn: '2026-01-06',
+    });
+    expect(data(committed)).toMatchObject({ disposed_on: '2026-01-06', officer_badge: '4411' });
+    const fixed = await call('firearms.correctDisposition', 'mutation', {
+      dispositionId: d.id,
+      disposition: {
+        kind: 'law_enforcement',
+        transfereeName: 'Austin Police Department',
+        transfereeAddress: '715 E 8th St',
+        officerBadge: '4411',
+      },
+      disposedOn: '2026-01-06',
+      reason: 'Agency name as on its letter',
+    });
+    expect(data(fixed)).toMatchObject({
+      corrects: d.id,
+      transferee_name: 'Austin Police Department',
+    });
+    const history = data<{ today: string; dispositions: { transferee_name: string }[] }>(
+      await call('firearms.history', 'query', { itemId }),
+    );
+    expect(history.today).toBe('2026-01-08');
+    expect(history.dispositions.map((r) => r.transferee_name)).toEqual([
+      'Austin PD',
+      'Austin Police Department',
+    ]);
+    const views = async (view: string) =>
+      data<{ transferee_name: string }[]>(
+        await call('firearms.dispositions', 'query', { view }),
+      ).map((r) => r.transferee_name);
+    expect(await views('original')).toEqual(['Austin PD']);
+    expect(await views('corrected')).toEqual(['Austin Police Department']);
+  });
 });

@@ -6,6 +6,7 @@ import { noInput, procedure, router, signedIn, type SignedInContext } from '../a
 import {
   acquisitionSchema,
   correctionReasonSchema,
+  dispositionCorrectionSchema,
   dispositionSchema,
   firearmSchema,
   ledgerSearchSchema,
@@ -107,12 +108,42 @@ export const firearmsRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.services.firearms.startDisposition(who(ctx), input.itemId, input.disposition),
     ),
+  /** The firearm left the store: on `disposedOn` (the hand-over day; default the store's today). */
   commitDisposition: procedure
     .meta({ access: 'firearms:ledger:write' })
-    .input(z.object({ dispositionId: id }).strict())
+    .input(z.object({ dispositionId: id, disposedOn: isoDateSchema.optional() }).strict())
     .mutation(({ ctx, input }) => {
-      const d = ctx.services.firearms.commitDisposition(who(ctx), input.dispositionId);
+      const d = ctx.services.firearms.commitDisposition(who(ctx), input.dispositionId, {
+        ...(input.disposedOn ? { disposedOn: input.disposedOn } : {}),
+      });
       return { ...d, report: reportOf(ctx, d) };
+    }),
+  correctDisposition: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(dispositionCorrectionSchema.extend({ dispositionId: id }))
+    .mutation(({ ctx, input }) => {
+      const { dispositionId, ...correction } = input;
+      return ctx.services.firearms.correctDisposition(who(ctx), dispositionId, correction);
+    }),
+  dispositions: procedure
+    .meta({ access: 'firearms:ledger:write' })
+    .input(
+      z
+        .object({
+          view: z.enum(['original', 'corrected', 'both']).default('corrected'),
+          afterId: z.number().int().min(0).optional(),
+          limit: z.number().int().min(1).max(500).default(100),
+        })
+        .strict(),
+    )
+    .query(({ ctx, input }) => {
+      const s = signedIn(ctx);
+      return ctx.services.firearms
+        .dispositions(input.view, {
+          limit: input.limit,
+          ...(input.afterId !== undefined ? { afterId: input.afterId } : {}),
+        })
+        .map((d) => purchaserView(s, d.item_id, d));
     }),
   cancelDisposition: procedure
     .meta({ access: 'firearms:ledger:write' })
@@ -174,14 +205,25 @@ export const firearmsRouter = router({
     ),
   handOver: procedure
     .meta({ access: 'firearms:ledger:write' })
-    .input(z.object({ form4473: z.string().trim().min(1).max(40) }).strict())
+    .input(
+      z
+        .object({
+          form4473: z.string().trim().min(1).max(40),
+          disposedOn: isoDateSchema.optional(),
+        })
+        .strict(),
+    )
     .mutation(({ ctx, input }) =>
-      ctx.services.firearms.handOver(who(ctx), input.form4473).map((d) => ({
-        id: d.id,
-        itemId: d.item_id,
-        disposedOn: d.disposed_on,
-        report: reportOf(ctx, d),
-      })),
+      ctx.services.firearms
+        .handOver(who(ctx), input.form4473, {
+          ...(input.disposedOn ? { disposedOn: input.disposedOn } : {}),
+        })
+        .map((d) => ({
+          id: d.id,
+          itemId: d.item_id,
+          disposedOn: d.disposed_on,
+          report: reportOf(ctx, d),
+        })),
     ),
   exports: procedure
     .meta({ access: 'firearms:ledger:write' })
@@ -276,10 +318,22 @@ function reportOf(
 
 /** Purchaser details only for firearms:sensitive:view, and each such view on record. */
 function purchaserView<
-  T extends { transferee_name: string | null; transferee_address: string | null },
+  T extends {
+    transferee_name: string | null;
+    transferee_address: string | null;
+    officer_name: string | null;
+    officer_badge: string | null;
+  },
 >(ctx: SignedInContext, itemId: number, d: T): T & { redacted: boolean } {
   if (!ctx.services.auth.can(ctx.user, 'firearms:sensitive:view'))
-    return { ...d, transferee_name: null, transferee_address: null, redacted: true };
+    return {
+      ...d,
+      transferee_name: null,
+      transferee_address: null,
+      officer_name: null,
+      officer_badge: null,
+      redacted: true,
+    };
   if (d.transferee_name)
     ctx.services.audit.record({
       actor: ctx.user.username,

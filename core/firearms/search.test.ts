@@ -27,6 +27,10 @@ const STANDING = /* sql */ `(
   WHERE x.item_id = a.item_id AND x.state = 'committed' AND x.voided = 0 AND x.corrects IS NULL
     AND NOT EXISTS (SELECT 1 FROM ledger_dispositions v WHERE v.corrects = x.id AND v.voided = 1)
   ORDER BY x.id DESC LIMIT 1)`;
+/** The standing disposition as last corrected: its newest correction that is not a void. */
+const DISPOSITION = /* sql */ `coalesce(
+  (SELECT max(c.id) FROM ledger_dispositions c WHERE c.corrects = ${STANDING} AND c.voided = 0),
+  ${STANDING})`;
 
 /** Every line a search finds, in its order (no paging). */
 function definition(db: Db, raw: LedgerSearch): LedgerRow[] {
@@ -75,7 +79,7 @@ function definition(db: Db, raw: LedgerSearch): LedgerRow[] {
               a.manufacturer, a.model, a.serial, a.type, a.caliber, i.status, d.disposed_on AS disposedOn, d.transferee_name AS transfereeName
        FROM ledger_acquisitions a
        JOIN firearm_items i ON i.id = a.item_id
-       LEFT JOIN ledger_dispositions d ON d.id = ${STANDING}
+       LEFT JOIN ledger_dispositions d ON d.id = ${DISPOSITION}
        WHERE ${where.join(' AND ')}
        ORDER BY ${order}`,
     )
@@ -86,8 +90,9 @@ function definition(db: Db, raw: LedgerSearch): LedgerRow[] {
 const definedBook = (db: Db) =>
   db
     .prepare(
-      `SELECT a.*, d.disposed_on, d.transferee_name, d.transferee_address, d.transferee_ffl, d.form_4473, d.atf_incident, d.kind
-       FROM ledger_acquisitions a LEFT JOIN ledger_dispositions d ON d.id = ${STANDING}
+      `SELECT a.*, d.disposed_on, d.transferee_name, d.transferee_address, d.transferee_ffl, d.form_4473,
+              d.atf_incident, d.destruction_method, d.exemption_basis, d.officer_name, d.officer_badge, d.kind
+       FROM ledger_acquisitions a LEFT JOIN ledger_dispositions d ON d.id = ${DISPOSITION}
        WHERE ${IS_LATEST} ORDER BY coalesce(a.corrects, a.entry_no)`,
     )
     .all();
@@ -170,18 +175,37 @@ async function book() {
             transfereeName: to,
             transfereeFfl: '5-74-015-07-8C-04321',
           })
-        : f.startDisposition('carlos', e.itemId, { kind: 'destroyed', transfereeName: to });
+        : f.startDisposition('carlos', e.itemId, {
+            kind: 'destroyed',
+            transfereeName: to,
+            destructionMethod: 'Cut up',
+          });
     if (k % 3 === 0) {
       const d = start();
       f.commitDisposition('carlos', d.id);
+      if (k % 6 === 3)
+        // Corrected (ATF Ruling 2016-1): the book shows the new name and date.
+        f.correctDisposition('maria', d.id, {
+          disposition: {
+            kind: 'destroyed',
+            transfereeName: `${to} corrected`,
+            destructionMethod: 'Torch-cut',
+          },
+          disposedOn: localDate(s.clock.now() - DAY),
+          reason: 'Name as on the destruction certificate',
+        });
       if (k % 9 === 0) {
         // Voided, and for some sold again to someone else.
         f.undispose('maria', d.id, 'Entered against the wrong serial.');
         if (k % 18 === 0)
           f.commitDisposition(
             'carlos',
-            f.startDisposition('carlos', e.itemId, { kind: 'exempt', transfereeName: 'Re Sold' })
-              .id,
+            f.startDisposition('carlos', e.itemId, {
+              kind: 'exempt',
+              transfereeName: 'Re Sold',
+              transfereeAddress: '8 Elm St',
+              exemptionBasis: 'Returned to its owner after repair',
+            }).id,
           );
       }
     } else if (k % 7 === 0) f.cancelDisposition('carlos', start().id);
@@ -316,6 +340,7 @@ describe('searching the book at any size', () => {
     const d = f.startDisposition('carlos', itemId, {
       kind: 'destroyed',
       transfereeName: 'Mel Smelter',
+      destructionMethod: 'Melted',
     });
     expect(found({ name: 'smelter' })).toEqual([]); // pending: not in the book yet
     f.commitDisposition('carlos', d.id);
@@ -330,10 +355,26 @@ describe('searching the book at any size', () => {
       f.startDisposition('carlos', itemId, {
         kind: 'law_enforcement',
         transfereeName: 'County Sheriff',
+        transfereeAddress: '1 Court Sq',
       }).id,
     );
     expect(found({ name: 'sheriff' })).toEqual([[entry, 'disposed']]);
     expect(searchBook(db, { name: 'sheriff' })[0]?.disposedOn).toBe(today());
+    // A corrected disposition is found as corrected (name and date), never as first entered.
+    const standing = f.history(itemId).standing ?? 0;
+    f.correctDisposition('maria', standing, {
+      disposition: {
+        kind: 'law_enforcement',
+        transfereeName: 'Travis County Sheriff',
+        transfereeAddress: '1 Court Sq',
+      },
+      disposedOn: localDate(s.clock.now() - DAY),
+      reason: 'Agency name as on its letter',
+    });
+    expect(found({ name: 'travis' })).toEqual([[entry, 'disposed']]);
+    expect(searchBook(db, { name: 'travis' })[0]?.disposedOn).toBe(localDate(s.clock.now() - DAY));
+    expect(found({ name: 'county sheriff' })).toEqual([[entry, 'disposed']]);
+    expect(searchBook(db, { from: today(), name: 'sheriff' })).toEqual([]);
     for (const q of SEARCHES)
       expect(searchBook(db, { ...q, limit: 500 })).toEqual(definition(db, q));
   });

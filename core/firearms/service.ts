@@ -2,13 +2,15 @@
 // the firearm is handed over, corrections as new entries, and the background-check gate.
 // Every change is a chain-of-custody entry in the audit log.
 import type { AuditLog } from '../audit/repo.ts';
-import { IS_LATEST_VERSION } from './book-sql.ts';
+import { DISPOSITION_NOT_VOIDED, IS_LATEST_VERSION } from './book-sql.ts';
 import { searchBook, type BookPage, type LedgerRow } from './search.ts';
 import { policyOn, type NicsPolicy } from '../checks/model.ts';
 import { federalCalendar, nicsPolicies, permitQualifies } from '../checks/policy.ts';
 import { transferDecision } from '../checks/rules.ts';
-import type { CheckDesk } from '../checks/service.ts';
-import { localDate, type Clock } from '../clock.ts';
+import type { CheckDesk, CheckRecord } from '../checks/service.ts';
+import { nicsCalendarFor } from '../checks/state-calendars.ts';
+import { isoDateSchema } from '../checks/calendar.ts';
+import type { Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
 import { preparedFor, type Statement } from '../db/statements.ts';
 import { conflict, DomainError, forbidden, notFound } from '../errors.ts';
@@ -21,6 +23,7 @@ import {
   inventoryAudit,
   overdue,
   permitExemptions,
+  storeDate,
   type Consistency,
   type InventoryAudit,
   type StoreHours,
@@ -29,15 +32,20 @@ import { runWorker, workerScript } from '../workers.ts';
 import {
   acquisitionSchema,
   correctionReasonSchema,
-  dispositionSchema,
+  dispositionCorrectionSchema,
+  dispositionSchemaFor,
+  dispositionsInView,
   firearmSchema,
   makerKey,
   serialKey,
   type AcquisitionInput,
+  type Disposition,
   type DispositionInput,
+  type DispositionKind,
   type FirearmInput,
   type LedgerSearch,
 } from './model.ts';
+import type { z } from 'zod';
 
 export interface AcquisitionEntry {
   entryNo: number;
@@ -109,14 +117,23 @@ interface ItemRow {
   privately_made: 0 | 1;
 }
 
+/** A row of ledger_dispositions: an entry, its correction, or a void (`corrects` set). */
 export interface DispositionRow {
   id: number;
   item_id: number;
   acquisition_entry: number;
-  kind: DispositionInput['kind'];
+  kind: DispositionKind;
+  /** The hand-over date (the store's calendar date), set when committed. */
   disposed_on: string | null;
   transferee_name: string | null;
+  transferee_address: string | null;
+  transferee_ffl: string | null;
   form_4473: string | null;
+  atf_incident: string | null;
+  destruction_method: string | null;
+  exemption_basis: string | null;
+  officer_name: string | null;
+  officer_badge: string | null;
   buyer_key: string | null;
   check_id: number | null;
   state: 'pending' | 'committed' | 'cancelled';
@@ -124,7 +141,43 @@ export interface DispositionRow {
   corrects: number | null;
   correction_reason: string | null;
   multiple_sale: 0 | 1;
+  created_at: number;
+  created_by: string;
+  /** When the disposition was committed (ms): later than its date is a late entry. */
+  committed_at: number | null;
+  committed_by: string | null;
 }
+
+/** A disposition's recorded fields, as the columns of ledger_dispositions hold them. */
+const dispositionColumns = (d: Disposition) => ({
+  kind: d.kind,
+  transferee_name: 'transfereeName' in d ? (d.transfereeName ?? null) : null,
+  transferee_address: 'transfereeAddress' in d ? (d.transfereeAddress ?? null) : null,
+  transferee_ffl: 'transfereeFfl' in d ? (d.transfereeFfl ?? null) : null,
+  form_4473: 'form4473' in d ? d.form4473 : null,
+  atf_incident: 'atfIncident' in d ? d.atfIncident : null,
+  destruction_method: 'destructionMethod' in d ? d.destructionMethod : null,
+  exemption_basis: 'exemptionBasis' in d ? d.exemptionBasis : null,
+  officer_name: 'officerName' in d ? (d.officerName ?? null) : null,
+  officer_badge: 'officerBadge' in d ? (d.officerBadge ?? null) : null,
+  buyer_key: 'buyerKey' in d ? d.buyerKey : null,
+  check_id: 'checkId' in d ? (d.checkId ?? null) : null,
+});
+type DispositionColumns = ReturnType<typeof dispositionColumns>;
+const RECORDED_COLUMNS = [
+  'kind',
+  'transferee_name',
+  'transferee_address',
+  'transferee_ffl',
+  'form_4473',
+  'atf_incident',
+  'destruction_method',
+  'exemption_basis',
+  'officer_name',
+  'officer_badge',
+  'buyer_key',
+  'check_id',
+] as const satisfies readonly (keyof DispositionColumns)[];
 
 /** An item's described columns, in table order, with the keys uniqueness compares. */
 const itemColumns = (f: FirearmInput) =>
@@ -153,6 +206,8 @@ export class FirearmsLedger {
 
   private readonly storeState: () => UsState | null;
   private readonly storeCalendar: () => StoreHours;
+  private readonly timeZone: () => string | undefined;
+  private readonly filesForm4473Numerically: () => boolean;
   private readonly policy: (date: string) => NicsPolicy;
   private readonly keyMaterial: { file: string; hexKey: string } | null;
   private readonly onThreadFailure: (error: unknown) => void;
@@ -167,6 +222,16 @@ export class FirearmsLedger {
     storeState?: () => UsState | null;
     /** The store's hours (deadlines and the multiple-sale window count the dealer's days). */
     storeCalendar?: () => StoreHours;
+    /**
+     * The store's IANA time zone: every regulated date (receipt, hand-over, the check gate's
+     * today) is the store's calendar date, not this PC's. Absent: this PC's zone.
+     */
+    timeZone?: () => string | undefined;
+    /**
+     * Whether the store files its Forms 4473 numerically: then the 4473 number stands for the
+     * buyer's name and address in a disposition (27 CFR 478.125(e)). Absent: it does not.
+     */
+    form4473FiledNumerically?: () => boolean;
     /** The check policy in force on a day (shipped data with the store's state rules). */
     policy?: (date: string) => NicsPolicy;
     /** The database file and key, for whole-book reads on a thread of their own. */
@@ -178,6 +243,8 @@ export class FirearmsLedger {
     this.policy = o.policy ?? ((date) => policyOn(nicsPolicies, date));
     this.storeState = o.storeState ?? (() => null);
     this.storeCalendar = o.storeCalendar ?? (() => defaultStoreHours);
+    this.timeZone = o.timeZone ?? (() => undefined);
+    this.filesForm4473Numerically = o.form4473FiledNumerically ?? (() => false);
     this.db = o.db;
     this.sql = preparedFor(o.db);
     this.audit = o.audit;
@@ -213,8 +280,14 @@ export class FirearmsLedger {
     }));
   }
 
-  private today(): string {
-    return localDate(this.clock.now());
+  /** The store's calendar date now, in its time zone. */
+  today(): string {
+    return storeDate(this.clock.now(), this.timeZone());
+  }
+
+  /** The disposition fields' rules as this store applies them (its 4473 filing). */
+  private dispositionRules() {
+    return dispositionSchemaFor({ form4473FiledNumerically: this.filesForm4473Numerically() });
   }
 
   /** An open item with the same manufacturer, serial and type, if there is one. */
@@ -376,6 +449,12 @@ export class FirearmsLedger {
       source: o.source,
       firearms: [f],
     });
+    if (parsed.receivedOn > this.today())
+      throw new DomainError(
+        'invalid',
+        'future_date',
+        'The date of receipt cannot be in the future.',
+      );
     return this.db
       .transaction(() => {
         const original = this.entry(entryNo);
@@ -443,7 +522,7 @@ export class FirearmsLedger {
 
   /** Starts a disposition: pending (the item is reserved) until the firearm is handed over. */
   startDisposition(actor: string, itemId: number, raw: DispositionInput): DispositionRow {
-    const d = dispositionSchema.parse(raw);
+    const d = this.dispositionRules().parse(raw);
     return this.db
       .transaction(() => {
         const item = this.item(itemId);
@@ -470,25 +549,19 @@ export class FirearmsLedger {
         )
           .pluck()
           .get(itemId) as number;
-        const id = Number(
-          this.sql(
-            `INSERT INTO ledger_dispositions (item_id, acquisition_entry, kind, transferee_name, transferee_address, transferee_ffl, form_4473, atf_incident, buyer_key, check_id, state, created_at, created_by)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
-          ).run(
-            itemId,
-            entry,
-            d.kind,
-            'transfereeName' in d ? d.transfereeName : null,
-            'transfereeAddress' in d ? (d.transfereeAddress ?? null) : null,
-            'transfereeFfl' in d ? d.transfereeFfl : null,
-            'form4473' in d ? d.form4473 : null,
-            'atfIncident' in d ? d.atfIncident : null,
-            'buyerKey' in d ? d.buyerKey : null,
-            'checkId' in d ? (d.checkId ?? null) : null,
-            this.clock.now(),
-            actor,
-          ).lastInsertRowid,
-        );
+        const id = this.insertDisposition({
+          item_id: itemId,
+          acquisition_entry: entry,
+          ...dispositionColumns(d),
+          disposed_on: null,
+          state: 'pending',
+          voided: 0,
+          corrects: null,
+          correction_reason: null,
+          created_by: actor,
+          committed_at: null,
+          committed_by: null,
+        });
         this.sql("UPDATE firearm_items SET status = 'reserved' WHERE id = ?").run(itemId);
         this.audit.record({
           actor,
@@ -502,12 +575,43 @@ export class FirearmsLedger {
       .immediate();
   }
 
+  private insertDisposition(
+    r: DispositionColumns &
+      Pick<
+        DispositionRow,
+        | 'item_id'
+        | 'acquisition_entry'
+        | 'disposed_on'
+        | 'state'
+        | 'voided'
+        | 'corrects'
+        | 'correction_reason'
+        | 'created_by'
+        | 'committed_at'
+        | 'committed_by'
+      >,
+  ): number {
+    return Number(
+      this.sql(
+        `INSERT INTO ledger_dispositions (item_id, acquisition_entry, kind, disposed_on, transferee_name, transferee_address, transferee_ffl, form_4473, atf_incident, destruction_method, exemption_basis, officer_name, officer_badge, buyer_key, check_id, state, voided, corrects, correction_reason, created_at, created_by, committed_at, committed_by)
+           VALUES (@item_id, @acquisition_entry, @kind, @disposed_on, @transferee_name, @transferee_address, @transferee_ffl, @form_4473, @atf_incident, @destruction_method, @exemption_basis, @officer_name, @officer_badge, @buyer_key, @check_id, @state, @voided, @corrects, @correction_reason, @created_at, @created_by, @committed_at, @committed_by)`,
+      ).run({ ...r, created_at: this.clock.now() }).lastInsertRowid,
+    );
+  }
+
   /**
-   * Commits a disposition when the firearm is handed over. To a non-licensee only with a
-   * valid check for the same buyer and items (18 U.S.C. 922(t)); otherwise refused with the
-   * reason and the date it may proceed, if waiting will do.
+   * Commits a disposition when the firearm is handed over. `disposedOn` is the day it left the
+   * store, entered or confirmed by the clerk (default: the store's today); the record carries
+   * that date, and when the commit is later than the date the entry shows as late (committed_at
+   * against disposed_on). To a non-licensee only through the check gate, decided today: a
+   * denial on file refuses whatever date is entered (18 U.S.C. 922(d), (t)); otherwise refused
+   * with the reason and the date it may proceed, if waiting will do.
    */
-  commitDisposition(actor: string, dispositionId: number): DispositionRow {
+  commitDisposition(
+    actor: string,
+    dispositionId: number,
+    o: { disposedOn?: string } = {},
+  ): DispositionRow {
     const outcome = this.db
       .transaction((): { refused: DomainError; itemId: number } | { row: DispositionRow } => {
         const d = this.disposition(dispositionId);
@@ -517,31 +621,48 @@ export class FirearmsLedger {
         if (item.hold)
           throw forbidden('item_on_hold', `Serial ${item.serial} is on hold for review.`);
         const today = this.today();
+        const disposedOn = o.disposedOn ?? today;
+        this.checkHandOverDate(d, item, disposedOn, today);
         let flag: ReturnType<FirearmsLedger['multipleSaleOf']> = null;
         if (d.kind === 'non_licensee') {
-          const decision = this.checkDecision(d, today);
+          // The gate is decided now, whatever date is entered: a denial received before the
+          // commit blocks a back-dated hand-over as it blocks one today.
+          const { decision, check } = this.checkDecision(d, today);
           if (!decision.allowed)
             return {
               refused: new DomainError('forbidden', `check_${decision.reason}`, decision.message),
               itemId: d.item_id,
             };
-          flag = this.multipleSaleOf(d, item, today);
+          const earliest = earliestHandOver(check);
+          if (earliest && disposedOn < earliest.on)
+            throw new DomainError(
+              'invalid',
+              'handover_before_check',
+              `${earliest.why} on ${earliest.on}: the firearm cannot have been handed over on ${disposedOn}, before that (18 U.S.C. 922(t)). Enter the day it left the store.`,
+              [{ path: 'disposedOn', message: `On or after ${earliest.on}.` }],
+            );
+          flag = this.multipleSaleOf(d, item, disposedOn);
         }
         const multipleSale = flag?.form === '3310.4';
         this.sql(
           "UPDATE ledger_dispositions SET state = 'committed', disposed_on = ?, committed_at = ?, committed_by = ?, multiple_sale = ? WHERE id = ?",
-        ).run(today, this.clock.now(), actor, multipleSale ? 1 : 0, dispositionId);
+        ).run(disposedOn, this.clock.now(), actor, multipleSale ? 1 : 0, dispositionId);
         this.sql("UPDATE firearm_items SET status = 'disposed' WHERE id = ?").run(d.item_id);
         if (flag)
           this.sql(
             'INSERT INTO multiple_sale_flags (disposition_id, form, buyer_key, flagged_on, related) VALUES (?, ?, ?, ?, ?)',
-          ).run(dispositionId, flag.form, d.buyer_key, today, JSON.stringify(flag.related));
+          ).run(dispositionId, flag.form, d.buyer_key, disposedOn, JSON.stringify(flag.related));
         this.audit.record({
           actor,
           action: 'firearm.dispose',
           entity: 'firearm',
           entityId: d.item_id,
-          payload: { disposition: dispositionId, kind: d.kind, multipleSale: flag?.form ?? null },
+          payload: {
+            disposition: dispositionId,
+            kind: d.kind,
+            disposedOn,
+            multipleSale: flag?.form ?? null,
+          },
         });
         this.outbox.publish({
           type: 'firearm.disposed',
@@ -565,13 +686,56 @@ export class FirearmsLedger {
     throw outcome.refused;
   }
 
+  /**
+   * A hand-over date is a day that has happened (not after the store's today) and not before
+   * the firearm was received (the acquisition as last corrected): 27 CFR 478.125(e) records
+   * "the date of the sale or other disposition".
+   */
+  private checkHandOverDate(
+    d: Pick<DispositionRow, 'acquisition_entry'>,
+    item: Pick<ItemRow, 'serial'>,
+    disposedOn: string,
+    today: string,
+  ): void {
+    if (!isoDateSchema.safeParse(disposedOn).success)
+      throw new DomainError('invalid', 'invalid_date', 'Enter the hand-over date as YYYY-MM-DD.', [
+        { path: 'disposedOn', message: 'Enter a date.' },
+      ]);
+    if (disposedOn > today)
+      throw new DomainError(
+        'invalid',
+        'future_date',
+        `The hand-over date cannot be after today (${today}): enter the day the firearm left the store.`,
+        [{ path: 'disposedOn', message: `On or before ${today}.` }],
+      );
+    const receivedOn = this.sql(
+      `SELECT received_on FROM ledger_acquisitions WHERE entry_no = ? OR corrects = ?
+         ORDER BY entry_no DESC LIMIT 1`,
+    )
+      .pluck()
+      .get(d.acquisition_entry, d.acquisition_entry) as string;
+    if (disposedOn < receivedOn)
+      throw new DomainError(
+        'invalid',
+        'before_acquisition',
+        `Serial ${item.serial} was received on ${receivedOn}: it cannot have left the store on ${disposedOn}, before that.`,
+        [{ path: 'disposedOn', message: `On or after ${receivedOn}.` }],
+      );
+  }
+
   /** The gate for a transfer to a non-licensee: the check on the 4473, for its items today. */
   private checkDecision(d: DispositionRow, today: string) {
-    const check = d.check_id ? this.checks.get(d.check_id) : null;
-    // The transaction is every item on this 4473 that is still being transferred.
+    // A denial on any check of this 4473 forbids the transfer, whatever check or permit the
+    // disposition rests on (18 U.S.C. 922(d)).
+    const check =
+      this.checks.standingDenial(d.form_4473 ?? '') ??
+      (d.check_id ? this.checks.get(d.check_id) : null);
+    // The transaction is every item on this 4473 still being transferred: not cancelled, not a
+    // correction, not voided (a voided disposition no longer counts; re-entered, it counts once).
     const items = (
       this.sql(
-        "SELECT item_id FROM ledger_dispositions WHERE form_4473 = ? AND state != 'cancelled' AND voided = 0 AND corrects IS NULL",
+        `SELECT d.item_id FROM ledger_dispositions d
+           WHERE d.form_4473 = ? AND d.state != 'cancelled' AND ${DISPOSITION_NOT_VOIDED}`,
       )
         .pluck()
         .all(d.form_4473) as number[]
@@ -581,7 +745,9 @@ export class FirearmsLedger {
     ).get(d.form_4473, d.buyer_key) as
       { state: UsState; permit_type: string; issued_on: string } | undefined;
     const policy = this.policy(today);
-    return transferDecision({
+    // NICS business days are those of the state where the transfer takes place (28 CFR 25.2).
+    const state = check?.state ?? this.storeState();
+    const decision = transferDecision({
       check,
       permit: permit
         ? {
@@ -594,8 +760,11 @@ export class FirearmsLedger {
       transaction: { buyer: d.buyer_key ?? '', items },
       today,
       policy,
-      calendar: federalCalendar,
+      // No check and no store state: there is no wait to count (the gate refuses or the permit
+      // stands), so no state calendar is needed.
+      calendar: state ? nicsCalendarFor(state) : federalCalendar,
     });
+    return { decision, check };
   }
 
   /**
@@ -607,9 +776,9 @@ export class FirearmsLedger {
   private multipleSaleOf(
     d: DispositionRow,
     item: ItemRow,
-    today: string,
+    soldOn: string,
   ): { form: '3310.4' | '3310.12'; related: number[] } | null {
-    const policy = this.policy(today);
+    const policy = this.policy(soldOn);
     if (!d.buyer_key) return null;
     const state = this.storeState();
     const counts = (i: { type: string; caliber: string; semi_auto_detachable: 0 | 1 }) =>
@@ -622,10 +791,12 @@ export class FirearmsLedger {
           : null;
     const form = counts(item);
     if (!form) return null;
+    // Each other sale's date as last corrected; a voided sale does not count.
     const others = this.sql(
-      `SELECT d.id, d.disposed_on, i.type, i.caliber, i.semi_auto_detachable FROM ledger_dispositions d JOIN firearm_items i ON i.id = d.item_id
-         WHERE d.buyer_key = ? AND d.kind = 'non_licensee' AND d.state = 'committed' AND d.voided = 0 AND d.corrects IS NULL AND d.id != ?
-           AND NOT EXISTS (SELECT 1 FROM ledger_dispositions v WHERE v.corrects = d.id)`,
+      `SELECT d.id, coalesce((SELECT c.disposed_on FROM ledger_dispositions c WHERE c.corrects = d.id AND c.voided = 0 ORDER BY c.id DESC LIMIT 1), d.disposed_on) AS disposed_on,
+              i.type, i.caliber, i.semi_auto_detachable
+         FROM ledger_dispositions d JOIN firearm_items i ON i.id = d.item_id
+         WHERE d.buyer_key = ? AND d.kind = 'non_licensee' AND d.state = 'committed' AND d.id != ? AND ${DISPOSITION_NOT_VOIDED}`,
     ).all(d.buyer_key, d.id) as {
       id: number;
       disposed_on: string;
@@ -633,12 +804,15 @@ export class FirearmsLedger {
       caliber: string;
       semi_auto_detachable: 0 | 1;
     }[];
+    // Within 5 consecutive business days of the dealer, whichever sale was entered first.
+    const apart = (a: string, b: string) =>
+      a <= b
+        ? this.storeCalendar().businessDaysBetween(a, b)
+        : this.storeCalendar().businessDaysBetween(b, a);
     const related = others
       .filter(
         (o) =>
-          counts(o) === form &&
-          this.storeCalendar().businessDaysBetween(o.disposed_on, today) <
-            policy.multipleSale.businessDays,
+          counts(o) === form && apart(o.disposed_on, soldOn) < policy.multipleSale.businessDays,
       )
       .map((o) => o.id);
     return related.length > 0 ? { form, related } : null;
@@ -670,35 +844,53 @@ export class FirearmsLedger {
   }
 
   /**
+   * The disposition a correction or void refers to (the entry as first made, ATF Ruling
+   * 2016-1), its newest version, and the void that undid it, if any.
+   */
+  private dispositionChain(dispositionId: number): {
+    root: DispositionRow;
+    current: DispositionRow;
+    voidedBy: number | null;
+  } {
+    const d = this.disposition(dispositionId);
+    const root = d.corrects === null ? d : this.disposition(d.corrects);
+    const versions = this.sql(
+      'SELECT * FROM ledger_dispositions WHERE corrects = ? ORDER BY id',
+    ).all(root.id) as DispositionRow[];
+    return {
+      root,
+      current: versions.filter((v) => !v.voided).at(-1) ?? root,
+      voidedBy: versions.find((v) => v.voided)?.id ?? null,
+    };
+  }
+
+  /** A committed disposition that stands: the one a correction or void may refer to. */
+  private standingChain(dispositionId: number) {
+    const chain = this.dispositionChain(dispositionId);
+    if (chain.root.state !== 'committed')
+      throw conflict(
+        'not_committed',
+        `Disposition ${chain.root.id} is ${chain.root.state}, not committed: ${chain.root.state === 'pending' ? 'cancel it and start it again' : 'start a new one'} instead.`,
+      );
+    if (chain.voidedBy !== null)
+      throw conflict(
+        'already_voided',
+        `Disposition ${chain.root.id} was already voided (correction ${chain.voidedBy}).`,
+      );
+    return chain;
+  }
+
+  /**
    * "Undispose": a correction entry voiding a committed disposition (entered in error); the
-   * original stays visible and the firearm is back in stock.
+   * original stays visible and the firearm is back in stock. The void refers to the entry as
+   * first made and carries the values it voids (its newest version).
    */
   undispose(actor: string, dispositionId: number, reason: string): DispositionRow {
     const why = correctionReasonSchema.parse(reason);
     return this.db
       .transaction(() => {
-        const d = this.disposition(dispositionId);
-        if (d.state !== 'committed' || d.voided || d.corrects !== null)
-          throw conflict(
-            'not_committed',
-            `Disposition ${dispositionId} is not a committed entry that can be voided.`,
-          );
-        const already = this.sql('SELECT 1 FROM ledger_dispositions WHERE corrects = ?').get(
-          dispositionId,
-        );
-        if (already)
-          throw conflict(
-            'already_corrected',
-            `Disposition ${dispositionId} was already corrected.`,
-          );
-        const id = Number(
-          this.sql(
-            `INSERT INTO ledger_dispositions (item_id, acquisition_entry, kind, disposed_on, transferee_name, form_4473, buyer_key, check_id, state, voided, corrects, correction_reason, created_at, created_by, committed_at, committed_by)
-               SELECT item_id, acquisition_entry, kind, disposed_on, transferee_name, form_4473, buyer_key, check_id, 'committed', 1, id, ?, ?, ?, ?, ? FROM ledger_dispositions WHERE id = ?`,
-          ).run(why, this.clock.now(), actor, this.clock.now(), actor, dispositionId)
-            .lastInsertRowid,
-        );
-        const item = this.item(d.item_id);
+        const { root, current } = this.standingChain(dispositionId);
+        const item = this.item(root.item_id);
         const clash = this.clash(
           {
             manufacturer: item.manufacturer,
@@ -710,17 +902,129 @@ export class FirearmsLedger {
           item.id,
         );
         if (clash) throw new DomainError('conflict', 'serial_in_stock', clash);
-        this.sql("UPDATE firearm_items SET status = 'in_stock' WHERE id = ?").run(d.item_id);
+        const id = this.insertDisposition({
+          ...pick(current, RECORDED_COLUMNS),
+          item_id: root.item_id,
+          acquisition_entry: root.acquisition_entry,
+          disposed_on: current.disposed_on,
+          state: 'committed',
+          voided: 1,
+          corrects: root.id,
+          correction_reason: why,
+          created_by: actor,
+          committed_at: this.clock.now(),
+          committed_by: actor,
+        });
+        this.sql("UPDATE firearm_items SET status = 'in_stock' WHERE id = ?").run(root.item_id);
         this.audit.record({
           actor,
           action: 'firearm.undispose',
           entity: 'firearm',
-          entityId: d.item_id,
-          payload: { voids: dispositionId, reason: why },
+          entityId: root.item_id,
+          payload: { voids: root.id, reason: why },
         });
         return this.disposition(id);
       })
       .immediate();
+  }
+
+  /**
+   * Corrects a committed disposition (ATF Ruling 2016-1): a new entry that references the
+   * disposition as first made, with who, when and why, and the fields and hand-over date as
+   * they should read; the original stays as it was. A sale to a non-licensee stays one, on the
+   * same Form 4473, buyer and check (the check was run for them): anything else is voided and
+   * entered again, through the check gate.
+   */
+  correctDisposition(
+    actor: string,
+    dispositionId: number,
+    raw: z.input<typeof dispositionCorrectionSchema>,
+  ): DispositionRow {
+    const input = dispositionCorrectionSchema.parse(raw);
+    const fixed = this.dispositionRules().parse(input.disposition);
+    return this.db
+      .transaction(() => {
+        const { root, current } = this.standingChain(dispositionId);
+        const item = this.item(root.item_id);
+        const columns = dispositionColumns(fixed);
+        if ((root.kind === 'non_licensee') !== (fixed.kind === 'non_licensee'))
+          throw conflict(
+            'kind_needs_check',
+            root.kind === 'non_licensee'
+              ? `Disposition ${root.id} is a sale to a non-licensee: if it was something else, undispose it and enter the right disposition.`
+              : `A sale to a non-licensee goes through the background check: undispose disposition ${root.id} and start the sale from the check desk.`,
+          );
+        if (fixed.kind === 'non_licensee') {
+          const same =
+            columns.form_4473 === root.form_4473 &&
+            columns.buyer_key === root.buyer_key &&
+            (columns.check_id ?? root.check_id) === root.check_id;
+          if (!same)
+            throw conflict(
+              'check_linkage',
+              `The Form 4473 number, buyer and check of disposition ${root.id} are what the check was run for: to change them, undispose it and enter the sale again.`,
+            );
+          columns.check_id = root.check_id;
+        }
+        this.checkHandOverDate(root, item, input.disposedOn, this.today());
+        if (fixed.kind === 'non_licensee') {
+          const earliest = earliestHandOver(root.check_id ? this.checks.get(root.check_id) : null);
+          if (earliest && input.disposedOn < earliest.on)
+            throw new DomainError(
+              'invalid',
+              'handover_before_check',
+              `${earliest.why} on ${earliest.on}: the firearm cannot have been handed over on ${input.disposedOn}, before that (18 U.S.C. 922(t)).`,
+              [{ path: 'disposedOn', message: `On or after ${earliest.on}.` }],
+            );
+        }
+        if (
+          input.disposedOn === current.disposed_on &&
+          RECORDED_COLUMNS.every((c) => columns[c] === current[c])
+        )
+          throw conflict(
+            'nothing_changed',
+            `This correction records disposition ${root.id} exactly as it stands: change what was wrong.`,
+          );
+        const id = this.insertDisposition({
+          ...columns,
+          item_id: root.item_id,
+          acquisition_entry: root.acquisition_entry,
+          disposed_on: input.disposedOn,
+          state: 'committed',
+          voided: 0,
+          corrects: root.id,
+          correction_reason: input.reason,
+          created_by: actor,
+          committed_at: this.clock.now(),
+          committed_by: actor,
+        });
+        this.audit.record({
+          actor,
+          action: 'firearm.correct_disposition',
+          entity: 'firearm',
+          entityId: root.item_id,
+          externalRef: String(id),
+          payload: { corrects: root.id, reason: input.reason },
+        });
+        return this.disposition(id);
+      })
+      .immediate();
+  }
+
+  /**
+   * Disposition entries as first made, as last corrected (a voided one shows as its void), or
+   * every version, in the order of the entries they belong to (ATF Ruling 2016-1).
+   */
+  dispositions(
+    view: LedgerView,
+    o: { limit: number; afterId?: number } = { limit: 100 },
+  ): DispositionRow[] {
+    const rows = this.sql(
+      `SELECT * FROM ledger_dispositions WHERE state = 'committed' AND coalesce(corrects, id) IN (
+         SELECT id FROM ledger_dispositions WHERE corrects IS NULL AND state = 'committed' AND id > ? ORDER BY id LIMIT ?)
+       ORDER BY coalesce(corrects, id), id`,
+    ).all(o.afterId ?? 0, o.limit) as DispositionRow[];
+    return dispositionsInView(rows, view);
   }
 
   /**
@@ -814,15 +1118,16 @@ export class FirearmsLedger {
   /** Chain of custody for one firearm: every acquisition and disposition entry, in order. */
   history(itemId: number): {
     item: { privatelyMade: boolean; marked: boolean; hold: string | null; status: string };
+    /** The store's today: a hand-over date is on or before it. */
+    today: string;
+    /** The store files Forms 4473 numerically (the 4473 number stands for name and address). */
+    form4473FiledNumerically: boolean;
     /** The committed disposition no correction voided (the book's, ledger_book), if any. */
     standing: number | null;
     /** The disposition waiting to be handed over, if any. */
     pending: number | null;
     acquisitions: AcquisitionEntry[];
-    dispositions: (DispositionRow & {
-      transferee_address: string | null;
-      transferee_ffl: string | null;
-    })[];
+    dispositions: DispositionRow[];
   } {
     const item = this.item(itemId);
     return {
@@ -832,6 +1137,8 @@ export class FirearmsLedger {
         hold: item.hold,
         status: item.status,
       },
+      today: this.today(),
+      form4473FiledNumerically: this.filesForm4473Numerically(),
       standing:
         (this.sql(
           `SELECT disposition FROM ledger_book WHERE entry = (
@@ -850,10 +1157,7 @@ export class FirearmsLedger {
       ).map(toEntry),
       dispositions: this.sql('SELECT * FROM ledger_dispositions WHERE item_id = ? ORDER BY id').all(
         itemId,
-      ) as (DispositionRow & {
-        transferee_address: string | null;
-        transferee_ffl: string | null;
-      })[],
+      ) as DispositionRow[],
     };
   }
 
@@ -913,17 +1217,18 @@ export class FirearmsLedger {
   }
 
   /**
-   * Hands over every firearm pending on a Form 4473: each commits through the check gate. The
-   * first refusal stops it (the gate is the same for the whole 4473), with its reason.
+   * Hands over every firearm pending on a Form 4473: each commits through the check gate, on
+   * the hand-over date given (default: the store's today). The first refusal stops it (the
+   * gate is the same for the whole 4473), with its reason.
    */
-  handOver(actor: string, form4473: string): DispositionRow[] {
+  handOver(actor: string, form4473: string, o: { disposedOn?: string } = {}): DispositionRow[] {
     const pending = this.pendingOn(form4473);
     if (pending.length === 0)
       throw conflict(
         'nothing_pending',
         `Nothing is waiting to be handed over on 4473 ${form4473}.`,
       );
-    return pending.map((d) => this.commitDisposition(actor, d.id));
+    return pending.map((d) => this.commitDisposition(actor, d.id, o));
   }
 
   /** Deadline alerts: late entries, dispositions pending too long, unmarked PMFs. */
@@ -997,4 +1302,40 @@ export class FirearmsLedger {
   search(raw: LedgerSearch, page: BookPage = {}): LedgerRow[] {
     return searchBook(this.db, raw, page);
   }
+}
+
+/** The named fields of a row. */
+function pick<T extends object, K extends keyof T>(row: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, row[k]])) as Pick<T, K>;
+}
+
+/**
+ * The first day a firearm can have been handed over to a non-licensee on this check: not
+ * before the Form 4473 was started (27 CFR 478.124(c)), the check was contacted (18 U.S.C.
+ * 922(t)(1)(A)), NICS answered Proceed, or a delayed check's wait ended (922(t)(1)(B)).
+ * Null without a check (a permit transfer: the acquisition date bounds it).
+ */
+export function earliestHandOver(
+  check:
+    | (Pick<CheckRecord, 'status' | 'contactDate' | 'mayProceedOn' | 'responses'> &
+        Partial<Pick<CheckRecord, 'form4473StartedOn'>>)
+    | null,
+): { on: string; why: string } | null {
+  if (!check) return null;
+  const proceeded = check.responses.filter(
+    (r) => (r.kind === 'proceed' || r.kind === 'overturned') && r.on,
+  );
+  const bounds: { on: string | null | undefined; why: string }[] = [
+    { on: check.form4473StartedOn, why: 'The Form 4473 was started' },
+    { on: check.contactDate, why: 'The check was first submitted' },
+    { on: proceeded.at(-1)?.on, why: 'NICS (or the state) answered Proceed' },
+    {
+      on: check.status === 'delayed' ? check.mayProceedOn : null,
+      why: 'The delayed check allowed the transfer from its default proceed date',
+    },
+  ];
+  let latest: { on: string; why: string } | null = null;
+  for (const b of bounds)
+    if (b.on && (!latest || b.on > latest.on)) latest = { on: b.on, why: b.why };
+  return latest;
 }

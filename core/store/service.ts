@@ -13,18 +13,28 @@ export class StoreProfileService {
   }
 
   /** The details, or null fields where none were set yet. */
-  get(): { name: string | null; state: StoreProfile['state'] | null; ffl?: string } {
+  get(): {
+    name: string | null;
+    state: StoreProfile['state'] | null;
+    ffl?: string;
+    form4473FiledNumerically: boolean;
+  } {
     const read = (key: string) =>
       this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as
         string | undefined;
+    const form4473FiledNumerically = read('store.form4473_filed_numerically') === '1';
     const parsed = storeProfileSchema.safeParse({
       name: read('store.name'),
       state: read('store.state'),
       ...(read('store.ffl') ? { ffl: read('store.ffl') } : {}),
     });
-    if (parsed.success) return parsed.data;
+    if (parsed.success) return { ...parsed.data, form4473FiledNumerically };
     const state = storeProfileSchema.shape.state.safeParse(read('store.state'));
-    return { name: read('store.name') ?? null, state: state.success ? state.data : null };
+    return {
+      name: read('store.name') ?? null,
+      state: state.success ? state.data : null,
+      form4473FiledNumerically,
+    };
   }
 
   update(actor: string, input: StoreProfile): StoreProfile {
@@ -38,6 +48,7 @@ export class StoreProfileService {
         put.run('store.state', p.state);
         if (p.ffl) put.run('store.ffl', p.ffl);
         else this.db.prepare("DELETE FROM settings WHERE key = 'store.ffl'").run();
+        put.run('store.form4473_filed_numerically', p.form4473FiledNumerically ? '1' : '0');
         this.audit.record({
           actor,
           action: 'store.profile',

@@ -1,2 +1,75 @@
 // English: C's: disposition kinds, dates, corrections (part of en-firearms.ts, under firearms.disposal).
-export const enDisposal = {};
+export const enDisposal = {
+  handedOverOn: 'Hand-over date',
+  handedOverHint:
+    'The day the firearm left the store. Entered late, it keeps the true date (and shows as a late entry).',
+  commitNow: 'It has left the store: commit now',
+  commitTitle: 'Hand over and commit',
+  commitSubmit: 'Commit',
+  filedNumericallyHint:
+    'This store files its Forms 4473 by number: name and address may be left out, the 4473 number stands for them.',
+  labels: {
+    form4473: 'Form 4473 number',
+    transfereeName: 'Name',
+    transfereeAddress: 'Address',
+    transfereeFfl: 'FFL number',
+    buyerKey: 'Buyer record (ID number)',
+    checkId: 'Background check number',
+    atfIncident: 'ATF incident number',
+    destructionMethod: 'How it was destroyed',
+    exemptionBasis: 'Why the transfer is exempt',
+    officerName: 'Officer’s name',
+    officerBadge: 'Badge number',
+  },
+  kindLabels: {
+    non_licensee: { transfereeName: 'Buyer’s name', transfereeAddress: 'Buyer’s address' },
+    licensee: { transfereeName: 'Licensee’s name', transfereeFfl: 'Licensee’s FFL number' },
+    destroyed: { transfereeName: 'Destroyed by (name)' },
+    returned_to_source: {
+      transfereeName: 'Source’s name',
+      transfereeAddress: 'Source’s address',
+      transfereeFfl: 'Or its FFL number',
+    },
+    law_enforcement: { transfereeName: 'Agency name', transfereeAddress: 'Agency address' },
+    loan_out: { transfereeName: 'Loaned to (name)', transfereeAddress: 'Their address' },
+    exempt: { transfereeName: 'Transferred to (name)', transfereeAddress: 'Their address' },
+  },
+  required: {
+    form4473: 'Enter the Form 4473 number.',
+    transfereeName: 'Enter the name.',
+    transfereeAddress: 'Enter the address.',
+    transfereeFfl: 'Enter the FFL number.',
+    buyerKey: 'Enter the buyer record.',
+    checkId: 'Enter the check number.',
+    atfIncident: 'Enter the ATF incident number.',
+    destructionMethod: 'Say how it was destroyed.',
+    exemptionBasis: 'Say why the transfer is exempt.',
+    officerName: 'Enter the officer’s name.',
+    officerBadge: 'Enter the badge number.',
+    addressOrFfl: 'Enter the source’s address, or its FFL number if it is a licensee.',
+  },
+  fflFormat: 'An FFL number looks like 9-86-123-01-7K-12345.',
+  dateRequired: 'Enter the hand-over date.',
+  dateFuture: 'The hand-over date cannot be after today ({{today}}).',
+  view: {
+    label: 'Which dispositions to show',
+    original: 'As first entered',
+    corrected: 'As corrected',
+    both: 'Both',
+  },
+  correct: {
+    open: 'Correct disposition',
+    title: 'Correct disposition {{id}}',
+    hint: 'The disposition as first entered stays in the book; this correction is added beside it.',
+    submit: 'Record correction',
+    done: 'Correction recorded. The disposition as first entered is still in the book.',
+  },
+  history: {
+    correction: 'Correction of disposition {{of}}',
+    committed: 'Committed {{at}} by {{by}}',
+  },
+  storeSetting: {
+    label: 'Forms 4473 are numbered and filed by number',
+    hint: 'Then a sale may record the 4473 number instead of the buyer’s name and address (27 CFR 478.125(e)).',
+  },
+};

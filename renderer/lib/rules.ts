@@ -24,8 +24,11 @@ export { connectionSettingsProblems } from '../../core/integrations/providers/ru
 export { MIN_SECRET_LENGTH } from '../../core/integrations/webhook/rules.ts';
 export {
   acquisitionSchema,
+  dispositionFields,
   dispositionKinds,
   dispositionSchema,
+  dispositionSchemaFor,
+  dispositionsInView,
   firearmSchema,
   firearmTypes,
 } from '../../core/firearms/model.ts';

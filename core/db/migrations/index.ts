@@ -16,6 +16,9 @@ import pickups from './015_pickups.ts';
 import pickupSales from './016_pickup_sales.ts';
 import emergencyAccess from './017_emergency_access.ts';
 import rx30OutboxToJobs from './018_rx30_outbox_to_jobs.ts';
+import checkOverturn from './019_check_overturn.ts';
+import dispositionFields from './020_disposition_fields.ts';
+import complianceFilings from './021_compliance_filings.ts';
 
 export interface Migration {
   version: number;
@@ -43,4 +46,7 @@ export const migrations: readonly Migration[] = [
   pickupSales,
   emergencyAccess,
   rx30OutboxToJobs,
+  checkOverturn,
+  dispositionFields,
+  complianceFilings,
 ];

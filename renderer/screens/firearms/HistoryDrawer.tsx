@@ -1,4 +1,14 @@
-import { Badge, Button, Drawer, Group, Skeleton, Stack, Text, Timeline } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Drawer,
+  Group,
+  SegmentedControl,
+  Skeleton,
+  Stack,
+  Text,
+  Timeline,
+} from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/app-client.ts';
@@ -6,12 +16,14 @@ import { useApiMutation, useApiQuery } from '../../api/hooks.ts';
 import { DoneAlert } from '../../components/DoneAlert.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatEpoch } from '../../lib/format.ts';
+import { dispositionsInView } from '../../lib/rules.ts';
 import { CorrectDialog } from './CorrectDialog.tsx';
 import { DisposeDialog } from './DisposeDialog.tsx';
-import { MarkPmfDialog, ReturnDialog } from './ItemActions.tsx';
+import { HandOverDialog, MarkPmfDialog, ReturnDialog } from './ItemActions.tsx';
 import { ReasonDialog } from '../../components/ReasonDialog.tsx';
 
 type Ask = 'undispose' | 'flag' | null;
+type View = 'corrected' | 'original' | 'both';
 
 /**
  * One firearm's chain of custody: every acquisition entry (corrections beside what they
@@ -24,7 +36,10 @@ export function HistoryDrawer(props: {
 }) {
   const { t, i18n } = useTranslation();
   const [tick, setTick] = useState(0);
-  const [dialog, setDialog] = useState<'correct' | 'dispose' | 'pmf' | 'return' | null>(null);
+  const [dialog, setDialog] = useState<
+    'correct' | 'dispose' | 'pmf' | 'return' | 'handOver' | 'correctDisposition' | null
+  >(null);
+  const [view, setView] = useState<View>('corrected');
   const [ask, setAsk] = useState<Ask>(null);
   const [done, setDone] = useState<string | null>(null);
   const id = props.itemId;
@@ -37,9 +52,6 @@ export function HistoryDrawer(props: {
     setTick((n) => n + 1);
     props.onChanged();
   };
-  const commit = useApiMutation((dispositionId: number) =>
-    api.firearms.commitDisposition.mutate({ dispositionId }),
-  );
   const cancel = useApiMutation((dispositionId: number) =>
     api.firearms.cancelDisposition.mutate({ dispositionId }),
   );
@@ -47,14 +59,21 @@ export function HistoryDrawer(props: {
   const latest = h?.acquisitions.at(-1);
   const pending = h?.dispositions.find((d) => d.id === h.pending);
   const committed = h?.dispositions.find((d) => d.id === h.standing);
+  // The standing disposition as it reads now: its newest correction that is not a void.
+  const current = committed
+    ? (h?.dispositions.filter((d) => d.corrects === committed.id && !d.voided).at(-1) ?? committed)
+    : undefined;
   const inStore = !committed;
+  const rules = h ? { today: h.today, form4473FiledNumerically: h.form4473FiledNumerically } : null;
+  const shown = h ? dispositionsInView(h.dispositions, view) : [];
+  const hasCorrections = h?.dispositions.some((d) => d.corrects !== null) ?? false;
 
   return (
     <Drawer
       opened={id !== null}
       onClose={() => {
         setDone(null);
-        commit.clear();
+        cancel.clear();
         props.onClose();
       }}
       position="right"
@@ -70,7 +89,7 @@ export function HistoryDrawer(props: {
       ) : (
         <Stack gap="md" data-testid="firearm-history">
           {done && <DoneAlert>{done}</DoneAlert>}
-          <ProblemAlert problem={history.problem ?? commit.problem ?? cancel.problem} />
+          <ProblemAlert problem={history.problem ?? cancel.problem} />
           <Group gap="xs">
             {inStore && !pending && (
               <Button size="xs" onClick={() => setDialog('dispose')}>
@@ -79,20 +98,7 @@ export function HistoryDrawer(props: {
             )}
             {pending && (
               <>
-                <Button
-                  size="xs"
-                  loading={commit.pending}
-                  onClick={() =>
-                    void commit.run(pending.id).then((r) => {
-                      if (r)
-                        changed(
-                          r.report
-                            ? t('firearms.dispose.committedMultiple', { form: r.report })
-                            : t('firearms.dispose.committed'),
-                        );
-                    })
-                  }
-                >
+                <Button size="xs" onClick={() => setDialog('handOver')}>
                   {t('firearms.dispose.commit')}
                 </Button>
                 <Button
@@ -112,6 +118,11 @@ export function HistoryDrawer(props: {
             <Button size="xs" variant="default" onClick={() => setDialog('correct')}>
               {t('firearms.correct.open')}
             </Button>
+            {committed && (
+              <Button size="xs" variant="default" onClick={() => setDialog('correctDisposition')}>
+                {t('firearms.disposal.correct.open')}
+              </Button>
+            )}
             {committed && (
               <Button size="xs" variant="default" onClick={() => setAsk('undispose')}>
                 {t('firearms.undispose.open')}
@@ -133,6 +144,19 @@ export function HistoryDrawer(props: {
               </Button>
             )}
           </Group>
+          {hasCorrections && (
+            <SegmentedControl
+              size="xs"
+              value={view}
+              onChange={(v) => setView(v as View)}
+              data={(['corrected', 'original', 'both'] as const).map((v) => ({
+                value: v,
+                label: t(`firearms.disposal.view.${v}`),
+              }))}
+              aria-label={t('firearms.disposal.view.label')}
+              data-testid="disposition-view"
+            />
+          )}
           <Timeline active={-1} bulletSize={14} lineWidth={2}>
             {h.acquisitions.map((a) => (
               <Timeline.Item
@@ -161,7 +185,7 @@ export function HistoryDrawer(props: {
                 </Text>
               </Timeline.Item>
             ))}
-            {h.dispositions.map((d) => (
+            {shown.map((d) => (
               <Timeline.Item
                 key={`d${d.id}`}
                 title={
@@ -169,7 +193,9 @@ export function HistoryDrawer(props: {
                     <span>
                       {d.voided
                         ? t('firearms.history.voided', { of: d.corrects })
-                        : t(`firearms.dispose.kinds.${d.kind}`)}
+                        : d.corrects
+                          ? `${t('firearms.disposal.history.correction', { of: d.corrects })} · ${t(`firearms.dispose.kinds.${d.kind}`)}`
+                          : t(`firearms.dispose.kinds.${d.kind}`)}
                     </span>
                     <Badge size="xs" variant="light">
                       {t(`firearms.dispositionState.${d.state}`)}
@@ -181,20 +207,39 @@ export function HistoryDrawer(props: {
                     )}
                   </Group>
                 }
-                data-testid="history-disposition"
+                data-testid={d.corrects ? 'history-disposition-correction' : 'history-disposition'}
               >
                 <Text size="sm">
                   {d.disposed_on ?? t('firearms.history.notHandedOver')}
                   {d.form_4473 ? ` · 4473 ${d.form_4473}` : ''}
                   {d.redacted
                     ? ` · ${t('firearms.history.redacted')}`
-                    : d.transferee_name
-                      ? ` · ${d.transferee_name}`
-                      : ''}
+                    : [d.transferee_name, d.transferee_address]
+                        .filter(Boolean)
+                        .map((v) => ` · ${v}`)
+                        .join('')}
+                  {d.transferee_ffl ? ` · FFL ${d.transferee_ffl}` : ''}
+                  {d.atf_incident ? ` · ATF ${d.atf_incident}` : ''}
                 </Text>
+                {(d.destruction_method ?? d.exemption_basis) && (
+                  <Text size="sm">{d.destruction_method ?? d.exemption_basis}</Text>
+                )}
+                {!d.redacted && (d.officer_name ?? d.officer_badge) && (
+                  <Text size="sm">
+                    {[d.officer_name, d.officer_badge].filter(Boolean).join(' · ')}
+                  </Text>
+                )}
                 {d.correction_reason && (
                   <Text size="sm" c="dimmed">
                     {t('firearms.history.why', { reason: d.correction_reason })}
+                  </Text>
+                )}
+                {d.committed_at !== null && (
+                  <Text size="xs" c="dimmed">
+                    {t('firearms.disposal.history.committed', {
+                      at: formatEpoch(d.committed_at, i18n.language),
+                      by: d.committed_by ?? '',
+                    })}
                   </Text>
                 )}
               </Timeline.Item>
@@ -209,15 +254,56 @@ export function HistoryDrawer(props: {
               changed(t('firearms.correct.done'));
             }}
           />
-          <DisposeDialog
-            opened={dialog === 'dispose'}
-            itemId={latest.itemId}
-            onClose={() => setDialog(null)}
-            onDone={() => {
-              setDialog(null);
-              changed(t('firearms.dispose.started'));
-            }}
-          />
+          {rules && (
+            <DisposeDialog
+              opened={dialog === 'dispose'}
+              itemId={latest.itemId}
+              rules={rules}
+              onClose={() => setDialog(null)}
+              onDone={(r) => {
+                setDialog(null);
+                changed(
+                  !r.committed
+                    ? t('firearms.dispose.started')
+                    : r.report
+                      ? t('firearms.dispose.committedMultiple', { form: r.report })
+                      : t('firearms.dispose.committed'),
+                );
+              }}
+            />
+          )}
+          {rules && current && dialog === 'correctDisposition' && (
+            <DisposeDialog
+              key={current.id}
+              opened
+              itemId={latest.itemId}
+              rules={rules}
+              correcting={current}
+              onClose={() => setDialog(null)}
+              onDone={() => {
+                setDialog(null);
+                setView('both');
+                changed(t('firearms.disposal.correct.done'));
+              }}
+            />
+          )}
+          {rules && pending && dialog === 'handOver' && (
+            <HandOverDialog
+              key={pending.id}
+              dispositionId={pending.id}
+              today={rules.today}
+              opened
+              onClose={() => setDialog(null)}
+              onDone={(report) => {
+                setDialog(null);
+                changed(
+                  report
+                    ? t('firearms.dispose.committedMultiple', { form: report })
+                    : t('firearms.dispose.committed'),
+                );
+              }}
+            />
+          )}
           <MarkPmfDialog
             itemId={latest.itemId}
             opened={dialog === 'pmf'}

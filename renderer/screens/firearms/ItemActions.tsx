@@ -86,3 +86,56 @@ export function ReturnDialog(props: {
     </FormDialog>
   );
 }
+
+/**
+ * Commits a pending disposition: the firearm left the store on the date entered or confirmed
+ * here (default the store's today; never after it). A sale to a non-licensee passes the check
+ * gate, decided today.
+ */
+export function HandOverDialog(props: {
+  dispositionId: number;
+  today: string;
+  opened: boolean;
+  onClose: () => void;
+  onDone: (report: string | null) => void;
+}) {
+  const { t } = useTranslation();
+  const [disposedOn, setDisposedOn] = useState(props.today);
+  const commit = useApiMutation(() =>
+    api.firearms.commitDisposition.mutate({ dispositionId: props.dispositionId, disposedOn }),
+  );
+  const error = !disposedOn
+    ? t('firearms.disposal.dateRequired')
+    : disposedOn > props.today
+      ? t('firearms.disposal.dateFuture', { today: props.today })
+      : undefined;
+  return (
+    <FormDialog
+      opened={props.opened}
+      onClose={() => {
+        commit.clear();
+        props.onClose();
+      }}
+      title={t('firearms.disposal.commitTitle')}
+      onSubmit={() => {
+        if (error) return;
+        void commit.run().then((r) => r && props.onDone(r.report));
+      }}
+      pending={commit.pending}
+      problem={commit.problem}
+      submitLabel={t('firearms.disposal.commitSubmit')}
+    >
+      <TextInput
+        type="date"
+        label={t('firearms.disposal.handedOverOn')}
+        description={t('firearms.disposal.handedOverHint')}
+        value={disposedOn}
+        max={props.today}
+        onChange={(e) => setDisposedOn(e.currentTarget.value)}
+        error={error}
+        data-testid="handover-date"
+        data-autofocus
+      />
+    </FormDialog>
+  );
+}

@@ -2,6 +2,7 @@ import {
   Alert,
   Button,
   Card,
+  Checkbox,
   Group,
   Select,
   SimpleGrid,
@@ -39,6 +40,8 @@ export function StoreProfileCard(props: {
       name: props.profile.name ?? '',
       state: props.profile.state ?? '',
       ffl: props.profile.ffl ?? '',
+      // '1' or '': the form holds text.
+      form4473FiledNumerically: props.profile.form4473FiledNumerically ? '1' : '',
     },
     (v) => ({
       name: checkField(shape.name, v.name, t),
@@ -47,12 +50,13 @@ export function StoreProfileCard(props: {
     }),
   );
   const save = useApiMutation(
-    (v: { name: string; state: string; ffl: string }) =>
+    (v: { name: string; state: string; ffl: string; form4473FiledNumerically: string }) =>
       api.store.updateProfile.mutate(
         storeProfileSchema.parse({
           name: v.name,
           state: v.state,
           ...(v.ffl.trim() ? { ffl: v.ffl } : {}),
+          form4473FiledNumerically: v.form4473FiledNumerically === '1',
         }),
       ),
     { onProblem: form.showServerFields },
@@ -114,6 +118,15 @@ export function StoreProfileCard(props: {
                 data-testid="store-state"
               />
             </SimpleGrid>
+            <Checkbox
+              label={t('firearms.disposal.storeSetting.label')}
+              description={t('firearms.disposal.storeSetting.hint')}
+              checked={form.values.form4473FiledNumerically === '1'}
+              onChange={(e) =>
+                form.set('form4473FiledNumerically', e.currentTarget.checked ? '1' : '')
+              }
+              data-testid="store-4473-numeric"
+            />
             <Group justify="flex-end">
               <Button type="submit" variant="default" loading={save.pending}>
                 {t('common.save')}
