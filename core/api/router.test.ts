@@ -41,6 +41,8 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
     limit: 10,
   },
   'backup.updateSettings': { folder: '/tmp/backroom-backups', keep: 7, dailyAt: '03:30' },
+  'backup.checkRestore': { name: 'backroom-20260102T020000000Z.db' },
+  'backup.stageRestore': { name: 'backroom-20260102T020000000Z.db', sha256: 'a'.repeat(64) },
   'store.updateProfile': { name: 'Main Street Outfitters', state: 'TX' },
   'integrations.get': { id: 1 },
   'integrations.create': { provider: 'webhook.outbound' },

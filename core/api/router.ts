@@ -10,7 +10,7 @@ import {
   roleSchema,
   usernameSchema,
 } from '../auth/model.ts';
-import { backupSettingsSchema } from '../backup/model.ts';
+import { backupNameSchema, backupSettingsSchema, stageRestoreSchema } from '../backup/model.ts';
 import type { ChangeTopic } from '../app/change-feed.ts';
 import { healthOf } from './health.ts';
 import { integrationsRouter } from '../integrations/router.ts';
@@ -227,6 +227,30 @@ const backup = router({
     .meta({ access: 'backup:manage' })
     .input(noInput)
     .mutation(({ ctx }) => ctx.services.backups.run('manual', signedIn(ctx).user.username)),
+  /** Restore, owner only: check a backup (chain shown first), stage it for the next start. */
+  restorable: procedure
+    .meta({ access: 'backup:restore' })
+    .input(noInput)
+    .query(({ ctx }) => ({
+      backups: ctx.services.backups.restorable(),
+      pending: ctx.services.backups.pendingRestore(),
+    })),
+  checkRestore: procedure
+    .meta({ access: 'backup:restore' })
+    .input(z.object({ name: backupNameSchema }).strict())
+    .mutation(({ ctx, input }) =>
+      ctx.services.backups.checkRestore(signedIn(ctx).user.username, input.name),
+    ),
+  stageRestore: procedure
+    .meta({ access: 'backup:restore' })
+    .input(stageRestoreSchema)
+    .mutation(({ ctx, input }) =>
+      ctx.services.backups.stageRestore(signedIn(ctx).user.username, input),
+    ),
+  cancelRestore: procedure
+    .meta({ access: 'backup:restore' })
+    .input(noInput)
+    .mutation(({ ctx }) => ctx.services.backups.cancelRestore(signedIn(ctx).user.username)),
 });
 
 const dashboard = router({
@@ -242,6 +266,8 @@ const dashboard = router({
         lastBackup: lastBackup ?? null,
         nextBackup: s.backups.nextScheduledRun(),
         auditChain: s.chain.status(),
+        // Keychain or a file on this PC: the dashboard's SecretsWarning says what a file means.
+        secrets: s.secrets.location,
         activeUsers: s.auth.activeUsers(),
         // Connections that need someone: paused, failing, dead letters or a stale queue.
         integrationAlerts: s.integrations
@@ -258,6 +284,10 @@ const dashboard = router({
           lastError: d.health.lastError,
           held: d.queue.held,
         })),
+        // Bound book deadlines missed and multiple-sale reports due: for who keeps the book.
+        compliance: s.auth.can(signedIn(ctx).user, 'firearms:ledger:write')
+          ? s.bookReports.complianceSummary()
+          : null,
       };
     }),
   /** Live updates: a topic each time something changes; screens refetch what they show. */

@@ -3,6 +3,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { AuditLog } from '../audit/repo.ts';
 import { securityPolicy } from '../auth/policy.ts';
 import { AuthService } from '../auth/service.ts';
+import { holdDataFolder } from '../backup/restore.ts';
 import { BackupService } from '../backup/service.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { openStoreDatabase, type StoreDatabase } from '../db/open.ts';
@@ -20,6 +21,7 @@ import { CheckDesk } from '../checks/service.ts';
 import { FirearmsLedger } from '../firearms/service.ts';
 import { BookReports } from '../firearms/reports.ts';
 import { BookCompliance } from '../firearms/compliance.ts';
+import { FlagCorrections } from '../firearms/flags.ts';
 import { StoreHoursSettings } from '../firearms/hours.ts';
 import { StateRules } from '../checks/state-rules.ts';
 import { DeviceService } from '../devices/service.ts';
@@ -57,6 +59,8 @@ export interface StoreServices {
   readonly bookReports: BookReports;
   /** Serial format rules, PMF marking, permits and returns. */
   readonly compliance: BookCompliance;
+  /** Corrections of a firearm's PMF and 3310.12 flags, and the NSN review list. */
+  readonly flags: FlagCorrections;
   /** The store's own check rules for its state (override, default proceed, permits). */
   readonly stateRules: StateRules;
   /** The store's hours, time zone and closures: the calendar the book counts in. */
@@ -117,10 +121,16 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
   // A bad provider definition stops the start, naming the file and field.
   const providers = o.providers ?? loadProviders();
   const dataDir = path.resolve(o.dataDir);
+  // Marks the database as in use (`npm run restore` refuses meanwhile) and applies a restore
+  // staged on the Backups screen, before anything opens the file.
+  const held = holdDataFolder(path.join(dataDir, DATABASE_FILE), () => clock.now());
   const store = await openStoreDatabase({
     file: path.join(dataDir, DATABASE_FILE),
     secrets: o.secrets,
     now: () => new Date(clock.now()).toISOString(),
+  }).catch((error: unknown) => {
+    held.release();
+    throw error;
   });
   try {
     const changes = new ChangeFeed();
@@ -159,7 +169,13 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
     const stateRules = new StateRules({ db: store.db, audit, clock });
     const policy = (date: string) => stateRules.policyOn(date);
     const storeHours = new StoreHoursSettings({ db: store.db, audit });
-    const checks = new CheckDesk({ db: store.db, audit, clock, policy });
+    const checks = new CheckDesk({
+      db: store.db,
+      audit,
+      clock,
+      policy,
+      timeZone: () => storeHours.calendar().timeZone,
+    });
     const firearms = new FirearmsLedger({
       db: store.db,
       audit,
@@ -168,6 +184,8 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       checks,
       storeState: () => profile.get().state,
       storeCalendar: () => storeHours.calendar(),
+      timeZone: () => storeHours.calendar().timeZone,
+      form4473FiledNumerically: () => profile.get().form4473FiledNumerically,
       policy,
       keyMaterial: store.keyMaterial,
       onThreadFailure: (error) =>
@@ -181,14 +199,28 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       outbox: integrations.outbox,
       clock,
       defaultFolder: path.join(dataDir, 'backups'),
+      secrets: o.secrets,
       log: o.log,
     });
+    if (held.restored) {
+      backups.recordRestore(held.restored);
+      held.recorded();
+    }
     const compliance = new BookCompliance({
       db: store.db,
       audit,
       clock,
       ledger: firearms,
       store: () => profile.get(),
+      policy,
+      timeZone: () => storeHours.calendar().timeZone,
+    });
+    const flags = new FlagCorrections({
+      db: store.db,
+      audit,
+      clock,
+      storeState: () => profile.get().state,
+      storeCalendar: () => storeHours.calendar(),
       policy,
     });
     const bookReports = new BookReports({
@@ -199,6 +231,9 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       log: o.log,
       openReader: () => store.openCopy(store.file, { readonly: true }),
       store: () => profile.get(),
+      storeCalendar: () => storeHours.calendar(),
+      policy,
+      outbox: integrations.outbox,
     });
     const devices = new DeviceService({
       db: store.db,
@@ -276,7 +311,11 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       // The book's daily copy goes with the backups (same folder, same "scheduled" switch).
       bookReports.scheduleDaily();
     }
-    if (o.runIntegrations) integrations.start();
+    if (o.runIntegrations) {
+      integrations.start();
+      // The morning compliance.overdue event, for webhooks that alert someone.
+      bookReports.scheduleAlerts();
+    }
     if (o.runDevices) devices.start();
     void chain.verify();
     // "Who" and "which record" are indexed a batch at a time, off the write path.
@@ -313,6 +352,7 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       checks,
       bookReports,
       compliance,
+      flags,
       stateRules,
       storeHours,
       devices,
@@ -348,11 +388,13 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
         backups.stop();
         bookReports.stop();
         store.close();
+        held.release();
       },
     };
   } catch (error) {
     // Nothing half-started stays open.
     store.close();
+    held.release();
     throw error;
   }
 }

@@ -77,6 +77,7 @@ export const en = {
     submit: 'Change password',
     submitting: 'Changing…',
     done: 'Your password has been changed.',
+    otherSessions: 'Changing it signs you out everywhere else (other computers, other windows).',
   },
   lock: {
     title: 'Screen locked',
@@ -129,6 +130,7 @@ export const en = {
     users_manage: 'Manage users',
     audit_view: 'Read the audit log',
     backup_manage: 'Manage backups',
+    backup_restore: 'Restore a backup (owner only)',
     firearms_ledger_write: 'Record firearm acquisitions and dispositions',
     firearms_sensitive_view: 'See purchaser details in the bound book',
     firearms_holds_review: 'Review firearms held as suspect',
@@ -175,6 +177,19 @@ export const en = {
     integrations: 'Integrations',
     devices: 'Devices',
     integrationsOpen: 'Open',
+  },
+  secretsWarning: {
+    title: 'Secrets are in a file on this PC — set up the keychain before real use',
+    noKeychain:
+      "No keychain answered when this store was set up, so the store server keeps the database key and the other secrets in {{file}} instead of the operating system's keychain. Only the account that runs the server can read that file, but anyone who can read it, or a copy of it (in a backup of this PC, for example), can open the store database.",
+    configured:
+      "BACKROOM_SECRETS_FILE tells the store server to keep the database key and the other secrets in {{file}} instead of the operating system's keychain. Anyone who can read that file, or a copy of it, can open the store database. Keep it only on a locked-down server.",
+    howTitle: 'How to set up the keychain',
+    howDesktop: 'Run Backroom in a desktop session: Windows and macOS always have a keychain.',
+    howLinux:
+      'On a Linux server, install a keychain service; npm start then starts one for the store server by itself:',
+    howMove: 'Then move the secrets into the keychain, once, with:',
+    neverDelete: 'Until then, never delete this file: the database key is in it.',
   },
   users: {
     title: 'Users',
@@ -292,6 +307,10 @@ export const en = {
     access_denied: 'Access refused',
     backup_run: 'Backup',
     backup_settings: 'Backup settings changed',
+    backup_restore_check: 'Backup checked for a restore',
+    backup_restore_staged: 'Restore staged',
+    backup_restore_cancelled: 'Restore cancelled',
+    backup_restored: 'Store restored from a backup',
     store_profile: 'Store details changed',
     integration_create: 'Integration connected',
     integration_configure: 'Integration settings changed',
@@ -553,6 +572,41 @@ export const en = {
     ok: 'Verified',
     failed: 'Failed',
     verifiedDetail: 'Verified copy at {{file}}',
+    restore: {
+      title: 'Restore a backup',
+      intro:
+        'Put a backup back in place of the store database. Each backup is checked first (it opens with its key, passes the integrity check, and its audit chain is verified) and you read the result before anything changes. The restore happens the next time Backroom starts; the current database and its files are moved into a dated folder beside it, never deleted.',
+      empty: 'There is no backup in the backup folder yet.',
+      check: 'Check',
+      noKeyInfo: 'Its .key.json is missing: it cannot be opened.',
+      resultTitle: 'Check of {{name}}',
+      integrityOk: 'Integrity check passed.',
+      integrityBad: 'Integrity check failed: {{why}}',
+      chainOk_one: 'Audit chain verified: {{count}} entry, head {{head}}.',
+      chainOk_other: 'Audit chain verified: {{count}} entries, head {{head}}.',
+      chainBroken: 'Audit chain broken at entry {{at}}: {{why}}.',
+      newest: 'Newest audit entry in the backup: {{time}}.',
+      setAside_one:
+        '{{count}} audit entry made since this backup will be set aside with the replaced database (moved, not deleted).',
+      setAside_other:
+        '{{count}} audit entries made since this backup will be set aside with the replaced database (moved, not deleted).',
+      problem: {
+        backup_damaged: 'This backup is damaged. Choose an older one.',
+        backup_chain_broken:
+          'This backup’s audit chain is broken: it may have been altered. Choose another backup and keep this one for an inspector.',
+        backup_too_new:
+          'This backup was made by a newer version of Backroom. Update Backroom first.',
+      },
+      confirmWord: 'RESTORE',
+      confirmLabel: 'Type {{word}} to confirm',
+      stage: 'Restore at next start',
+      stagedTitle: 'Restore of {{name}} staged',
+      stagedBody:
+        'Backroom puts this backup in place the next time it starts, before it opens the database. Restart it now: close and reopen the app, or restart the store server. Anything recorded until then is set aside with the old database.',
+      stagedBy: 'Chosen by {{user}} at {{time}}.',
+      cancel: 'Cancel the restore',
+      cancelled: 'The staged restore was cancelled; nothing was changed.',
+    },
   },
   account: {
     title: 'My account',

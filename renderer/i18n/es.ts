@@ -78,6 +78,7 @@ export const es: typeof en = {
     submit: 'Cambiar contraseña',
     submitting: 'Cambiando…',
     done: 'Su contraseña se ha cambiado.',
+    otherSessions: 'Al cambiarla se cierran sus otras sesiones (otros equipos, otras ventanas).',
   },
   lock: {
     title: 'Pantalla bloqueada',
@@ -130,6 +131,7 @@ export const es: typeof en = {
     users_manage: 'Administrar usuarios',
     audit_view: 'Leer el registro de auditoría',
     backup_manage: 'Administrar copias de seguridad',
+    backup_restore: 'Restaurar una copia de seguridad (solo el propietario)',
     firearms_ledger_write: 'Registrar adquisiciones y disposiciones de armas de fuego',
     firearms_sensitive_view: 'Ver los datos del comprador en el libro de registro',
     firearms_holds_review: 'Revisar armas retenidas como sospechosas',
@@ -176,6 +178,21 @@ export const es: typeof en = {
     integrations: 'Integraciones',
     devices: 'Dispositivos',
     integrationsOpen: 'Abrir',
+  },
+  secretsWarning: {
+    title:
+      'Los secretos están en un archivo de este equipo: configure el llavero antes del uso real',
+    noKeychain:
+      'Ningún llavero respondió cuando se configuró esta tienda, así que el servidor guarda la clave de la base de datos y los demás secretos en {{file}} en lugar del llavero del sistema operativo. Solo la cuenta que ejecuta el servidor puede leer ese archivo, pero quien pueda leerlo, o leer una copia (por ejemplo, en una copia de seguridad de este equipo), puede abrir la base de datos de la tienda.',
+    configured:
+      'BACKROOM_SECRETS_FILE indica al servidor que guarde la clave de la base de datos y los demás secretos en {{file}} en lugar del llavero del sistema operativo. Quien pueda leer ese archivo, o una copia, puede abrir la base de datos de la tienda. Úselo solo en un servidor protegido.',
+    howTitle: 'Cómo configurar el llavero',
+    howDesktop:
+      'Ejecute Backroom en una sesión de escritorio: Windows y macOS siempre tienen un llavero.',
+    howLinux:
+      'En un servidor Linux, instale un servicio de llavero; después npm start lo inicia por sí solo para el servidor:',
+    howMove: 'Luego traslade los secretos al llavero, una sola vez, con:',
+    neverDelete: 'Hasta entonces, nunca borre este archivo: contiene la clave de la base de datos.',
   },
   users: {
     title: 'Usuarios',
@@ -294,6 +311,10 @@ export const es: typeof en = {
     access_denied: 'Acceso denegado',
     backup_run: 'Copia de seguridad',
     backup_settings: 'Ajustes de copia cambiados',
+    backup_restore_check: 'Copia comprobada para restaurar',
+    backup_restore_staged: 'Restauración preparada',
+    backup_restore_cancelled: 'Restauración cancelada',
+    backup_restored: 'Tienda restaurada desde una copia',
     store_profile: 'Datos de la tienda cambiados',
     integration_create: 'Integración conectada',
     integration_configure: 'Ajustes de integración cambiados',
@@ -557,6 +578,41 @@ export const es: typeof en = {
     ok: 'Verificada',
     failed: 'Fallida',
     verifiedDetail: 'Copia verificada en {{file}}',
+    restore: {
+      title: 'Restaurar una copia',
+      intro:
+        'Ponga una copia en lugar de la base de datos de la tienda. Antes se comprueba cada copia (se abre con su clave, pasa la comprobación de integridad y se verifica su cadena de auditoría) y usted lee el resultado antes de que cambie nada. La restauración se hace la próxima vez que Backroom arranca; la base de datos actual y sus archivos se mueven a una carpeta con fecha junto a ella, nunca se borran.',
+      empty: 'Todavía no hay ninguna copia en la carpeta de copias.',
+      check: 'Comprobar',
+      noKeyInfo: 'Falta su .key.json: no se puede abrir.',
+      resultTitle: 'Comprobación de {{name}}',
+      integrityOk: 'Comprobación de integridad superada.',
+      integrityBad: 'La comprobación de integridad falló: {{why}}',
+      chainOk_one: 'Cadena de auditoría verificada: {{count}} entrada, cabeza {{head}}.',
+      chainOk_other: 'Cadena de auditoría verificada: {{count}} entradas, cabeza {{head}}.',
+      chainBroken: 'Cadena de auditoría rota en la entrada {{at}}: {{why}}.',
+      newest: 'Entrada de auditoría más reciente de la copia: {{time}}.',
+      setAside_one:
+        '{{count}} entrada de auditoría hecha después de esta copia quedará apartada con la base de datos reemplazada (movida, no borrada).',
+      setAside_other:
+        '{{count}} entradas de auditoría hechas después de esta copia quedarán apartadas con la base de datos reemplazada (movidas, no borradas).',
+      problem: {
+        backup_damaged: 'Esta copia está dañada. Elija una más antigua.',
+        backup_chain_broken:
+          'La cadena de auditoría de esta copia está rota: puede haber sido alterada. Elija otra copia y guarde esta para un inspector.',
+        backup_too_new:
+          'Esta copia la hizo una versión más nueva de Backroom. Actualice Backroom primero.',
+      },
+      confirmWord: 'RESTAURAR',
+      confirmLabel: 'Escriba {{word}} para confirmar',
+      stage: 'Restaurar en el próximo arranque',
+      stagedTitle: 'Restauración de {{name}} preparada',
+      stagedBody:
+        'Backroom pone esta copia en su lugar la próxima vez que arranque, antes de abrir la base de datos. Reinícielo ahora: cierre y vuelva a abrir la aplicación, o reinicie el servidor de la tienda. Lo que se registre hasta entonces queda apartado con la base de datos anterior.',
+      stagedBy: 'Elegida por {{user}} a las {{time}}.',
+      cancel: 'Cancelar la restauración',
+      cancelled: 'Se canceló la restauración preparada; no se cambió nada.',
+    },
   },
   account: {
     title: 'Mi cuenta',
