@@ -228,11 +228,15 @@ export class BookCompliance {
         'not_disposed',
         `Firearm ${itemId} has not left the store: nothing to return.`,
       );
-    if (d.disposed_on && o.receivedOn < d.disposed_on)
+    // The day it left as last corrected (a correction may have given the true date).
+    const leftOn =
+      h.dispositions.filter((x) => x.corrects === d.id && !x.voided && x.disposed_on).at(-1)
+        ?.disposed_on ?? d.disposed_on;
+    if (leftOn && o.receivedOn < leftOn)
       throw new DomainError(
         'invalid',
         'before_disposition',
-        `The firearm left the store on ${d.disposed_on}: it cannot have come back before that.`,
+        `The firearm left the store on ${leftOn}: it cannot have come back before that.`,
       );
     const earlier = this.db
       .prepare(

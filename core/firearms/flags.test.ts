@@ -130,6 +130,23 @@ describe('correcting the privately made firearm flag', () => {
     expect(s.firearms.startDisposition('carlos', entry.itemId, TO_SHOP).state).toBe('pending');
   });
 
+  it('to PMF while a disposition waits refuses the hand-over until marked (27 CFR 478.92(a)(4): no disposal of an unmarked PMF)', async () => {
+    const { s, acquire, flags } = await store();
+    const entry = acquire(frame, CUSTOMER);
+    const pending = s.firearms.startDisposition('carlos', entry.itemId, TO_SHOP);
+    flags.correctFlags('maria', entry.itemId, {
+      privatelyMade: true,
+      reason: 'Built from a kit by the seller: a privately made firearm.',
+    });
+    expect(thrown(() => s.firearms.commitDisposition('carlos', pending.id))).toMatchObject({
+      kind: 'forbidden',
+      reason: 'pmf_unmarked',
+    });
+    expect(s.firearms.disposition(pending.id).state).toBe('pending');
+    s.compliance.markPmf('maria', entry.itemId, { uniqueId: 'K1', markedOn: '2026-01-05' });
+    expect(s.firearms.commitDisposition('carlos', pending.id).state).toBe('committed');
+  });
+
   it('cleared (entered as PMF by mistake) lifts the block, and both corrections stay on file in order', async () => {
     const { s, acquire, flags } = await store();
     const entry = acquire({ ...frame, serial: 'BFGH123', privatelyMade: true });

@@ -350,6 +350,27 @@ describe('overdue entries', () => {
     ]);
   });
 
+  it('reads the hand-over date as last corrected: a correction to the true, earlier day makes the commit late (27 CFR 478.125(e))', async () => {
+    const { db, f, one, s } = await book();
+    const g = one(GLOCK, '2026-01-05', Date.UTC(2026, 0, 5, 15));
+    const d = f.startDisposition('carlos', g.itemId, TO_SHOP);
+    s.clock.set(Date.UTC(2026, 0, 16, 15));
+    // Committed on the 16th with that day as the date: on time as entered.
+    const committed = f.commitDisposition('carlos', d.id, { disposedOn: '2026-01-16' });
+    const late = () =>
+      overdue(db, { now: Date.UTC(2026, 0, 21), storeHours: monFri }).filter(
+        (a) => a.kind === 'late_disposition',
+      );
+    expect(late()).toEqual([]);
+    // The firearm really left on the 6th: corrected, the entry on the 16th was late.
+    f.correctDisposition('maria', committed.id, {
+      disposition: TO_SHOP,
+      disposedOn: '2026-01-06',
+      reason: 'The pistol left the store on the 6th; entered late with the wrong date.',
+    });
+    expect(late()).toMatchObject([{ dispositionId: committed.id, dueOn: '2026-01-13' }]);
+  });
+
   it('lists every kind together, oldest deadline first', async () => {
     const { db, f, one, s } = await book();
     const pmf = one(PMF, '2026-01-05', Date.UTC(2026, 0, 5, 16)); // mark by 01-12

@@ -526,15 +526,24 @@ function lateDispositions(db: Db, o: OverdueOptions, days: number): OverdueAlert
   const rows = db
     .prepare(
       `WITH ${VOIDED_CTE},
-       deadline(disposed_on, due_at) AS MATERIALIZED (SELECT key, value FROM json_each(?))
+       deadline(disposed_on, due_at) AS MATERIALIZED (SELECT key, value FROM json_each(?)),
+       standing(id, item_id, acquisition_entry, disposed_on, committed_at) AS (
+         -- The hand-over date as last corrected: a correction may give the true, earlier day.
+         SELECT d.id, d.item_id, d.acquisition_entry,
+                coalesce((SELECT c.disposed_on FROM ledger_dispositions c
+                          WHERE c.corrects = d.id AND c.voided = 0 AND c.disposed_on IS NOT NULL
+                          ORDER BY c.id DESC LIMIT 1), d.disposed_on),
+                d.committed_at
+         FROM ledger_dispositions d
+         WHERE d.state = 'committed' AND d.corrects IS NULL AND d.voided = 0
+           AND d.id NOT IN (SELECT id FROM voided))
        SELECT d.id AS dispositionId, d.item_id AS itemId, d.acquisition_entry AS entry,
               d.disposed_on AS disposedOn, d.committed_at AS committedAt,
               i.manufacturer, i.model, i.serial
-       FROM ledger_dispositions d
+       FROM standing d
        JOIN deadline dl ON dl.disposed_on = d.disposed_on
        JOIN firearm_items i ON i.id = d.item_id
-       WHERE d.state = 'committed' AND d.corrects IS NULL AND d.voided = 0
-         AND d.committed_at > dl.due_at AND d.id NOT IN (SELECT id FROM voided)
+       WHERE d.committed_at > dl.due_at
        ORDER BY d.id`,
     )
     .all(

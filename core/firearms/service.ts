@@ -16,7 +16,7 @@ import { preparedFor, type Statement } from '../db/statements.ts';
 import { conflict, DomainError, forbidden, notFound } from '../errors.ts';
 import type { UsState } from '../integrations/model.ts';
 import type { Outbox } from '../integrations/outbox.ts';
-import { reportableRifle, serialFormatProblems, type SerialFormatRule } from './rules.ts';
+import { serialFormatProblems, type SerialFormatRule } from './rules.ts';
 import {
   consistencyCheck,
   defaultStoreHours,
@@ -29,6 +29,7 @@ import {
   type StoreHours,
 } from './reconcile.ts';
 import { runWorker, workerScript } from '../workers.ts';
+import { multipleSaleOf } from './multiple-sale.ts';
 import {
   acquisitionSchema,
   correctionReasonSchema,
@@ -520,6 +521,18 @@ export class FirearmsLedger {
     return row;
   }
 
+  /** An unmarked privately made firearm cannot be disposed of (27 CFR 478.92(a)(4)). */
+  private refuseUnmarkedPmf(item: ItemRow): void {
+    if (
+      item.privately_made &&
+      !this.sql('SELECT 1 FROM pmf_markings WHERE item_id = ?').get(item.id)
+    )
+      throw forbidden(
+        'pmf_unmarked',
+        `Serial ${item.serial} is a privately made firearm that is not marked yet: mark it with the store's serial first (27 CFR 478.92).`,
+      );
+  }
+
   /** Starts a disposition: pending (the item is reserved) until the firearm is handed over. */
   startDisposition(actor: string, itemId: number, raw: DispositionInput): DispositionRow {
     const d = this.dispositionRules().parse(raw);
@@ -531,14 +544,7 @@ export class FirearmsLedger {
             'item_on_hold',
             `${item.manufacturer} ${item.model}, serial ${item.serial}, is on hold for review: it cannot be reserved or disposed of.`,
           );
-        if (
-          item.privately_made &&
-          !this.sql('SELECT 1 FROM pmf_markings WHERE item_id = ?').get(itemId)
-        )
-          throw forbidden(
-            'pmf_unmarked',
-            `Serial ${item.serial} is a privately made firearm that is not marked yet: mark it with the store's serial first (27 CFR 478.92).`,
-          );
+        this.refuseUnmarkedPmf(item);
         if (item.status !== 'in_stock')
           throw conflict(
             'not_in_stock',
@@ -620,10 +626,12 @@ export class FirearmsLedger {
         const item = this.item(d.item_id);
         if (item.hold)
           throw forbidden('item_on_hold', `Serial ${item.serial} is on hold for review.`);
+        // A firearm corrected to privately made while its disposition waited is held here too.
+        this.refuseUnmarkedPmf(item);
         const today = this.today();
         const disposedOn = o.disposedOn ?? today;
         this.checkHandOverDate(d, item, disposedOn, today);
-        let flag: ReturnType<FirearmsLedger['multipleSaleOf']> = null;
+        let flag: ReturnType<typeof multipleSaleOf> = null;
         if (d.kind === 'non_licensee') {
           // The gate is decided now, whatever date is entered: a denial received before the
           // commit blocks a back-dated hand-over as it blocks one today.
@@ -641,7 +649,19 @@ export class FirearmsLedger {
               `${earliest.why} on ${earliest.on}: the firearm cannot have been handed over on ${disposedOn}, before that (18 U.S.C. 922(t)). Enter the day it left the store.`,
               [{ path: 'disposedOn', message: `On or after ${earliest.on}.` }],
             );
-          flag = this.multipleSaleOf(d, item, disposedOn);
+          flag = multipleSaleOf(this.db, {
+            dispositionId: d.id,
+            buyerKey: d.buyer_key,
+            on: disposedOn,
+            firearm: {
+              type: item.type,
+              caliber: item.caliber,
+              semiAutoDetachable: item.semi_auto_detachable === 1,
+            },
+            policy: this.policy(disposedOn),
+            state: this.storeState(),
+            calendar: this.storeCalendar(),
+          });
         }
         const multipleSale = flag?.form === '3310.4';
         this.sql(
@@ -765,57 +785,6 @@ export class FirearmsLedger {
       calendar: state ? nicsCalendarFor(state) : federalCalendar,
     });
     return { decision, check };
-  }
-
-  /**
-   * Multiple-sale reports this disposition completes: ATF Form 3310.4 (two or more
-   * pistols/revolvers to the same unlicensed person at once or within 5 consecutive business
-   * days) and, where the state's rule applies, Form 3310.12 (semi-automatic rifles over .22
-   * that take a detachable magazine). Returns the form and the other dispositions in the window.
-   */
-  private multipleSaleOf(
-    d: DispositionRow,
-    item: ItemRow,
-    soldOn: string,
-  ): { form: '3310.4' | '3310.12'; related: number[] } | null {
-    const policy = this.policy(soldOn);
-    if (!d.buyer_key) return null;
-    const state = this.storeState();
-    const counts = (i: { type: string; caliber: string; semi_auto_detachable: 0 | 1 }) =>
-      policy.multipleSale.types.includes(i.type)
-        ? '3310.4'
-        : state &&
-            policy.form3310_12States.includes(state) &&
-            reportableRifle(i.type, i.caliber, i.semi_auto_detachable === 1)
-          ? '3310.12'
-          : null;
-    const form = counts(item);
-    if (!form) return null;
-    // Each other sale's date as last corrected; a voided sale does not count.
-    const others = this.sql(
-      `SELECT d.id, coalesce((SELECT c.disposed_on FROM ledger_dispositions c WHERE c.corrects = d.id AND c.voided = 0 ORDER BY c.id DESC LIMIT 1), d.disposed_on) AS disposed_on,
-              i.type, i.caliber, i.semi_auto_detachable
-         FROM ledger_dispositions d JOIN firearm_items i ON i.id = d.item_id
-         WHERE d.buyer_key = ? AND d.kind = 'non_licensee' AND d.state = 'committed' AND d.id != ? AND ${DISPOSITION_NOT_VOIDED}`,
-    ).all(d.buyer_key, d.id) as {
-      id: number;
-      disposed_on: string;
-      type: string;
-      caliber: string;
-      semi_auto_detachable: 0 | 1;
-    }[];
-    // Within 5 consecutive business days of the dealer, whichever sale was entered first.
-    const apart = (a: string, b: string) =>
-      a <= b
-        ? this.storeCalendar().businessDaysBetween(a, b)
-        : this.storeCalendar().businessDaysBetween(b, a);
-    const related = others
-      .filter(
-        (o) =>
-          counts(o) === form && apart(o.disposed_on, soldOn) < policy.multipleSale.businessDays,
-      )
-      .map((o) => o.id);
-    return related.length > 0 ? { form, related } : null;
   }
 
   /** Cancels a pending disposition (the buyer walked away): the item is back in stock. */
