@@ -42,7 +42,14 @@ function gateReason(t: TFunction, g: Refusal): string {
   return t(`firearms.gate.reason.${g.reason}`, { ...g.params });
 }
 
-const dateReasons = ['date_in_future', 'date_before_4473', 'date_out_of_order', 'denial_stands'];
+const dateReasons = [
+  'date_in_future',
+  'date_before_4473',
+  'date_out_of_order',
+  'denial_stands',
+] as const;
+type DateReason = (typeof dateReasons)[number];
+const isDateReason = (r: string): r is DateReason => (dateReasons as readonly string[]).includes(r);
 
 /**
  * A refusal from the server in the clerk's language: a refused hand-over (`check_<reason>`)
@@ -62,7 +69,7 @@ function translated(
     `check_${gate.reason}` === problem.reason
   )
     return { ...problem, message: t('firearms.gate.refused', { why: gateReason(t, gate) }) };
-  if (language !== 'en' && dateReasons.includes(problem.reason))
+  if (language !== 'en' && isDateReason(problem.reason))
     return { ...problem, message: t(`firearms.gate.serverDates.${problem.reason}`) };
   return problem;
 }
@@ -290,7 +297,16 @@ function CheckCard(props: { check: CheckRow; today: string; onChanged: () => voi
   const [recording, setRecording] = useState(false);
   const [transferring, setTransferring] = useState(false);
   const [note, setNote] = useState<string | null>(null);
-  const handOver = useApiMutation(() => api.firearms.handOver.mutate({ form4473: c.form4473 }));
+  // The day the firearms leave the store, confirmed by the clerk (27 CFR 478.125(e)).
+  const [handedOverOn, setHandedOverOn] = useState(props.today);
+  const handOverDateError = !handedOverOn
+    ? t('firearms.disposal.dateRequired')
+    : handedOverOn > props.today
+      ? t('firearms.disposal.dateFuture', { today: props.today })
+      : undefined;
+  const handOver = useApiMutation(() =>
+    api.firearms.handOver.mutate({ form4473: c.form4473, disposedOn: handedOverOn }),
+  );
   const closed = ['denied', 'cancelled', 'expired'].includes(c.status);
   return (
     <Card withBorder data-testid="check-card" data-form4473={c.form4473}>
@@ -400,27 +416,40 @@ function CheckCard(props: { check: CheckRow; today: string; onChanged: () => voi
                 </Button>
               )
             ) : (
-              <Button
-                size="xs"
-                color="teal.9"
-                loading={handOver.pending}
-                onClick={() =>
-                  void handOver.run().then((r) => {
-                    if (!r) return;
-                    setNote(
-                      r.some((d) => d.report)
-                        ? t('firearms.checks.handedOverMultiple', {
-                            count: r.length,
-                            form: [...new Set(r.flatMap((d) => d.report ?? []))].join(' + '),
-                          })
-                        : t('firearms.checks.handedOver', { count: r.length }),
-                    );
-                    props.onChanged();
-                  })
-                }
-              >
-                {t('firearms.checks.handOver', { count: c.pending })}
-              </Button>
+              <Group gap="xs" align="flex-end">
+                <TextInput
+                  type="date"
+                  size="xs"
+                  label={t('firearms.disposal.handedOverOn')}
+                  value={handedOverOn}
+                  max={props.today}
+                  onChange={(e) => setHandedOverOn(e.currentTarget.value)}
+                  error={handOverDateError}
+                  data-testid="check-handover-date"
+                />
+                <Button
+                  size="xs"
+                  color="teal.9"
+                  loading={handOver.pending}
+                  disabled={handOverDateError !== undefined}
+                  onClick={() =>
+                    void handOver.run().then((r) => {
+                      if (!r) return;
+                      setNote(
+                        r.some((d) => d.report)
+                          ? t('firearms.checks.handedOverMultiple', {
+                              count: r.length,
+                              form: [...new Set(r.flatMap((d) => d.report ?? []))].join(' + '),
+                            })
+                          : t('firearms.checks.handedOver', { count: r.length }),
+                      );
+                      props.onChanged();
+                    })
+                  }
+                >
+                  {t('firearms.checks.handOver', { count: c.pending })}
+                </Button>
+              </Group>
             )}
           </Group>
         )}
