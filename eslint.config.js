@@ -20,6 +20,9 @@ const layer = (folder, patterns, paths = []) => ({
   rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns, paths }] },
 });
 
+const WALL_CLOCK =
+  'A test reads the test clock (ManualClock, the clock servicesForTest gives, --test-clock), not the wall clock; where real time is the point, disable this on the line with the reason.';
+
 const noElectron = [{ name: 'electron', message: 'Only electron/ and preload/ may use Electron.' }];
 
 export default tseslint.config(
@@ -123,6 +126,24 @@ export default tseslint.config(
             { group: ['node:*'], message: 'The renderer runs in a browser: no Node built-ins.' },
           ],
         },
+      ],
+    },
+  },
+  {
+    // Tests read the test clock, not the wall clock: the store's rules take a Clock
+    // (ManualClock, servicesForTest's clock; the server's --test-clock), so a test that reads
+    // Date.now() or new Date() for a rule's "today" passes or fails with the time of day.
+    // Where real time is the point (a socket timeout, a poll deadline, a schedule measured
+    // from now) disable the rule on that line and say why.
+    files: ['{core,drivers,renderer,scripts,simulators,e2e}/**/*.test.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: WALL_CLOCK,
+        },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: WALL_CLOCK },
       ],
     },
   },

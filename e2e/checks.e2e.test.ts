@@ -52,6 +52,7 @@ beforeAll(async () => {
     },
     token,
   );
+  // eslint-disable-next-line no-restricted-syntax -- this server runs on the PC's clock (no --test-clock): its today is the PC's date
   const today = new Date().toLocaleDateString('en-CA');
   await apiCall(
     server,

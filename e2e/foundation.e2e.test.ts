@@ -264,11 +264,13 @@ describe('foundation acceptance, end to end', () => {
   it('after the idle timeout the screen locks, on the server too, and the PIN unlocks it', async () => {
     onFailure();
     await owner.mouse.move(640, 700);
+    // eslint-disable-next-line no-restricted-syntax -- measures the browser's real idle timer
     const lastActivity = Date.now();
     await owner.waitForTimeout(IDLE_SECONDS * 500);
     expect(await lockHeading(owner).isVisible()).toBe(false);
 
     await until(() => lockHeading(owner).isVisible()).toBe(true);
+    // eslint-disable-next-line no-restricted-syntax -- measures the browser's real idle timer
     expect(Date.now() - lastActivity).toBeGreaterThanOrEqual(IDLE_SECONDS * 1000 - 250);
     // The session is locked on the store server as well: the API answers only to unlock.
     await until(async () => JSON.stringify((await callApi(owner, 'auth.me')).body)).toContain(

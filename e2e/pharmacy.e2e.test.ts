@@ -112,6 +112,7 @@ const ready: ReadyMessage = readyMessage({
   fsaHsaEligible: 1000,
   controlledSchedule: 'II',
   willCallBin: 'B-14',
+  // eslint-disable-next-line no-restricted-syntax -- this server runs on the PC's clock: Rx30 fill dates are the PC's date
   fillDate: new Date().toISOString().slice(0, 10),
 });
 
@@ -125,12 +126,14 @@ describe('the pickup screen on two PCs, fed by Rx30', () => {
   it('shows a READY from Rx30 on both PCs within a second', async () => {
     onFailure();
     const row = (page: Page) => page.locator('[data-testid="ready-rx"][data-rx="600123"]');
+    // eslint-disable-next-line no-restricted-syntax -- measures real delivery time to the screen
     const sent = Date.now();
     expect(await rx30.send(ready)).toBe('ACK');
     await Promise.all([
       until(() => row(backOffice).count(), 1_000).toBe(1),
       until(() => row(counter).count(), 1_000).toBe(1),
     ]);
+    // eslint-disable-next-line no-restricted-syntax -- measures real delivery time to the screen
     expect(Date.now() - sent).toBeLessThan(1_500);
     // The queue shows where the bag is, not who it is for.
     expect(await row(counter).textContent()).toContain('B-14');
@@ -192,6 +195,7 @@ describe('the pickup screen on two PCs, fed by Rx30', () => {
 
   it('rings up two patients in one sale: a second label ticks its Rx, each patient verified, paid cash and check', async () => {
     onFailure();
+    // eslint-disable-next-line no-restricted-syntax -- this server runs on the PC's clock: its today is the PC's date
     const today = new Date().toISOString().slice(0, 10);
     const more = (id: string, rxNumber: string, o: Partial<ReadyMessage> = {}) =>
       rx30.send({
@@ -427,6 +431,7 @@ describe('the pickup screen on two PCs, fed by Rx30', () => {
 
   it('lists a prescription not picked up within the payer’s window, to go back to stock', async () => {
     onFailure();
+    // eslint-disable-next-line no-restricted-syntax -- this server runs on the PC's clock: a fill date 20 days back
     const filled = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10);
     expect(await rx30.send({ ...ready, id: 'R-OLD', rxNumber: '500001', fillDate: filled })).toBe(
       'ACK',

@@ -63,3 +63,28 @@ describe('layer rules', () => {
     expect(await problems('renderer/x.ts', code)).toEqual([]);
   });
 });
+
+// Issue 14 §2: a test that reads the wall clock where a test clock exists fails some days.
+describe('the wall-clock guard on tests', () => {
+  it.each([
+    ['core/x.test.ts', 'export const t = Date.now();\n'],
+    ['core/x.test.ts', 'export const d = new Date();\n'],
+    ['e2e/x.e2e.test.ts', 'export const today = new Date().toISOString().slice(0, 10);\n'],
+    ['renderer/x.test.tsx', 'export const t = Date.now();\n'],
+  ])('refuses %s reading the wall clock', async (file, code) => {
+    expect(await problems(file, code)).toContain('no-restricted-syntax');
+  });
+
+  it('lets tests build a fixed date, and product code read the clock', async () => {
+    expect(await problems('core/x.test.ts', "export const d = new Date('2026-01-05');\n")).toEqual(
+      [],
+    );
+    expect(await problems('core/x.ts', 'export const t = Date.now();\n')).toEqual([]);
+  });
+
+  it('accepts a reasoned exception on the line', async () => {
+    const code =
+      '// eslint-disable-next-line no-restricted-syntax -- a real socket timeout\nexport const t = Date.now();\n';
+    expect(await problems('core/x.test.ts', code)).toEqual([]);
+  });
+});

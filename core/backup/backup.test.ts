@@ -117,7 +117,9 @@ describe('backups', () => {
     s.backups.schedule();
     const next = new Date(s.backups.nextScheduledRun() ?? 0);
     expect([next.getHours(), next.getMinutes()]).toEqual([3, 15]);
+    // eslint-disable-next-line no-restricted-syntax -- the backup schedule (croner) runs on real time
     expect(next.getTime()).toBeGreaterThan(Date.now());
+    // eslint-disable-next-line no-restricted-syntax -- the backup schedule (croner) runs on real time
     expect(next.getTime() - Date.now()).toBeLessThanOrEqual(86_400_000);
     s.backups.updateSettings('owner', { folder: '', keep: 14, dailyAt: '22:45' });
     expect(new Date(s.backups.nextScheduledRun() ?? 0).getHours()).toBe(22);
@@ -218,7 +220,9 @@ describe('backups', () => {
     const partials = () =>
       fs.existsSync(backups) ? fs.readdirSync(backups).filter((f) => f.endsWith('.partial')) : [];
     void call(first.url, 'backup.runNow', undefined, token).catch(() => undefined);
+    // eslint-disable-next-line no-restricted-syntax -- a deadline for a real child process
     const deadline = Date.now() + 20_000;
+    // eslint-disable-next-line no-restricted-syntax -- a deadline for a real child process
     while (partials().length === 0 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 1));
     expect(partials()).toHaveLength(1);

@@ -46,8 +46,10 @@ const salesPrinted = (sim: Awaited<ReturnType<typeof startEscPosPrinter>>) =>
 
 /** Waits for `ok`, moving the store's (manual) clock on with real time so retries come due. */
 const until = async (clock: { advance(ms: number): void }, ok: () => boolean, ms = 10_000) => {
+  // eslint-disable-next-line no-restricted-syntax -- a poll deadline for a real socket
   const end = Date.now() + ms;
   while (!ok()) {
+    // eslint-disable-next-line no-restricted-syntax -- a poll deadline for a real socket
     if (Date.now() > end) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 20));
     clock.advance(20);

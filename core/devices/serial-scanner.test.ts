@@ -29,7 +29,9 @@ describe('a serial scanner', () => {
       connection: { type: 'serial', path: pty.hostPath, baudRate: 9600 },
     });
     const arrived = async (n: number) => {
+      // eslint-disable-next-line no-restricted-syntax -- a poll deadline for a real pseudo-terminal
       const end = Date.now() + 5_000;
+      // eslint-disable-next-line no-restricted-syntax -- a poll deadline for a real pseudo-terminal
       while (scans.length < n && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
       return scans;
     };

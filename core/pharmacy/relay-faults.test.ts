@@ -53,6 +53,7 @@ describe('the relay through faults', () => {
       heartbeatMs: 60_000,
       backoff: { firstMs: 10, maxMs: 50 },
     });
+    // eslint-disable-next-line no-restricted-syntax -- the relay's ACK timeouts run on real sockets
     const relay = new Rx30Relay({ inbox, log: quietLog, now: () => Date.now() });
     const outbox = new Rx30Outbox({
       jobs: s.integrations.jobs,

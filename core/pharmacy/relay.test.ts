@@ -12,6 +12,7 @@ async function relayTo(sim: { port: number }) {
   const relay = new Rx30Relay({
     inbox: new PharmacyInbox({ db: s.store.db, clock: s.clock }),
     log: quietLog,
+    // eslint-disable-next-line no-restricted-syntax -- the relay's ACK timeouts run on real sockets
     now: () => Date.now(),
   });
   relay.start(

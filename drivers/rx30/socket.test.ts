@@ -34,6 +34,7 @@ async function relay(framer?: Framer) {
     ackTimeoutMs: 300,
     backoff: { firstMs: 20, maxMs: 100 },
   });
+  // eslint-disable-next-line no-restricted-syntax -- the relay's ACK timeouts run on real sockets
   const r = new Rx30Relay({ inbox, log: quietLog, now: () => Date.now() });
   r.start(link);
   onTestFinished(() => r.stop());
