@@ -6,6 +6,7 @@ import { I18nextProvider } from 'react-i18next';
 import { BrowserRouter, HashRouter } from 'react-router';
 import { App } from './App.tsx';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
+import { DamagedNotice } from './components/DamagedNotice.tsx';
 import { initI18n } from './i18n/index.ts';
 
 const theme = createTheme({
@@ -29,6 +30,7 @@ createRoot(root).render(
       <MantineProvider theme={theme} defaultColorScheme="light">
         <ErrorBoundary>
           <Router>
+            <DamagedNotice />
             <App />
           </Router>
         </ErrorBoundary>

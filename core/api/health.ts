@@ -14,10 +14,19 @@ export function secretsHealth(location: SecretsLocation) {
 /** What /healthz and system.health answer: enough for a monitor, nothing personal. */
 export function healthOf(s: StoreServices) {
   const chain = s.chain.status();
+  const integrity = s.integrity.status();
   return {
-    status: chain.state === 'broken' ? ('degraded' as const) : ('ok' as const),
+    // damaged: read-only until restored (integrity.whatToDo says how); degraded: the chain or
+    // a tamper check found something (auditChain.tamper names it).
+    status:
+      integrity.state === 'damaged'
+        ? ('damaged' as const)
+        : chain.state === 'broken' || chain.tamper.findings.length > 0
+          ? ('degraded' as const)
+          : ('ok' as const),
     version: s.version,
     schemaVersion: s.store.schemaVersion,
+    integrity,
     auditChain: chain,
     secrets: secretsHealth(s.secrets.location),
   };

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { servicesForTest } from '../testing/fixtures.ts';
 import type { StoreServices } from '../app/services.ts';
 import { canonicalJson, entryHashOf, payloadHashOf } from './chain.ts';
-import { GENESIS_HASH } from './model.ts';
+import { GENESIS_HASH, type AuditEntry } from './model.ts';
+import { REGULATED_TABLES, rowHashOf } from './records.ts';
+import { everyKindBook } from '../testing/firearms.ts';
 import { verifyChainInParallel } from './verify-parallel.ts';
 
 const services = () => servicesForTest();
@@ -74,7 +76,7 @@ describe('the audit chain', () => {
     expect(() =>
       s.store.db
         .prepare(
-          "INSERT INTO audit_log VALUES (5, 't', 'a', 'b', 'c', NULL, 'p', NULL, 'success', 'x', 'y')",
+          "INSERT INTO audit_log (seq, time, actor, action, entity, entity_id, payload_hash, external_ref, outcome, prev_hash, hash) VALUES (5, 't', 'a', 'b', 'c', NULL, 'p', NULL, 'success', 'x', 'y')",
         )
         .run(),
     ).toThrow(/seq must follow/);
@@ -358,5 +360,65 @@ describe('the audit chain', () => {
     expect(s.audit.query({ entity: 'user', entityId: '3' }).entries).toHaveLength(1);
     expect(s.audit.query({ actor: 'owner', limit: 200 }).nextBeforeSeq).toBeNull();
     expect(() => s.audit.query({ from: to, to: from })).toThrow(/before/);
+  });
+});
+
+describe('record hashes in the chain (issue 14 §3)', () => {
+  it('hashes every regulated table migration 22 queues, and only those', async () => {
+    const s = await services();
+    const queued = (
+      s.store.db
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_audit_hash'",
+        )
+        .pluck()
+        .all() as string[]
+    )
+      .map((n) => n.replace(/_audit_hash$/, ''))
+      .sort();
+    expect(queued).toEqual(REGULATED_TABLES.map((t) => t.table).sort());
+  });
+
+  it('covers a whole book as the desks write it, with no change to the writers (27 CFR 478.125(e))', async () => {
+    const { s } = await everyKindBook();
+    const verdict = await s.chain.verify();
+    expect(verdict.tamper.findings).toEqual([]);
+    expect(verdict.state).toBe('ok');
+    expect(verdict.tamper.recordsWaiting).toBe(0);
+    // Every acquisition, disposition, check and check response was re-read and compared.
+    const rows = ['ledger_acquisitions', 'ledger_dispositions', 'background_checks', 'check_events']
+      .map((t) => Number(s.store.db.prepare(`SELECT count(*) FROM ${t}`).pluck().get()))
+      .reduce((a, b) => a + b, 0);
+    expect(verdict.tamper.recordsChecked).toBeGreaterThanOrEqual(rows);
+    expect(rows).toBeGreaterThan(10);
+  });
+
+  it('chains each entry’s record hashes: removing one breaks the entry it belongs to', async () => {
+    const { s } = await everyKindBook();
+    const entry = s.store.db
+      .prepare('SELECT max(seq) FROM audit_records WHERE tbl = ?')
+      .pluck()
+      .get('ledger_acquisitions') as number;
+    const [withRecords] = s.audit.query({ limit: 200 }).entries.filter((e) => e.seq === entry);
+    expect(withRecords?.recordsHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(entryHashOf(withRecords as AuditEntry)).toBe(withRecords?.hash);
+    s.store.db.exec('DROP TRIGGER audit_records_no_delete');
+    s.store.db
+      .prepare(
+        'DELETE FROM audit_records WHERE seq = ? AND rowid = (SELECT min(rowid) FROM audit_records WHERE seq = ?)',
+      )
+      .run(entry, entry);
+    const verdict = await s.chain.verify();
+    expect(verdict.tamper.findings).toContainEqual({ kind: 'record_hashes_altered', seq: entry });
+  });
+
+  it('hashes a row as written: NULLs left out, blobs by their hash, any other change seen', () => {
+    const row = { id: 1, serial: 'ABC', note: null, png: Buffer.from([1, 2, 3]) };
+    const base = rowHashOf('signatures', row);
+    expect(rowHashOf('signatures', { ...row, extra: null })).toBe(base);
+    expect(rowHashOf('signatures', { ...row, note: '' })).not.toBe(base);
+    expect(rowHashOf('signatures', { ...row, png: Buffer.from([1, 2, 4]) })).not.toBe(base);
+    expect(rowHashOf('signatures', { ...row, serial: 'ABC ' })).not.toBe(base);
+    expect(rowHashOf('pickups', row)).not.toBe(base);
   });
 });

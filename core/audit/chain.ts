@@ -54,6 +54,8 @@ export function canonicalLineOf(e: Omit<AuditEntry, 'hash'>): string {
     e.payloadHash,
     e.externalRef ?? NULL_MARK,
     e.outcome,
+    // Only an entry that covers regulated rows has it: older entries hash as they always did.
+    ...(e.recordsHash ? [e.recordsHash] : []),
     e.prevHash,
   ].join(FIELD_SEP);
 }
@@ -62,19 +64,25 @@ export const entryHashOf = (e: Omit<AuditEntry, 'hash'>) => sha256(canonicalLine
 
 const sep = 'char(31)';
 const orNull = (col: string) => `coalesce(${col}, char(30))`;
-/** canonicalLineOf in SQL (the prev_hash is its last 64 characters). */
-export const CANONICAL_LINE_SQL = [
-  'seq',
-  'time',
-  'actor',
-  'action',
-  'entity',
-  orNull('entity_id'),
-  'payload_hash',
-  orNull('external_ref'),
-  'outcome',
-  'prev_hash',
-].join(` || ${sep} || `);
+/**
+ * canonicalLineOf in SQL (the prev_hash is its last 64 characters). `withRecords`: the log has
+ * the records_hash column (schema 22 on; a backup made before has not).
+ */
+export function canonicalLineSql(withRecords = true): string {
+  return [
+    'seq',
+    'time',
+    'actor',
+    'action',
+    'entity',
+    orNull('entity_id'),
+    'payload_hash',
+    orNull('external_ref'),
+    withRecords ? `outcome || coalesce(${sep} || records_hash, '')` : 'outcome',
+    'prev_hash',
+  ].join(` || ${sep} || `);
+}
+export const CANONICAL_LINE_SQL = canonicalLineSql();
 
 /** Text fields of an entry may not hold control characters (they would blur the line). */
 export function hasControlCharacter(text: string): boolean {

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
 import { FIELD_SEP, entryHashOf, hasControlCharacter, payloadHashOf } from './chain.ts';
 import { RangeWalker, combineVerdicts, type RangeVerdict } from './verify.ts';
+import { PendingRecords, recordsHashOf } from './records.ts';
 import { invalid } from '../errors.ts';
 import {
   GENESIS_HASH,
@@ -35,6 +36,7 @@ type Row = [
   string,
   string,
   string,
+  (string | null)?,
 ];
 
 const COLUMNS =
@@ -52,6 +54,7 @@ const fromRow = (r: Row): AuditEntry => ({
   outcome: r[8] as AuditOutcome,
   prevHash: r[9],
   hash: r[10],
+  ...(r[11] ? { recordsHash: r[11] } : {}),
 });
 
 export class AuditLog {
@@ -69,6 +72,8 @@ export class AuditLog {
   private readonly facetExistsStmt;
   /** Facets already stored, so a write only touches audit_facets for a new name. */
   private readonly knownFacets = new Set<string>();
+  /** Regulated rows written since the last entry: the next entry carries their hashes. */
+  private readonly pending: PendingRecords;
 
   /** `onAppend` is told after each entry (the change feed uses it to refresh screens). */
   constructor(db: Db, clock: Clock, onAppend: () => void = () => {}) {
@@ -90,9 +95,12 @@ export class AuditLog {
     ][]) {
       this.knownFacets.add(`${kind}\u0000${value}`);
     }
-    this.insertStmt = db.prepare(
-      `INSERT INTO audit_log (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    this.pending = new PendingRecords(db);
+    this.insertStmt = this.pending.available
+      ? db.prepare(
+          `INSERT INTO audit_log (${COLUMNS}, records_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+      : db.prepare(`INSERT INTO audit_log (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   }
 
   /**
@@ -113,6 +121,8 @@ export class AuditLog {
     const write = (retry = true): AuditEntry => {
       const head =
         this.lastWritten ?? (this.headStmt.get() as [number, string, string] | undefined);
+      // Read in this transaction: the rows as the change being recorded wrote them.
+      const taken = this.pending.take();
       const base: Omit<AuditEntry, 'hash'> = {
         seq: (head?.[0] ?? 0) + 1,
         // The PC's own time, even if its clock was set back: order is kept by seq.
@@ -124,6 +134,7 @@ export class AuditLog {
         payloadHash: payloadHashOf(input.payload),
         externalRef,
         outcome: input.outcome ?? 'success',
+        ...(taken ? { recordsHash: recordsHashOf(taken.records) } : {}),
         prevHash: head?.[1] ?? GENESIS_HASH,
       };
       const entry: AuditEntry = { ...base, hash: entryHashOf(base) };
@@ -136,6 +147,7 @@ export class AuditLog {
         this.lastWritten = null;
         return write(false);
       }
+      if (taken) this.pending.store(entry.seq, taken);
       // The clock went back: this entry starts a new rising run of times (see query()).
       if (head && entry.time < head[2]) this.segmentStmt.run(entry.seq);
       this.lastWritten = [entry.seq, entry.hash, entry.time];
@@ -159,7 +171,25 @@ export class AuditLog {
       entry.outcome,
       entry.prevHash,
       entry.hash,
+      ...(this.pending.available ? [entry.recordsHash ?? null] : []),
     );
+  }
+
+  /**
+   * Covers the regulated rows still waiting for an entry (written by a change that recorded
+   * its entry first, or before migration 22: the baseline) with one entry of their own.
+   * Returns how many rows it covered.
+   */
+  sealPendingRecords(actor = 'system'): number {
+    const waiting = this.pending.waiting();
+    if (waiting === 0) return 0;
+    this.record({
+      actor,
+      action: 'audit.records_sealed',
+      entity: 'audit',
+      payload: { rows: waiting },
+    });
+    return waiting;
   }
 
   head(): { seq: number; hash: string } {
@@ -244,7 +274,7 @@ export class AuditLog {
       where.push(`${order} < ?`);
       args.push(q.beforeSeq);
     }
-    const columns = COLUMNS.split(', ')
+    const columns = [...COLUMNS.split(', '), ...(this.pending.available ? ['records_hash'] : [])]
       .map((c) => `a.${c}`)
       .join(', ');
     const sql = `SELECT ${columns} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} DESC LIMIT ?`;

@@ -1,7 +1,7 @@
 // Walking the hash chain. SQLite hands over each entry as its canonical line (built in SQL),
 // a chunk of thousands per call, so the cost is the hashing, not decoding column by column.
 import type { Db } from '../db/open.ts';
-import { CANONICAL_LINE_SQL, sha256 } from './chain.ts';
+import { canonicalLineSql, sha256 } from './chain.ts';
 import { GENESIS_HASH, type VerifyResult } from './model.ts';
 
 const HASH_LENGTH = 64;
@@ -24,9 +24,13 @@ export class RangeWalker {
     this.from = from;
     this.to = to;
     this.expected = from;
+    const withRecords =
+      db
+        .prepare("SELECT 1 FROM pragma_table_info('audit_log') WHERE name = 'records_hash'")
+        .get() !== undefined;
     this.chunk = db
       .prepare(
-        `SELECT group_concat(${CANONICAL_LINE_SQL} || char(29) || hash, char(10))
+        `SELECT group_concat(${canonicalLineSql(withRecords)} || char(29) || hash, char(10))
          FROM (SELECT * FROM audit_log WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?)`,
       )
       .pluck();

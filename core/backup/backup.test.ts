@@ -86,8 +86,10 @@ describe('backups', () => {
       [
         path.basename(files[2] ?? ''),
         `${path.basename(files[2] ?? '')}.key.json`,
+        `${path.basename(files[2] ?? '')}.anchor.json`,
         path.basename(files[3] ?? ''),
         `${path.basename(files[3] ?? '')}.key.json`,
+        `${path.basename(files[3] ?? '')}.anchor.json`,
         'not-ours.txt',
       ].sort(),
     );

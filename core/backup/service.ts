@@ -1,3 +1,4 @@
+import { writeBackupAnchor } from '../audit/anchor.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Cron } from 'croner';
@@ -199,8 +200,11 @@ export class BackupService {
       // Created empty and owner-only first: VACUUM INTO writes into it and keeps its mode.
       fs.writeFileSync(partial, '', { mode: 0o600 });
       ownerOnly(partial, 0o600);
+      // The copy holds at least this entry: its anchor, kept beside it (issue 14 §3).
+      const head = this.audit.head();
       await this.copy(partial);
       fs.renameSync(partial, target);
+      writeBackupAnchor(target, head, this.clock.now());
       ownerOnly(target, 0o600);
       // The key-info file says which keychain entry opens the copy; it is not a secret.
       fs.copyFileSync(`${this.store.file}.key.json`, `${target}.key.json`);
@@ -255,6 +259,7 @@ export class BackupService {
     for (const f of old) {
       fs.rmSync(path.join(folder, f), { force: true });
       fs.rmSync(path.join(folder, `${f}.key.json`), { force: true });
+      fs.rmSync(path.join(folder, `${f}.anchor.json`), { force: true });
     }
     return old.length;
   }
