@@ -3,80 +3,10 @@ import type { StoreServices } from '../app/services.ts';
 import { permissions, roles, type Permission } from '../auth/model.ts';
 import { permissionsOf } from '../auth/policy.ts';
 import { OWNER, makeServices } from '../testing/fixtures.ts';
+import { EXAMPLES } from './examples.ts';
 import { httpTransport, ipcTransport, listProcedures, type Transport } from './testing.ts';
 
 const PUBLIC = ['system.health', 'system.setupStatus', 'setup.createOwner', 'auth.login'];
-
-/** A valid input for every procedure that takes one; the test fails if one is missing. */
-const EXAMPLES: Record<string, Record<string, unknown>> = {
-  'setup.createOwner': {
-    username: 'newowner',
-    displayName: 'New Owner',
-    password: 'a long password',
-    pin: '1234',
-  },
-  'auth.login': { username: 'owner', password: 'correct horse battery' },
-  'auth.unlock': { pin: '2468' },
-  'auth.breakGlass': { reason: 'The pharmacist is out sick and a patient needs insulin' },
-  'auth.setPin': { pin: '1357', currentPassword: 'correct horse battery' },
-  'auth.changePassword': {
-    currentPassword: 'correct horse battery',
-    newPassword: 'another long password',
-  },
-  'users.create': {
-    username: 'newclerk',
-    displayName: 'New Clerk',
-    role: 'cashier',
-    password: 'a long password',
-  },
-  'users.setDisabled': { userId: 2, disabled: true },
-  'users.resetPassword': { userId: 2, newPassword: 'a long password' },
-  'users.changeRole': { userId: 2, role: 'auditor' },
-  'audit.query': {
-    actor: 'owner',
-    entity: 'user',
-    action: 'user.create',
-    from: '2026-01-01T00:00:00Z',
-    to: '2026-12-31T00:00:00Z',
-    limit: 10,
-  },
-  'backup.updateSettings': { folder: '/tmp/backroom-backups', keep: 7, dailyAt: '03:30' },
-  'backup.checkRestore': { name: 'backroom-20260102T020000000Z.db' },
-  'backup.stageRestore': { name: 'backroom-20260102T020000000Z.db', sha256: 'a'.repeat(64) },
-  'store.updateProfile': { name: 'Main Street Outfitters', state: 'TX' },
-  'integrations.get': { id: 1 },
-  'integrations.create': { provider: 'webhook.outbound' },
-  'integrations.setLimits': { id: 1, maxConcurrency: 2, maxPerSecond: 5 },
-  'integrations.enable': { id: 1 },
-  'integrations.pause': { id: 1 },
-  'integrations.resume': { id: 1 },
-  'integrations.disconnect': { id: 1 },
-  'integrations.retryAll': { id: 1 },
-  'integrations.replay': { id: 1, jobIds: [1] },
-  'integrations.dismiss': { id: 1, jobId: 1, reason: 'sent by hand already' },
-  'integrations.deadLetters': { id: 1 },
-  'integrations.syncLog': { id: 1, limit: 20 },
-  'integrations.runRecords': { runId: 1 },
-  'integrations.updateFeature': { id: 1, feature: 'domain_events', change: { enabled: true } },
-  'integrations.mappings': { id: 1 },
-  'integrations.mappingHistory': { id: 1, group: 'EventName' },
-  'integrations.setMapping': {
-    id: 1,
-    group: 'EventName',
-    internalCode: 'sale.completed',
-    externalCode: 'sale',
-  },
-  'integrations.receiveTemplate': {
-    code: 'acme-pos',
-    provider: 'webhook.outbound',
-    name: 'Acme POS',
-    version: 1,
-  },
-  'integrations.useTemplate': { id: 1, code: 'acme-pos' },
-  'integrations.syncNow': { id: 1, feature: 'domain_events' },
-  'integrations.sendTestEvent': { id: 1 },
-  // integrations.configure takes a free-form settings record, checked by the provider's rules.
-};
 
 const procedures = listProcedures();
 

@@ -1,7 +1,9 @@
 // The check desk API: a background check per Form 4473, its responses, overrides, and the
 // desk's list. The state-rule procedures live in state-rules-router.ts.
 import { z } from 'zod';
-import { daysBetween, isoDateSchema } from './calendar.ts';
+import { daysBetween } from './calendar.ts';
+import { recordDateSchema } from '../dates.ts';
+import { regulatedText } from '../text.ts';
 import { stateRulesProcedures } from './state-rules-router.ts';
 import { procedure, router, signedIn } from '../api/trpc.ts';
 import { conflict } from '../errors.ts';
@@ -17,12 +19,12 @@ export const checksRouter = router({
     .input(
       z
         .object({
-          form4473: z.string().trim().min(1).max(40),
-          buyerKey: z.string().trim().min(1).max(80),
+          form4473: regulatedText({ what: 'Form 4473 number', max: 40 }),
+          buyerKey: regulatedText({ what: 'buyer', max: 80 }),
           itemIds: z.array(id).min(1).max(50),
           buyerUnder21: z.boolean(),
           /** The day the buyer started the 4473 (default: the store's today). */
-          form4473StartedOn: isoDateSchema.optional(),
+          form4473StartedOn: recordDateSchema.optional(),
         })
         .strict(),
     )
@@ -43,25 +45,23 @@ export const checksRouter = router({
         .object({
           checkId: id,
           response: z.discriminatedUnion('kind', [
-            z.object({ kind: z.literal('submit'), on: isoDateSchema }).strict(),
+            z.object({ kind: z.literal('submit'), on: recordDateSchema }).strict(),
             z
               .object({
                 kind: z.enum(['proceed', 'delayed', 'denied', 'cancelled']),
-                on: isoDateSchema,
-                ntn: z.string().trim().max(40).optional(),
+                on: recordDateSchema,
+                ntn: regulatedText({ what: 'NTN', max: 40, min: 0 }).optional(),
                 furtherInvestigation: z.boolean().optional(),
               })
               .strict(),
             z
               .object({
                 kind: z.literal('overturned'),
-                on: isoDateSchema,
-                reference: z
-                  .string()
-                  .trim()
-                  .min(1, 'Enter the reference NICS or the state gave with the answer.')
-                  .max(80)
-                  .regex(/^[^\p{Cc}]*$/u, 'A reference is one line of text.'),
+                on: recordDateSchema,
+                reference: regulatedText({ what: 'reference', max: 80, min: 0 }).min(
+                  1,
+                  'Enter the reference NICS or the state gave with the answer.',
+                ),
               })
               .strict(),
             z.object({ kind: z.literal('expire') }).strict(),

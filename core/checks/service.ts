@@ -4,7 +4,9 @@ import type { AuditLog } from '../audit/repo.ts';
 import { localDate, type Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
 import { preparedFor, type Statement } from '../db/statements.ts';
-import { conflict, forbidden, invalid, notFound } from '../errors.ts';
+import { usableStoredDate } from '../dates.ts';
+import { conflict, DomainError, forbidden, invalid, notFound } from '../errors.ts';
+import { validated } from '../validate.ts';
 import type { UsState } from '../integrations/model.ts';
 import { isoDateSchema } from './calendar.ts';
 import { policyOn, type Check, type NicsPolicy } from './model.ts';
@@ -135,7 +137,7 @@ export class CheckDesk {
     },
   ): CheckRecord {
     const today = this.today();
-    const startedOn = isoDateSchema.parse(o.form4473StartedOn ?? today);
+    const startedOn = validated(isoDateSchema, o.form4473StartedOn ?? today);
     if (startedOn > today)
       throw invalid(
         'date_in_future',
@@ -294,7 +296,15 @@ export class CheckDesk {
     )
       .pluck()
       .all(o.openOnly ? 1 : 0, o.limit) as number[];
-    return ids.map((id) => this.get(id));
+    // A check whose stored dates cannot be used is left out (the consistency check names it).
+    return ids.flatMap((id) => {
+      try {
+        return [this.get(id)];
+      } catch (error) {
+        if (error instanceof DomainError && error.reason === 'check_date_unusable') return [];
+        throw error;
+      }
+    });
   }
 
   /** A check as it stands: replayed from its recorded events, with its key dates. */
@@ -305,6 +315,17 @@ export class CheckDesk {
     const events = this.sql('SELECT * FROM check_events WHERE check_id = ? ORDER BY id').all(
       id,
     ) as EventRow[];
+    // A date stored before dates were checked (or written around the checks) that cannot be
+    // counted with: the check cannot be read, so nothing may rest on it (the gate refuses).
+    const unusable = [
+      row.form_4473_started_on,
+      ...events.filter((e) => e.kind !== 'override' && e.kind !== 'expire').map((e) => e.on_date),
+    ].find((d) => d !== null && !usableStoredDate(d));
+    if (unusable !== undefined)
+      throw conflict(
+        'check_date_unusable',
+        `Check ${id} holds a date that cannot be used (${String(unusable)}): no transfer can rest on it. Run a new check on the 4473, and have a manager review the book's consistency check.`,
+      );
     let check: Check = {
       buyer: row.buyer_key,
       items: JSON.parse(row.items) as string[],

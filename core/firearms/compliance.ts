@@ -8,6 +8,7 @@ import { nicsPolicies, permitQualifies } from '../checks/policy.ts';
 import { localDate, type Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
 import { conflict, DomainError, notFound } from '../errors.ts';
+import { validated } from '../validate.ts';
 import type { UsState } from '../integrations/model.ts';
 import { makerKey, type FirearmInput } from './model.ts';
 import {
@@ -66,7 +67,7 @@ export class BookCompliance {
   }
 
   addSerialRule(actor: string, raw: SerialFormatRule): number {
-    const r = serialFormatRuleSchema.parse(raw);
+    const r = validated(serialFormatRuleSchema, raw);
     const id = Number(
       this.db
         .prepare(
@@ -119,8 +120,8 @@ export class BookCompliance {
     itemId: number,
     o: { uniqueId: string; markedOn: string },
   ): AcquisitionEntry {
-    const uniqueId = pmfUniqueIdSchema.parse(o.uniqueId);
-    const markedOn = isoDateSchema.parse(o.markedOn);
+    const uniqueId = validated(pmfUniqueIdSchema, o.uniqueId);
+    const markedOn = validated(isoDateSchema, o.markedOn);
     const ffl = this.store().ffl;
     if (!ffl)
       throw conflict(
@@ -177,7 +178,7 @@ export class BookCompliance {
     const state = this.store().state;
     if (!state)
       throw conflict('store_state_missing', "Set the store's state first: permits are per state.");
-    const issuedOn = isoDateSchema.parse(p.issuedOn);
+    const issuedOn = validated(isoDateSchema, p.issuedOn);
     const today = this.today();
     if (issuedOn > today)
       throw new DomainError('invalid', 'future_date', 'The permit’s issue date is in the future.');

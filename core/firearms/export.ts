@@ -9,6 +9,7 @@ import type { Db } from '../db/open.ts';
 import { BOOK_AS_CORRECTED } from './book-sql.ts';
 import { dispositionKindWords, firearmTypes, makerKey, type DispositionKind } from './model.ts';
 import type { AcqRow } from './service.ts';
+import { csvLine, regulatedText } from '../text.ts';
 
 /**
  * Which part of the book an export holds: firearms acquired or disposed of in a period, of a
@@ -19,7 +20,7 @@ export const bookFilterSchema = z
     from: isoDateSchema.optional(),
     to: isoDateSchema.optional(),
     type: z.enum(firearmTypes).optional(),
-    manufacturer: z.string().trim().min(1).max(120).optional(),
+    manufacturer: regulatedText({ what: 'manufacturer', max: 120 }).optional(),
     inStoreOnly: z.boolean().optional(),
   })
   .strict()
@@ -189,14 +190,6 @@ export function cells(r: Row): string[] {
   ];
 }
 
-/** RFC 4180: every field quoted, quotes doubled, CRLF line ends. */
-function csvLine(values: readonly string[]): string {
-  let line = '';
-  for (const v of values)
-    line += `${line ? ',' : ''}"${v.includes('"') ? v.replaceAll('"', '""') : v}"`;
-  return `${line}\r\n`;
-}
-
 /** ASCII text, "|"-delimited: non-ASCII letters are spelled plainly, delimiters removed. */
 const asciiLine = (values: readonly string[]) =>
   `${values
@@ -228,6 +221,7 @@ export async function exportBoundBook(
   filter: BookFilter = {},
 ): Promise<number> {
   const out = fs.createWriteStream(file, { mode: 0o600 });
+  // RFC 4180 with formulas neutralized (OWASP CSV injection): core/text.ts csvLine.
   const line = format === 'csv' ? csvLine : asciiLine;
   const wanted = matchesFilter(filter);
   let n = 0;

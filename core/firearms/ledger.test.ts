@@ -1,8 +1,8 @@
 // The bound book against a real encrypted SQLite file: append-only entries, corrections that
 // keep the original, serial uniqueness, and the background-check gate on dispositions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZodError } from 'zod';
 import { localDate } from '../clock.ts';
+import { DomainError } from '../errors.ts';
 import { GLOCK, LIPSEYS, RUGER, SIG, thrown, TO_SHOP } from '../testing/firearms.ts';
 import { servicesForTest } from '../testing/fixtures.ts';
 import type { AcquisitionInput, DispositionInput, FirearmInput } from './model.ts';
@@ -562,8 +562,9 @@ describe('what each kind of disposition records (27 CFR 478.125(e))', () => {
         } catch (error) {
           refused = error;
         }
-        expect(refused, `${kind} without ${missing}`).toBeInstanceOf(ZodError);
-        expect((refused as ZodError).issues.map((i) => i.path.join('.'))).toContain(missing);
+        // A clerk's mistake, not a server error: invalid (400) naming the field (issue 14 §4).
+        expect(refused, `${kind} without ${missing}`).toBeInstanceOf(DomainError);
+        expect((refused as DomainError).fields?.map((i) => i.path)).toContain(missing);
       }
     // Complete, each is accepted.
     for (const [kind, fields] of Object.entries(complete)) {
@@ -592,7 +593,7 @@ describe('what each kind of disposition records (27 CFR 478.125(e))', () => {
     const { s, f, acquire } = await ledger();
     const [glock] = acquire([GLOCK]);
     const byNumber: DispositionInput = { kind: 'non_licensee', form4473: 'T-5', buyerKey: 'b-5' };
-    expect(() => f.startDisposition('carlos', glock?.itemId ?? 0, byNumber)).toThrow(ZodError);
+    expect(() => f.startDisposition('carlos', glock?.itemId ?? 0, byNumber)).toThrow(DomainError);
     s.profile.update('owner', {
       name: 'Main Street Guns',
       state: 'TX',

@@ -1,7 +1,8 @@
 // The bound book's shapes and input rules (27 CFR 478.125(e)), pure: the ledger forms check
 // with these as the clerk types, and the store server checks again.
 import { z } from 'zod';
-import { isoDateSchema } from '../checks/calendar.ts';
+import { recordDateSchema } from '../dates.ts';
+import { normalizeText, regulatedText, withoutHiddenCharacters } from '../text.ts';
 
 /** 27 CFR 478.11 types ("semi-automatic" and "bolt" are actions, not types). */
 export const firearmTypes = [
@@ -18,12 +19,8 @@ export const firearmTypes = [
 ] as const;
 export type FirearmType = (typeof firearmTypes)[number];
 
-const text = (what: string, max = 120) =>
-  z
-    .string()
-    .trim()
-    .min(1, `Enter the ${what}.`)
-    .max(max, `The ${what} is at most ${max} characters.`);
+/** Every text field of the book: normalized, no hidden characters (see core/text.ts). */
+const text = (what: string, max = 120) => regulatedText({ what, max });
 
 /**
  * A Federal Firearms License number: region, district, county, type, expiration, sequence
@@ -32,6 +29,7 @@ const text = (what: string, max = 120) =>
 const FFL = /^(\d)-?(\d{2})-?(\d{3})-?(\d{2})-?(\d[A-HJ-M])-?(\d{5})$/i;
 export const fflNumberSchema = z
   .string()
+  .overwrite(normalizeText)
   .trim()
   .regex(FFL, 'An FFL number looks like 9-86-123-01-7K-12345.')
   .transform((v) => {
@@ -46,20 +44,25 @@ export function abbreviatedFfl(ffl: string): string {
 }
 
 /** Serials are case-preserving free text; "NSN" records a firearm with no serial. */
-export const serialSchema = z
-  .string()
-  .trim()
-  .min(1, 'Enter the serial as engraved, or NSN if there is none.')
-  .max(60, 'A serial is at most 60 characters.');
+export const serialSchema = regulatedText({ what: 'serial', max: 60, min: 0 }).min(
+  1,
+  'Enter the serial as engraved, or NSN if there is none.',
+);
 
-/** Uniqueness ignores case and spaces, not hyphens (they are part of a serial). */
-export const serialKey = (serial: string) => serial.replace(/\s+/g, '').toUpperCase();
-export const makerKey = (maker: string) => maker.replace(/\s+/g, ' ').trim().toUpperCase();
+/**
+ * Uniqueness ignores case and spaces, not hyphens (they are part of a serial), on the
+ * normalized text (NFKC: full-width "ＺＷ１２３" is "ZW123") without hidden characters, so
+ * serials that print alike are one serial (27 CFR 478.125(e); issue 14 §4).
+ */
+export const serialKey = (serial: string) =>
+  withoutHiddenCharacters(normalizeText(serial)).replace(/\s+/g, '').toUpperCase();
+export const makerKey = (maker: string) =>
+  withoutHiddenCharacters(normalizeText(maker)).replace(/\s+/g, ' ').trim().toUpperCase();
 
 export const firearmSchema = z
   .object({
     manufacturer: text('manufacturer'),
-    importer: z.string().trim().max(120).optional(),
+    importer: regulatedText({ what: 'importer', max: 120, min: 0 }).optional(),
     model: text('model'),
     serial: serialSchema,
     type: z.enum(firearmTypes, { error: 'Choose the type (pistol, revolver, rifle, …).' }),
@@ -79,7 +82,7 @@ export const sourceSchema = z.union([
 
 export const acquisitionSchema = z
   .object({
-    receivedOn: isoDateSchema,
+    receivedOn: recordDateSchema,
     source: sourceSchema,
     /** One or many: a distributor invoice with 20 guns is entered in one go. */
     firearms: z.array(firearmSchema).min(1).max(500),
@@ -99,7 +102,11 @@ export const dispositionKinds = [
 ] as const;
 export type DispositionKind = (typeof dispositionKinds)[number];
 
-export const correctionReasonSchema = text('reason for the correction', 500);
+export const correctionReasonSchema = regulatedText({
+  what: 'reason',
+  max: 500,
+  lineBreaks: true,
+});
 
 /** The kind in words, as the printed and exported book says it (not the code). */
 export const dispositionKindWords: Record<DispositionKind, string> = {
@@ -114,11 +121,8 @@ export const dispositionKindWords: Record<DispositionKind, string> = {
 };
 
 /** A field a kind may leave out: blank is the same as absent. */
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `At most ${max} characters.`)
+const optionalText = (what: string, max: number) =>
+  regulatedText({ what, max, min: 0 })
     .optional()
     .transform((v) => v || undefined);
 
@@ -137,8 +141,8 @@ const dispositionKindSchema = z.discriminatedUnion('kind', [
       /** The Form 4473 transaction number: always recorded (the check is linked by it). */
       form4473: text('Form 4473 number', 40),
       /** Name and address: required unless the store files its 4473s numerically. */
-      transfereeName: optionalText(120),
-      transfereeAddress: optionalText(300),
+      transfereeName: optionalText('buyer’s name', 120),
+      transfereeAddress: optionalText('buyer’s address', 300),
       /** The buyer's record key, so checks and multiple-sale counts follow the person. */
       buyerKey: text('buyer', 80),
       checkId: z.number().int().positive().optional(),
@@ -160,7 +164,11 @@ const dispositionKindSchema = z.discriminatedUnion('kind', [
       kind: z.literal('destroyed'),
       /** Who destroyed it (the store itself, or a contractor). */
       transfereeName: text('name of who destroyed it'),
-      destructionMethod: text('method of destruction', 300),
+      destructionMethod: regulatedText({
+        what: 'method of destruction',
+        max: 300,
+        lineBreaks: true,
+      }),
     })
     .strict(),
   z
@@ -168,7 +176,7 @@ const dispositionKindSchema = z.discriminatedUnion('kind', [
       kind: z.literal('returned_to_source'),
       transfereeName: text('name of the source'),
       /** Address, or FFL number when the source is a licensee (refined below). */
-      transfereeAddress: optionalText(300),
+      transfereeAddress: optionalText('source’s address', 300),
       transfereeFfl: fflNumberSchema.optional(),
     })
     .strict(),
@@ -177,8 +185,8 @@ const dispositionKindSchema = z.discriminatedUnion('kind', [
       kind: z.literal('law_enforcement'),
       transfereeName: text('agency name'),
       transfereeAddress: text('agency address', 300),
-      officerName: optionalText(120),
-      officerBadge: optionalText(40),
+      officerName: optionalText('officer’s name', 120),
+      officerBadge: optionalText('officer’s badge', 40),
     })
     .strict(),
   z
@@ -194,7 +202,7 @@ const dispositionKindSchema = z.discriminatedUnion('kind', [
       transfereeName: text('name of who received it'),
       transfereeAddress: text('address of who received it', 300),
       /** Why no Form 4473 / check applies, in the store's words (free text). */
-      exemptionBasis: text('exemption basis', 300),
+      exemptionBasis: regulatedText({ what: 'exemption basis', max: 300, lineBreaks: true }),
     })
     .strict(),
 ]);
@@ -258,7 +266,7 @@ export type DispositionField =
 export const dispositionCorrectionSchema = z
   .object({
     disposition: dispositionSchema,
-    disposedOn: isoDateSchema,
+    disposedOn: recordDateSchema,
     reason: correctionReasonSchema,
   })
   .strict();
@@ -279,18 +287,21 @@ export function dispositionsInView<
   return [...newest.values()].sort((a, b) => (a.corrects ?? a.id) - (b.corrects ?? b.id));
 }
 
+/** A search date: a day that exists, in the years a record can have. */
+const searchDate = recordDateSchema;
+
 /** Searching the book (the proposed 27 CFR 478.130 fields), with sorting and paging. */
 export const ledgerSearchSchema = z
   .object({
-    serial: z.string().trim().max(60).optional(),
+    serial: regulatedText({ what: 'serial', max: 60, min: 0 }).optional(),
     /** Source or transferee name, any part of it. */
-    name: z.string().trim().max(120).optional(),
-    from: isoDateSchema.optional(),
-    to: isoDateSchema.optional(),
+    name: regulatedText({ what: 'name', max: 120, min: 0 }).optional(),
+    from: searchDate.optional(),
+    to: searchDate.optional(),
     type: z.enum(firearmTypes).optional(),
-    model: z.string().trim().max(120).optional(),
-    manufacturer: z.string().trim().max(120).optional(),
-    caliber: z.string().trim().max(40).optional(),
+    model: regulatedText({ what: 'model', max: 120, min: 0 }).optional(),
+    manufacturer: regulatedText({ what: 'manufacturer', max: 120, min: 0 }).optional(),
+    caliber: regulatedText({ what: 'caliber', max: 40, min: 0 }).optional(),
     sort: z.enum(['entry', 'date', 'name']).default('entry'),
     limit: z.number().int().min(1).max(500).default(100),
     offset: z.number().int().min(0).max(10_000_000).default(0),

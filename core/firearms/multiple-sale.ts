@@ -6,6 +6,7 @@
 import type { IsoDate } from '../checks/calendar.ts';
 import { policyOn, type NicsPolicy } from '../checks/model.ts';
 import { nicsPolicies } from '../checks/policy.ts';
+import { usableStoredDate } from '../dates.ts';
 import type { Db } from '../db/open.ts';
 import type { UsState } from '../integrations/model.ts';
 import type { StoreHours } from './reconcile.ts';
@@ -298,12 +299,15 @@ function readReports(db: Db, q: ReportQuery): MultipleSaleReport[] {
     filings.set(dispositionId, [...(filings.get(dispositionId) ?? []), filing]);
   }
 
-  const reports = rows.map((r): MultipleSaleReport => {
+  const reports = rows.flatMap((r): MultipleSaleReport[] => {
     const rel = related.get(r.dispositionId) ?? [];
     const own = sales.get(r.dispositionId);
     const occurredOn = [r.disposedOn, ...rel.map((id) => sales.get(id)?.disposed_on ?? null)]
       .filter((d): d is string => d !== null)
       .reduce((a, b) => (b > a ? b : a), r.disposedOn ?? r.flaggedOn ?? '');
+    // A sale date that cannot be counted with (stored before dates were checked) has no
+    // deadline: the report is left out here and the consistency check names the date.
+    if (!usableStoredDate(occurredOn)) return [];
     const p = policy(occurredOn);
     const counts = (s: SaleState | undefined) =>
       s !== undefined &&
@@ -323,7 +327,7 @@ function readReports(db: Db, q: ReportQuery): MultipleSaleReport[] {
         : q.now > dueAt
           ? 'overdue'
           : 'to_file';
-    return {
+    const report: MultipleSaleReport = {
       dispositionId: r.dispositionId,
       form: r.form,
       occurredOn,
@@ -346,6 +350,7 @@ function readReports(db: Db, q: ReportQuery): MultipleSaleReport[] {
       stillMultiple,
       status,
     };
+    return [report];
   });
   const actionable = (s: ReportStatus) => s === 'to_file' || s === 'overdue';
   return reports

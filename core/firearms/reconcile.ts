@@ -24,6 +24,7 @@ import {
   type IsoDate,
 } from '../checks/calendar.ts';
 import { holidaysFileSchema, type NicsPolicy } from '../checks/model.ts';
+import { usableStoredDate } from '../dates.ts';
 import type { Db } from '../db/open.ts';
 import { serialKey, type DispositionKind } from './model.ts';
 import { multipleSaleReports, type MultipleSaleForm } from './multiple-sale.ts';
@@ -359,7 +360,9 @@ function lateEntries(db: Db, o: OverdueOptions): OverdueAlert[] {
       'SELECT DISTINCT received_on FROM ledger_acquisitions WHERE received_on BETWEEN ? AND ?',
     )
     .pluck()
-    .all(from, to) as string[];
+    .all(from, to)
+    // A date that cannot be counted with has no deadline (the consistency check names it).
+    .filter(usableStoredDate);
   if (dates.length === 0) return [];
   const deadlines = new Map(dates.map((d) => [d, o.storeHours.nextBusinessDayClose(d)]));
   const closes = JSON.stringify(
@@ -473,7 +476,7 @@ function unmarkedPmfs(db: Db, o: OverdueOptions, days: number): OverdueAlert[] {
     )
     .all(addDays(today, -days)) as PmfRow[];
   return rows
-    .filter((r) => !isMarked(r.itemId))
+    .filter((r) => usableStoredDate(r.receivedOn) && !isMarked(r.itemId))
     .map((r) => {
       const dueOn = addDays(r.receivedOn, days);
       return {
@@ -515,7 +518,9 @@ function lateDispositions(db: Db, o: OverdueOptions, days: number): OverdueAlert
       "SELECT DISTINCT disposed_on FROM ledger_dispositions WHERE state = 'committed' AND disposed_on IS NOT NULL",
     )
     .pluck()
-    .all() as string[];
+    .all()
+    // A date that cannot be counted with has no deadline (the consistency check names it).
+    .filter(usableStoredDate);
   if (dates.length === 0) return [];
   const due = new Map(
     dates.map((d) => {
@@ -845,7 +850,8 @@ export type ProblemCode =
   | 'transfer_without_check'
   | 'reserved_without_pending'
   | 'reserved_with_several_pending'
-  | 'pending_but_not_reserved';
+  | 'pending_but_not_reserved'
+  | 'unusable_date';
 
 export interface Problem {
   code: ProblemCode;
@@ -1145,5 +1151,51 @@ function checkBook(db: Db, o: ConsistencyOptions): Consistency {
     });
   }
 
+  problems.push(...unusableDates(db));
   return { ok: problems.length === 0, problems, counts };
+}
+
+/**
+ * Dates on the book and the checks that cannot be counted with (not a day that exists, or
+ * outside 1900–2999): stored before dates were checked, or written around the checks. The
+ * deadline lists and the check desk leave them out, so they are named here.
+ */
+function unusableDates(db: Db): Problem[] {
+  // A quick first pass in SQL (the shape and the range); the calendar check in code.
+  // Only what still stands: a corrected entry's newest version, and checks something pending
+  // rests on (a check nothing rests on is only history; the desk leaves it out).
+  const rows = db
+    .prepare(
+      `SELECT 'acquisition' AS what, a.entry_no AS id, a.received_on AS date FROM ledger_acquisitions a
+         WHERE (NOT (a.received_on GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]' AND a.received_on BETWEEN '1900-01-01' AND '2999-12-31') OR substr(a.received_on, 9) > '28')
+           AND NOT EXISTS (SELECT 1 FROM ledger_acquisitions y
+                           WHERE y.corrects = coalesce(a.corrects, a.entry_no) AND y.entry_no > a.entry_no)
+       UNION ALL
+       SELECT 'disposition', d.id, d.disposed_on FROM ledger_dispositions d
+         WHERE d.disposed_on IS NOT NULL AND (NOT (d.disposed_on GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]' AND d.disposed_on BETWEEN '1900-01-01' AND '2999-12-31') OR substr(d.disposed_on, 9) > '28')
+           AND NOT EXISTS (SELECT 1 FROM ledger_dispositions y
+                           WHERE y.corrects = coalesce(d.corrects, d.id) AND y.id > d.id)
+       UNION ALL
+       SELECT 'check', b.id, coalesce(e.on_date, b.form_4473_started_on) FROM background_checks b
+         LEFT JOIN check_events e ON e.check_id = b.id AND e.on_date IS NOT NULL AND (NOT (e.on_date GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]' AND e.on_date BETWEEN '1900-01-01' AND '2999-12-31') OR substr(e.on_date, 9) > '28')
+         WHERE (e.id IS NOT NULL OR (b.form_4473_started_on IS NOT NULL AND (NOT (b.form_4473_started_on GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]' AND b.form_4473_started_on BETWEEN '1900-01-01' AND '2999-12-31') OR substr(b.form_4473_started_on, 9) > '28')))
+           AND EXISTS (SELECT 1 FROM ledger_dispositions p WHERE p.form_4473 = b.form_4473 AND p.state = 'pending')`,
+    )
+    .all() as { what: 'acquisition' | 'disposition' | 'check'; id: number; date: unknown }[];
+  return rows
+    .filter((r) => !usableStoredDate(r.date))
+    .map((r) => ({
+      code: 'unusable_date' as const,
+      message:
+        r.what === 'acquisition'
+          ? `Entry ${r.id} is dated ${String(r.date)}, which is not a date that can be used: record a correction with the true date of receipt.`
+          : r.what === 'disposition'
+            ? `Disposition ${r.id} is dated ${String(r.date)}, which is not a date that can be used: record a correction with the true hand-over date.`
+            : `Check ${r.id} holds the date ${String(r.date)}, which is not a date that can be used: no transfer can rest on it; run a new check on its 4473.`,
+      ...(r.what === 'acquisition'
+        ? { entry: r.id }
+        : r.what === 'disposition'
+          ? { dispositionId: r.id }
+          : {}),
+    }));
 }

@@ -2,10 +2,12 @@
 // filings, the overdue list, marking privately made firearms, correcting a firearm's flags,
 // and the review list. Spread into firearmsRouter.
 import { z } from 'zod';
-import { isoDateSchema } from '../checks/calendar.ts';
+import { recordDateSchema } from '../dates.ts';
+import { regulatedText } from '../text.ts';
 import { noInput, procedure, signedIn } from '../api/trpc.ts';
-import { flagCorrectionFields } from './flags.ts';
+import { flagCorrectionFields, flagCorrectionSchema } from './flags.ts';
 import { filingSchema } from './reports.ts';
+import { pmfUniqueIdSchema } from './rules.ts';
 
 const id = z.number().int().positive();
 const who = (ctx: Parameters<typeof signedIn>[0]) => signedIn(ctx).user.username;
@@ -22,8 +24,8 @@ export const reportProcedures = {
       z
         .object({
           dispositionId: id,
-          filedOn: isoDateSchema,
-          note: z.string().trim().max(300).optional(),
+          filedOn: recordDateSchema,
+          note: regulatedText({ what: 'note', max: 300, min: 0, lineBreaks: true }).optional(),
         })
         .strict(),
     )
@@ -47,7 +49,9 @@ export const reportProcedures = {
     .query(({ ctx }) => ctx.services.bookReports.overdue()),
   markPmf: procedure
     .meta({ access: 'firearms:ledger:write' })
-    .input(z.object({ itemId: id, uniqueId: z.string(), markedOn: isoDateSchema }).strict())
+    .input(
+      z.object({ itemId: id, uniqueId: pmfUniqueIdSchema, markedOn: recordDateSchema }).strict(),
+    )
     .mutation(({ ctx, input }) =>
       ctx.services.compliance.markPmf(who(ctx), input.itemId, {
         uniqueId: input.uniqueId,
@@ -61,7 +65,13 @@ export const reportProcedures = {
     .query(({ ctx, input }) => ctx.services.flags.flagsOf(input.itemId)),
   correctFlags: procedure
     .meta({ access: 'firearms:ledger:write' })
-    .input(flagCorrectionFields.extend({ itemId: id }))
+    .input(
+      // The service's own rule (which flag is corrected) checked here too: a 400, not a 500.
+      flagCorrectionFields.extend({ itemId: id }).superRefine(({ itemId: _, ...fields }, ctx) => {
+        for (const issue of flagCorrectionSchema.safeParse(fields).error?.issues ?? [])
+          ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+      }),
+    )
     .mutation(({ ctx, input }) => {
       const { itemId, ...correction } = input;
       return ctx.services.flags.correctFlags(who(ctx), itemId, correction);

@@ -7,11 +7,14 @@ import path from 'node:path';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/repo.ts';
-import { isoDateSchema, type IsoDate } from '../checks/calendar.ts';
+import type { IsoDate } from '../checks/calendar.ts';
 import type { NicsPolicy } from '../checks/model.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
 import { conflict, DomainError, notFound } from '../errors.ts';
+import { validated } from '../validate.ts';
+import { recordDateSchema } from '../dates.ts';
+import { regulatedText } from '../text.ts';
 import type { Outbox } from '../integrations/outbox.ts';
 import type { Logger } from '../log/logger.ts';
 import { bookFilterSchema, exportBoundBook, type BookFilter } from './export.ts';
@@ -62,9 +65,9 @@ export const filingSchema = z
   .object({
     recipient: z.enum(filingRecipients),
     /** Who received it; ATF when left out for the ATF copy. */
-    agency: z.string().trim().min(1).max(120).optional(),
-    filedOn: isoDateSchema,
-    note: z.string().trim().max(300).optional(),
+    agency: regulatedText({ what: 'agency', max: 120 }).optional(),
+    filedOn: recordDateSchema,
+    note: regulatedText({ what: 'note', max: 300, min: 0, lineBreaks: true }).optional(),
   })
   .strict();
 export type FilingInput = z.input<typeof filingSchema>;
@@ -144,7 +147,7 @@ export class BookReports {
     trigger: 'manual' | 'daily' = 'manual',
     rawFilter: BookFilter = {},
   ) {
-    const filter = bookFilterSchema.parse(rawFilter);
+    const filter = validated(bookFilterSchema, rawFilter);
     if (format === 'corrections' && (filter.type ?? filter.manufacturer ?? filter.inStoreOnly))
       throw new DomainError(
         'invalid',
@@ -306,7 +309,7 @@ export class BookReports {
    * Once per recipient; a report that is no longer a multiple sale may still be filed.
    */
   recordFiling(actor: string, dispositionId: number, raw: FilingInput): MultipleSaleReport {
-    const f = filingSchema.parse(raw);
+    const f = validated(filingSchema, raw);
     return this.db
       .transaction(() => {
         const [report] = this.multipleSales({ includeFiled: true, dispositionId });

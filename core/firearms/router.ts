@@ -1,7 +1,8 @@
 // The bound book and check desk API. Clerks need firearms:ledger:write; purchaser names and
 // addresses are shown only with firearms:sensitive:view, and every such view is audited.
 import { z } from 'zod';
-import { isoDateSchema } from '../checks/calendar.ts';
+import { recordDateSchema } from '../dates.ts';
+import { regulatedText } from '../text.ts';
 import { noInput, procedure, router, signedIn, type SignedInContext } from '../api/trpc.ts';
 import {
   acquisitionSchema,
@@ -10,6 +11,7 @@ import {
   dispositionSchema,
   firearmSchema,
   ledgerSearchSchema,
+  serialSchema,
   sourceSchema,
 } from './model.ts';
 import { serialFormatRuleSchema } from './rules.ts';
@@ -19,6 +21,7 @@ import { bookPageSchema } from './search.ts';
 import { reportProcedures } from './reports-router.ts';
 
 const id = z.number().int().positive();
+const form4473 = regulatedText({ what: 'Form 4473 number', max: 40 });
 const who = (ctx: Parameters<typeof signedIn>[0]) => signedIn(ctx).user.username;
 
 export const firearmsRouter = router({
@@ -34,7 +37,7 @@ export const firearmsRouter = router({
         .object({
           entryNo: id,
           firearm: firearmSchema,
-          receivedOn: isoDateSchema,
+          receivedOn: recordDateSchema,
           source: sourceSchema,
           reason: correctionReasonSchema,
         })
@@ -111,7 +114,7 @@ export const firearmsRouter = router({
   /** The firearm left the store: on `disposedOn` (the hand-over day; default the store's today). */
   commitDisposition: procedure
     .meta({ access: 'firearms:ledger:write' })
-    .input(z.object({ dispositionId: id, disposedOn: isoDateSchema.optional() }).strict())
+    .input(z.object({ dispositionId: id, disposedOn: recordDateSchema.optional() }).strict())
     .mutation(({ ctx, input }) => {
       const d = ctx.services.firearms.commitDisposition(who(ctx), input.dispositionId, {
         ...(input.disposedOn ? { disposedOn: input.disposedOn } : {}),
@@ -185,7 +188,7 @@ export const firearmsRouter = router({
     }),
   inStore: procedure
     .meta({ access: 'firearms:ledger:write' })
-    .input(z.object({ serial: z.string().trim().min(1).max(60) }).strict())
+    .input(z.object({ serial: serialSchema }).strict())
     .query(({ ctx, input }) => ctx.services.firearms.inStore(input.serial)),
   transfer: procedure
     .meta({ access: 'firearms:ledger:write' })
@@ -193,8 +196,8 @@ export const firearmsRouter = router({
       z
         .object({
           checkId: id,
-          transfereeName: z.string().trim().min(1, 'Enter the buyer’s name.').max(120),
-          transfereeAddress: z.string().trim().min(1, 'Enter the buyer’s address.').max(300),
+          transfereeName: regulatedText({ what: 'buyer’s name', max: 120 }),
+          transfereeAddress: regulatedText({ what: 'buyer’s address', max: 300 }),
         })
         .strict(),
     )
@@ -208,8 +211,8 @@ export const firearmsRouter = router({
     .input(
       z
         .object({
-          form4473: z.string().trim().min(1).max(40),
-          disposedOn: isoDateSchema.optional(),
+          form4473,
+          disposedOn: recordDateSchema.optional(),
         })
         .strict(),
     )
@@ -252,7 +255,7 @@ export const firearmsRouter = router({
     .query(({ ctx }) => ctx.services.firearms.consistencyInBackground()),
   inventoryAudit: procedure
     .meta({ access: 'firearms:ledger:write' })
-    .input(z.object({ serials: z.array(z.string().trim().min(1).max(60)).max(20_000) }).strict())
+    .input(z.object({ serials: z.array(serialSchema).max(20_000) }).strict())
     .mutation(({ ctx, input }) =>
       ctx.services.firearms.inventoryAuditInBackground(who(ctx), input.serials),
     ),
@@ -276,18 +279,18 @@ export const firearmsRouter = router({
     .input(
       z
         .object({
-          form4473: z.string().trim().min(1).max(40),
-          buyerKey: z.string().trim().min(1).max(80),
-          permitType: z.string().trim().min(1).max(80),
-          permitNumber: z.string().trim().min(1).max(60),
-          issuedOn: isoDateSchema,
+          form4473,
+          buyerKey: regulatedText({ what: 'buyer', max: 80 }),
+          permitType: regulatedText({ what: 'permit type', max: 80 }),
+          permitNumber: regulatedText({ what: 'permit number', max: 60 }),
+          issuedOn: recordDateSchema,
         })
         .strict(),
     )
     .mutation(({ ctx, input }) => ctx.services.compliance.recordPermit(who(ctx), input)),
   recordReturn: procedure
     .meta({ access: 'firearms:ledger:write' })
-    .input(z.object({ itemId: id, receivedOn: isoDateSchema }).strict())
+    .input(z.object({ itemId: id, receivedOn: recordDateSchema }).strict())
     .mutation(({ ctx, input }) =>
       ctx.services.compliance.recordReturn(who(ctx), input.itemId, {
         receivedOn: input.receivedOn,

@@ -14,6 +14,7 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
 import { preparedFor, type Statement } from '../db/statements.ts';
 import { conflict, DomainError, forbidden, notFound } from '../errors.ts';
+import { validated } from '../validate.ts';
 import type { UsState } from '../integrations/model.ts';
 import type { Outbox } from '../integrations/outbox.ts';
 import { serialFormatProblems, type SerialFormatRule } from './rules.ts';
@@ -309,7 +310,7 @@ export class FirearmsLedger {
    * serial already open for the same manufacturer and type is refused, with the clash shown.
    */
   acquire(actor: string, raw: AcquisitionInput): AcquisitionEntry[] {
-    const input = acquisitionSchema.parse(raw);
+    const input = validated(acquisitionSchema, raw);
     if (input.receivedOn > this.today())
       throw new DomainError(
         'invalid',
@@ -443,9 +444,9 @@ export class FirearmsLedger {
       reason: string;
     },
   ): AcquisitionEntry {
-    const f = firearmSchema.parse(o.firearm);
-    const reason = correctionReasonSchema.parse(o.reason);
-    const parsed = acquisitionSchema.parse({
+    const f = validated(firearmSchema, o.firearm);
+    const reason = validated(correctionReasonSchema, o.reason);
+    const parsed = validated(acquisitionSchema, {
       receivedOn: o.receivedOn,
       source: o.source,
       firearms: [f],
@@ -535,9 +536,20 @@ export class FirearmsLedger {
 
   /** Starts a disposition: pending (the item is reserved) until the firearm is handed over. */
   startDisposition(actor: string, itemId: number, raw: DispositionInput): DispositionRow {
-    const d = this.dispositionRules().parse(raw);
+    const d = validated(this.dispositionRules(), raw);
     return this.db
       .transaction(() => {
+        if (
+          d.kind === 'non_licensee' &&
+          d.checkId !== undefined &&
+          !this.sql('SELECT 1 FROM background_checks WHERE id = ?').get(d.checkId)
+        )
+          throw new DomainError(
+            'not_found',
+            'check_not_found',
+            `There is no background check ${d.checkId}: choose the check run for Form 4473 ${d.form4473}, or start one.`,
+            [{ path: 'disposition.checkId', message: `There is no check ${d.checkId}.` }],
+          );
         const item = this.item(itemId);
         if (item.hold)
           throw forbidden(
@@ -855,7 +867,7 @@ export class FirearmsLedger {
    * first made and carries the values it voids (its newest version).
    */
   undispose(actor: string, dispositionId: number, reason: string): DispositionRow {
-    const why = correctionReasonSchema.parse(reason);
+    const why = validated(correctionReasonSchema, reason);
     return this.db
       .transaction(() => {
         const { root, current } = this.standingChain(dispositionId);
@@ -909,8 +921,8 @@ export class FirearmsLedger {
     dispositionId: number,
     raw: z.input<typeof dispositionCorrectionSchema>,
   ): DispositionRow {
-    const input = dispositionCorrectionSchema.parse(raw);
-    const fixed = this.dispositionRules().parse(input.disposition);
+    const input = validated(dispositionCorrectionSchema, raw);
+    const fixed = validated(this.dispositionRules(), input.disposition);
     return this.db
       .transaction(() => {
         const { root, current } = this.standingChain(dispositionId);
@@ -1001,7 +1013,7 @@ export class FirearmsLedger {
    * someone with firearms:holds:review releases it with a reason, or escalates it.
    */
   flagSuspect(actor: string, itemId: number, reason: string): void {
-    const why = correctionReasonSchema.parse(reason);
+    const why = validated(correctionReasonSchema, reason);
     this.db
       .transaction(() => {
         const item = this.item(itemId);
@@ -1029,7 +1041,7 @@ export class FirearmsLedger {
     itemId: number,
     o: { decision: 'release' | 'escalate'; reason: string },
   ): void {
-    const why = correctionReasonSchema.parse(o.reason);
+    const why = validated(correctionReasonSchema, o.reason);
     this.db
       .transaction(() => {
         const item = this.item(itemId);

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3-multiple-ciphers';
 import foundation from './001_foundation.ts';
 import integrations from './002_integrations.ts';
 import integrationPlatform from './003_integration_platform.ts';
@@ -19,11 +20,15 @@ import rx30OutboxToJobs from './018_rx30_outbox_to_jobs.ts';
 import checkOverturn from './019_check_overturn.ts';
 import dispositionFields from './020_disposition_fields.ts';
 import complianceFilings from './021_compliance_filings.ts';
+import recordHashes from './022_record_hashes.ts';
+import serialKeysNfkc from './023_serial_keys_nfkc.ts';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Work SQL cannot do (Unicode normalization), in the same transaction, after `sql`. */
+  run?: (db: Database.Database) => void;
 }
 
 /** Every migration, in order. Append only: a shipped migration is never edited. */
@@ -49,4 +54,6 @@ export const migrations: readonly Migration[] = [
   checkOverturn,
   dispositionFields,
   complianceFilings,
+  recordHashes,
+  serialKeysNfkc,
 ];
