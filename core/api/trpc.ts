@@ -95,6 +95,8 @@ const mapErrors = t.middleware(async ({ next }) => {
 });
 
 const guard = mapErrors.unstable_pipe(async ({ ctx, meta, path, type, next }) => {
+  // A damaged store is read-only: every write is refused with how to restore (issue 14 §3).
+  ctx.services.integrity.refuseWrites(type, path);
   const access = meta?.access;
   if (!access) {
     throw new TRPCError({

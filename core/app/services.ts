@@ -1,6 +1,8 @@
 import path from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
 import { AuditLog } from '../audit/repo.ts';
+import { AnchorKeeper } from '../audit/anchor.ts';
+import { StoreIntegrity } from '../audit/integrity.ts';
 import { securityPolicy } from '../auth/policy.ts';
 import { AuthService } from '../auth/service.ts';
 import { holdDataFolder } from '../backup/restore.ts';
@@ -44,6 +46,8 @@ export interface StoreServices {
   readonly auth: AuthService;
   readonly backups: BackupService;
   readonly chain: ChainMonitor;
+  /** Damaged pages: checked at start and in the background; read-only while damaged. */
+  readonly integrity: StoreIntegrity;
   readonly changes: ChangeFeed;
   readonly clock: Clock;
   readonly log: Logger;
@@ -132,9 +136,28 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
     held.release();
     throw error;
   });
+  // Damaged pages: checked before anything reads the store (docs/tamper-evidence.md).
+  const integrity = new StoreIntegrity(store, clock, o.log);
+  await integrity.checkAtStart();
+  const writable = () => !integrity.damaged();
+  // The chain head, anchored in the keychain a moment after each batch of commits.
+  const anchor = new AnchorKeeper({
+    db: store.db,
+    secrets: o.secrets,
+    hexKey: store.keyMaterial.hexKey,
+    clock,
+    log: o.log,
+  });
   try {
+    // Before this start writes anything: the chain as it was found.
+    await anchor.check();
     const changes = new ChangeFeed();
-    const audit = new AuditLog(store.db, clock, () => changes.raise('audit'));
+    const audit = new AuditLog(store.db, clock, () => {
+      changes.raise('audit');
+      anchor.noteAppend();
+    });
+    // Regulated rows still waiting for an entry (the baseline after migration 22) are covered.
+    if (writable()) audit.sealPendingRecords();
     const auth = new AuthService({
       db: store.db,
       audit,
@@ -143,7 +166,7 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       ...(o.idleTimeoutMs ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
     });
     // The last run's sessions are gone: an emergency period it left open is closed on record.
-    auth.closeEmergenciesLeftOpen();
+    if (writable()) auth.closeEmergenciesLeftOpen();
     const profile = new StoreProfileService(store.db, audit);
     const integrations = new IntegrationService({
       db: store.db,
@@ -202,9 +225,11 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       secrets: o.secrets,
       log: o.log,
     });
-    if (held.restored) {
+    if (held.restored && writable()) {
       backups.recordRestore(held.restored);
       held.recorded();
+      // A deliberate restore: the restored chain is the new anchor, not a truncation.
+      await anchor.reanchor();
     }
     const compliance = new BookCompliance({
       db: store.db,
@@ -305,13 +330,15 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
     }
     const network = new NetworkStatus();
     if (o.runDevices) network.start();
-    const chain = new ChainMonitor(store, audit, clock, o.log);
-    if (o.scheduleBackups) {
+    const chain = new ChainMonitor(store, audit, clock, o.log, { anchor, integrity });
+    // The anchor and the triggers, before the first request; the rows in the background.
+    await chain.checkAtStart();
+    if (o.scheduleBackups && writable()) {
       backups.schedule();
       // The book's daily copy goes with the backups (same folder, same "scheduled" switch).
       bookReports.scheduleDaily();
     }
-    if (o.runIntegrations) {
+    if (o.runIntegrations && writable()) {
       integrations.start();
       // The morning compliance.overdue event, for webhooks that alert someone.
       bookReports.scheduleAlerts();
@@ -333,6 +360,8 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
             }
           }, 2_000);
     lookups?.unref();
+    // From here on a damaged store refuses every write (starting up had to write a little).
+    integrity.started();
     return {
       version: pkg.version,
       dataDir,
@@ -341,6 +370,7 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       auth,
       backups,
       chain,
+      integrity,
       changes,
       clock,
       log: o.log,
@@ -375,7 +405,7 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       },
       network,
       drain: async () => {
-        await Promise.all([integrations.stop(), devices.stop(), rx30.stop()]);
+        await Promise.all([integrations.stop(), devices.stop(), rx30.stop(), anchor.flush()]);
       },
       close: () => {
         if (lookups) clearInterval(lookups);
@@ -385,6 +415,8 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
         // The relay's link and outbox stop writing before the database closes.
         void rx30.stop();
         chain.stop();
+        anchor.stop();
+        integrity.stop();
         backups.stop();
         bookReports.stop();
         store.close();
@@ -393,8 +425,11 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
     };
   } catch (error) {
     // Nothing half-started stays open.
+    anchor.stop();
+    integrity.stop();
     store.close();
     held.release();
-    throw error;
+    // A damaged page met while starting: the refusal says how to restore, not a stack trace.
+    throw integrity.explainStartFailure(error);
   }
 }
