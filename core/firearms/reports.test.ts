@@ -139,6 +139,16 @@ describe('exporting the bound book', () => {
       .split('\r\n');
     expect(lines).toHaveLength(4);
     expect(lines[3]).toContain('"10/22 Carbine"');
+    // The chain head the export was read at sits beside it (issue 14 §3: the anchor in every
+    // bound-book export): the export's own audit entry, with its hash as the chain holds it.
+    const exported = s.audit.query({ action: 'firearm.export' }).entries[0]?.seq ?? 0;
+    const hash = s.store.db
+      .prepare('SELECT hash FROM audit_log WHERE seq = ?')
+      .pluck()
+      .get(exported);
+    expect(fs.readFileSync(`${row?.file ?? ''}.chain.txt`, 'utf8')).toMatch(
+      new RegExp(`^Audit chain head at export: entry ${exported}, SHA-256 ${String(hash)}, `),
+    );
     expect(s.audit.query({ action: 'firearm.export' }).entries[0]).toMatchObject({
       actor: 'carlos',
       entityId: String(id),
@@ -225,7 +235,11 @@ describe('exporting the bound book', () => {
     const { done } = r.startExport('carlos', 'csv');
     await done;
     expect(path.dirname(r.exports()[0]?.file ?? '')).toBe(path.join(elsewhere, 'bound-book'));
-    expect(fs.readdirSync(path.join(elsewhere, 'bound-book'))).toHaveLength(1);
+    // The export and the chain head it was read at (the anchor beside every export).
+    expect(fs.readdirSync(path.join(elsewhere, 'bound-book')).sort()).toEqual([
+      path.basename(r.exports()[0]?.file ?? ''),
+      `${path.basename(r.exports()[0]?.file ?? '')}.chain.txt`,
+    ]);
   });
 
   it.each(['csv', 'pdf'] as const)(

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { chainAnchorLine } from '../audit/anchor.ts';
 import type { AuditLog } from '../audit/repo.ts';
 import type { IsoDate } from '../checks/calendar.ts';
 import type { NicsPolicy } from '../checks/model.ts';
@@ -179,21 +180,29 @@ export class BookReports {
     const run = (async () => {
       fs.mkdirSync(folder, { recursive: true });
       const reader = this.openReader();
+      // The chain head as this export's own connection sees it, before the rows: an inspector
+      // holding the export can later ask whether the store's chain still holds it (14 §3).
+      const anchor = chainAnchorLine(reader, this.clock.now());
       const { name, ffl } = this.store();
       const header = {
         ...(name ? { storeName: name } : {}),
         ...(ffl ? { licenseNumber: ffl } : {}),
       };
       try {
-        return await (format === 'pdf'
-          ? exportBoundBookPdf(reader, file, progress, { ...header, ...filter })
-          : format === 'corrections'
-            ? exportCorrectionReportPdf(reader, file, {
-                ...header,
-                ...(filter.from ? { from: filter.from } : {}),
-                ...(filter.to ? { to: filter.to } : {}),
-              })
-            : exportBoundBook(reader, file, format, progress, filter));
+        return await (
+          format === 'pdf'
+            ? exportBoundBookPdf(reader, file, progress, { ...header, ...filter })
+            : format === 'corrections'
+              ? exportCorrectionReportPdf(reader, file, {
+                  ...header,
+                  ...(filter.from ? { from: filter.from } : {}),
+                  ...(filter.to ? { to: filter.to } : {}),
+                })
+              : exportBoundBook(reader, file, format, progress, filter)
+        ).then((n) => {
+          fs.writeFileSync(`${file}.chain.txt`, `${anchor}\r\n`, { mode: 0o600 });
+          return n;
+        });
       } finally {
         reader.close();
       }
