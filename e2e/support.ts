@@ -236,3 +236,35 @@ export async function screenshotAll(
   }
   return files;
 }
+
+/**
+ * axe-core's critical and serious violations on the page (or the part `context` names), as
+ * "rule: targets" lines. Colour contrast is left out: the shared Mantine theme's contrast is
+ * an app-wide matter, fixed theme-wide (the same exclusion e2e/checks.e2e.test.ts makes).
+ */
+export async function seriousA11yViolations(
+  page: Page,
+  context: unknown = 'html',
+): Promise<string[]> {
+  const loaded = await page.evaluate(() => 'axe' in globalThis);
+  if (!loaded) {
+    const axe = await import('axe-core');
+    await page.evaluate(axe.default.source);
+  }
+  return page.evaluate(async (c) => {
+    const w = globalThis as unknown as {
+      axe: {
+        run: (
+          c: unknown,
+          o: unknown,
+        ) => Promise<{
+          violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+        }>;
+      };
+    };
+    const result = await w.axe.run(c, { rules: { 'color-contrast': { enabled: false } } });
+    return result.violations
+      .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }, context);
+}

@@ -1,5 +1,6 @@
 import { Modal, Stack } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ApiProblem } from '../api/errors.ts';
 import { DialogActions } from './DialogActions.tsx';
 import { ProblemAlert } from './ProblemAlert.tsx';
@@ -16,11 +17,13 @@ export function FormDialog(props: {
   size?: string | number;
   children: ReactNode;
 }) {
+  const { t } = useTranslation();
   return (
     <Modal
       opened={props.opened}
       onClose={props.onClose}
       title={props.title}
+      closeButtonProps={{ 'aria-label': t('common.close') }}
       {...(props.size ? { size: props.size } : {})}
     >
       <form

@@ -59,4 +59,19 @@ export const enChecksGate = {
   },
   permitNote: 'A permit exempts from running a check; it never overrides a denial received.',
   permitFuture: 'The issue date is after today at the store ({{today}}).',
+  trail: {
+    submit: 'Submitted',
+    proceed: 'Proceed',
+    delayed: 'Delayed',
+    denied: 'Denied',
+    cancelled: 'Cancelled',
+    expire: 'Marked expired',
+    overturned: 'Denial overturned',
+    override: 'Supervisor override',
+  },
+  trailLabel: 'Answers recorded',
+  stillReserved_one:
+    'The firearm is still reserved for this buyer: open it in the bound book and cancel its disposition to put it back in stock.',
+  stillReserved_other:
+    'The {{count}} firearms are still reserved for this buyer: open each in the bound book and cancel its disposition to put it back in stock.',
 };

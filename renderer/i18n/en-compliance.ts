@@ -37,18 +37,36 @@ export const enCompliance = {
       keep_on_file: 'No longer a multiple sale — keep on file',
     },
     due: 'Due by close of business {{date}}',
+    wasDue: 'Was due by close of business {{date}}',
     foundLater: 'Found on {{date}} by a correction',
     voided: 'This sale was voided',
     noLongerMultiple: 'No longer a multiple sale — keep on file with its filings',
     recipients: {
       atf: 'ATF',
+      law_enforcement: 'state or local police',
+    },
+    recipientNames: {
+      atf: 'ATF',
       law_enforcement: 'State police or local law enforcement',
     },
     recordFiling: 'Filed with {{to}}',
     filedWith: '{{to}} ({{agency}}): filed {{date}} by {{who}}',
+    filedAt: '{{to}}: filed {{date}} by {{who}}',
     agency: 'Agency it went to',
     agencyHint: 'The state police, or the local police or sheriff',
     filingTitle: 'Record the filing with {{to}}',
+  },
+  deadline: {
+    late_entry:
+      'Entry {{entry}} ({{maker}} {{model}}, serial {{serial}}) was entered in the book after its deadline, close of business {{dueOn}}.',
+    pending_disposition:
+      'Entry {{entry}} ({{maker}} {{model}}, serial {{serial}}): disposition {{disposition}} is still pending past {{dueOn}}. If the firearm has left the store, commit it now; if not, cancel it.',
+    unmarked_pmf:
+      'Entry {{entry}} ({{maker}} {{model}}, serial {{serial}}) is a privately made firearm not marked yet: it had to carry the store’s mark by {{dueOn}}, and it cannot be disposed of until it does.',
+    late_disposition:
+      'Disposition {{disposition}} ({{maker}} {{model}}, serial {{serial}}, entry {{entry}}) was entered in the book after its deadline, {{dueOn}}.',
+    multiple_sale_overdue:
+      'Form {{form}} for disposition {{disposition}} ({{maker}} {{model}}, serial {{serial}}) was due by close of business {{dueOn}} and is not filed with everyone it goes to: file it now and record the filing.',
   },
   alertKinds: {
     late_entry: 'Late entry',

@@ -67,6 +67,8 @@ export const enDisposal = {
   history: {
     correction: 'Correction of disposition {{of}}',
     committed: 'Committed {{at}} by {{by}}',
+    corrected: 'Correction recorded {{at}} by {{by}}',
+    handedOver: 'Handed over {{date}}',
   },
   storeSetting: {
     label: 'Forms 4473 are numbered and filed by number',

@@ -164,6 +164,7 @@ export const enFirearms = {
     submit: 'Record permit',
   },
   hold: {
+    title: 'Firearms on hold',
     intro: 'A firearm on hold cannot be reserved or disposed of until it is reviewed.',
     flag: 'Flag as suspect',
     flagTitle: 'Flag this serial as suspect',
@@ -259,7 +260,7 @@ export const enFirearms = {
       'The days and closing times the book counts in: an acquisition is due in the book by close of the next business day, and the multiple-sale window is 5 of these days.',
     defaults: 'Defaults in use',
     timeZone: 'Time zone',
-    thisPc: 'This PC’s time zone',
+    thisPc: 'The store server’s time zone',
     days: {
       mon: 'Monday',
       tue: 'Tuesday',
@@ -376,4 +377,5 @@ export const enFirearms = {
     consistencyOk:
       'The book is consistent: {{open}} open entries, {{stock}} firearms in the store.',
   },
+  a11y: { clear: 'Clear', remove: 'Remove {{label}}' },
 };

@@ -66,4 +66,16 @@ export const enStatePolicy = {
     not_from_chart: 'Not taken from the ATF permit chart: no permit is accepted.',
     sources_disagree: 'The sources disagree for your state; the note says how they were read.',
   },
+  typeNames: {
+    pistol: 'pistol',
+    revolver: 'revolver',
+    rifle: 'rifle',
+    shotgun: 'shotgun',
+    frame: 'frame',
+    receiver: 'receiver',
+    'pistol grip firearm': 'pistol grip firearm',
+    silencer: 'silencer',
+    'any other weapon': 'any other weapon',
+    other: 'other',
+  },
 };

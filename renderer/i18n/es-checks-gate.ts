@@ -67,4 +67,19 @@ export const esChecksGate: typeof enChecksGate = {
   },
   permitNote: 'Un permiso exime de hacer la verificación; nunca anula una denegación recibida.',
   permitFuture: 'La fecha de emisión es posterior a hoy en la tienda ({{today}}).',
+  trail: {
+    submit: 'Enviada',
+    proceed: 'Proceder',
+    delayed: 'Demorada',
+    denied: 'Denegada',
+    cancelled: 'Cancelada',
+    expire: 'Marcada como vencida',
+    overturned: 'Denegación revocada',
+    override: 'Autorización del supervisor',
+  },
+  trailLabel: 'Respuestas registradas',
+  stillReserved_one:
+    'El arma sigue reservada para este comprador: ábrala en el libro de registro y cancele su disposición para devolverla al inventario.',
+  stillReserved_other:
+    'Las {{count}} armas siguen reservadas para este comprador: abra cada una en el libro de registro y cancele su disposición para devolverla al inventario.',
 };

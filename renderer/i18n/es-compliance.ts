@@ -40,18 +40,36 @@ export const esCompliance: typeof enCompliance = {
       keep_on_file: 'Ya no es una venta múltiple: conservar archivado',
     },
     due: 'Vence al cierre del {{date}}',
+    wasDue: 'Venció al cierre del {{date}}',
     foundLater: 'Detectado el {{date}} por una corrección',
     voided: 'Esta venta se anuló',
     noLongerMultiple: 'Ya no es una venta múltiple: conservar archivado con sus presentaciones',
     recipients: {
       atf: 'la ATF',
+      law_enforcement: 'la policía estatal o local',
+    },
+    recipientNames: {
+      atf: 'La ATF',
       law_enforcement: 'Policía estatal o fuerzas del orden locales',
     },
     recordFiling: 'Presentado ante {{to}}',
     filedWith: '{{to}} ({{agency}}): presentado el {{date}} por {{who}}',
+    filedAt: '{{to}}: presentado el {{date}} por {{who}}',
     agency: 'Organismo que lo recibió',
     agencyHint: 'La policía estatal, o la policía local o el sheriff',
     filingTitle: 'Registrar la presentación ante {{to}}',
+  },
+  deadline: {
+    late_entry:
+      'La entrada {{entry}} ({{maker}} {{model}}, número de serie {{serial}}) se anotó en el libro después de su plazo, el cierre del {{dueOn}}.',
+    pending_disposition:
+      'Entrada {{entry}} ({{maker}} {{model}}, número de serie {{serial}}): la disposición {{disposition}} sigue pendiente pasado el {{dueOn}}. Si el arma salió de la tienda, confírmela ahora; si no, cancélela.',
+    unmarked_pmf:
+      'La entrada {{entry}} ({{maker}} {{model}}, número de serie {{serial}}) es un arma de fabricación privada aún sin marcar: debía llevar la marca de la tienda a más tardar el {{dueOn}}, y no puede disponerse de ella hasta que la lleve.',
+    late_disposition:
+      'La disposición {{disposition}} ({{maker}} {{model}}, número de serie {{serial}}, entrada {{entry}}) se anotó en el libro después de su plazo, el {{dueOn}}.',
+    multiple_sale_overdue:
+      'El formulario {{form}} de la disposición {{disposition}} ({{maker}} {{model}}, número de serie {{serial}}) vencía al cierre del {{dueOn}} y no está presentado ante todos sus destinatarios: preséntelo ahora y registre la presentación.',
   },
   alertKinds: {
     late_entry: 'Asiento tardío',

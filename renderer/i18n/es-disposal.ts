@@ -64,8 +64,8 @@ export const esDisposal: typeof enDisposal = {
   dateFuture: 'La fecha de entrega no puede ser posterior a hoy ({{today}}).',
   view: {
     label: 'Qué disposiciones mostrar',
-    original: 'Como se anotaron',
-    corrected: 'Como se corrigieron',
+    original: 'Tal como se anotaron',
+    corrected: 'Con las correcciones',
     both: 'Ambas',
   },
   correct: {
@@ -78,6 +78,8 @@ export const esDisposal: typeof enDisposal = {
   history: {
     correction: 'Corrección de la disposición {{of}}',
     committed: 'Confirmada el {{at}} por {{by}}',
+    corrected: 'Corrección anotada el {{at}} por {{by}}',
+    handedOver: 'Entregada el {{date}}',
   },
   storeSetting: {
     label: 'Los formularios 4473 se numeran y se archivan por número',

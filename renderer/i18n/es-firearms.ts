@@ -169,6 +169,7 @@ export const esFirearms: typeof enFirearms = {
     submit: 'Registrar permiso',
   },
   hold: {
+    title: 'Armas retenidas',
     intro: 'Un arma retenida no se puede reservar ni registrar como dispuesta hasta que se revise.',
     flag: 'Marcar como sospechosa',
     flagTitle: 'Marcar este número de serie como sospechoso',
@@ -268,7 +269,7 @@ export const esFirearms: typeof enFirearms = {
       'Los días y horas de cierre con que cuenta el libro: una adquisición debe anotarse antes del cierre del siguiente día hábil, y la ventana de venta múltiple es de 5 de estos días.',
     defaults: 'Valores predeterminados',
     timeZone: 'Zona horaria',
-    thisPc: 'La zona horaria de este PC',
+    thisPc: 'La del servidor de la tienda',
     days: {
       mon: 'Lunes',
       tue: 'Martes',
@@ -387,4 +388,5 @@ export const esFirearms: typeof enFirearms = {
     consistencyOk:
       'El libro es consistente: {{open}} entradas abiertas, {{stock}} armas en la tienda.',
   },
+  a11y: { clear: 'Borrar', remove: 'Quitar {{label}}' },
 };

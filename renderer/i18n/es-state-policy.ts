@@ -73,4 +73,16 @@ export const esStatePolicy: typeof enStatePolicy = {
     sources_disagree:
       'Las fuentes no coinciden para su estado; la nota explica cómo se interpretaron.',
   },
+  typeNames: {
+    pistol: 'pistola',
+    revolver: 'revólver',
+    rifle: 'fusil',
+    shotgun: 'escopeta',
+    frame: 'armazón',
+    receiver: 'receptor',
+    'pistol grip firearm': 'arma con empuñadura de pistola',
+    silencer: 'silenciador',
+    'any other weapon': 'cualquier otra arma',
+    other: 'otra',
+  },
 };

@@ -18,6 +18,7 @@ import { FormDialog } from '../../components/FormDialog.tsx';
 import { useScanner } from '../../hooks/useScanner.ts';
 import { acquisitionSchema, firearmTypes, serialFormatProblems } from '../../lib/rules.ts';
 import { localToday } from '../../lib/format.ts';
+import { useStoreToday } from './store-today.ts';
 import { acquisitionOf, blank, lineWarnings, type FirearmDraft } from './acquisition.ts';
 
 /**
@@ -36,7 +37,10 @@ function lineOf(element: Element | null, attribute: string): number | null {
 
 export function AcquireDialog(props: { opened: boolean; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
-  const [receivedOn, setReceivedOn] = useState(localToday());
+  // Default: the store's today (its time zone), not this PC's; null until the clerk types one.
+  const storeToday = useStoreToday(props.opened);
+  const [typedOn, setReceivedOn] = useState<string | null>(null);
+  const receivedOn = typedOn ?? storeToday ?? localToday();
   const [sourceName, setSourceName] = useState('');
   const [sourceKind, setSourceKind] = useState<'ffl' | 'address'>('ffl');
   const [sourceDetail, setSourceDetail] = useState('');
@@ -137,6 +141,7 @@ export function AcquireDialog(props: { opened: boolean; onClose: () => void; onD
     { enabled: props.opened },
   );
   const close = () => {
+    setReceivedOn(null);
     setFirearms([{ ...blank }]);
     setSourceName('');
     setSourceDetail('');

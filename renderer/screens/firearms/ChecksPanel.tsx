@@ -42,6 +42,23 @@ function gateReason(t: TFunction, g: Refusal): string {
   return t(`firearms.gate.reason.${g.reason}`, { ...g.params });
 }
 
+const trailKinds = [
+  'submit',
+  'proceed',
+  'delayed',
+  'denied',
+  'cancelled',
+  'expire',
+  'overturned',
+  'override',
+] as const;
+
+/** A recorded answer's kind in words ("Submitted", "Denied"), never its code. */
+function trailWord(t: TFunction, kind: string): string {
+  const k = trailKinds.find((x) => x === kind);
+  return k ? t(`firearms.gate.trail.${k}`) : kind;
+}
+
 const dateReasons = [
   'date_in_future',
   'date_before_4473',
@@ -263,6 +280,9 @@ function StartCheck(props: { onStarted: () => void; today: string }) {
                 <Pill
                   key={i.itemId}
                   withRemoveButton
+                  removeButtonProps={{
+                    'aria-label': t('firearms.a11y.remove', { label: i.label }),
+                  }}
                   onRemove={() => setItems((x) => x.filter((y) => y.itemId !== i.itemId))}
                 >
                   {i.label}
@@ -364,9 +384,12 @@ function CheckCard(props: { check: CheckRow; today: string; onChanged: () => voi
               : t('firearms.checks.expiredOn', { date: c.lastValidDay })}
           </Text>
         )}
-        <Text size="xs" c="gray.7">
-          {c.responses.map((r) => `${r.kind}${r.on ? ` ${r.on}` : ''}`).join(' → ') ||
-            t('firearms.checks.noResponses')}
+        <Text size="xs" c="gray.7" data-testid="check-trail">
+          {c.responses.length === 0
+            ? t('firearms.checks.noResponses')
+            : `${t('firearms.gate.trailLabel')}: ${c.responses
+                .map((r) => `${trailWord(t, r.kind)}${r.on ? ` ${r.on}` : ''}`)
+                .join(' → ')}`}
         </Text>
         {c.gate.allowed ? (
           <Text size="sm" c="teal.9" data-testid="gate">
@@ -381,6 +404,11 @@ function CheckCard(props: { check: CheckRow; today: string; onChanged: () => voi
           >
             {t('firearms.gate.refused', { why: gateReason(t, c.gate) })}
           </Alert>
+        )}
+        {closed && c.pending > 0 && (
+          <Text size="sm" c="gray.7" data-testid="still-reserved">
+            {t('firearms.gate.stillReserved', { count: c.pending })}
+          </Text>
         )}
         {note && <DoneAlert>{note}</DoneAlert>}
         <ProblemAlert problem={translated(handOver.problem, t, i18n.language, c.gate)} />
@@ -429,7 +457,9 @@ function CheckCard(props: { check: CheckRow; today: string; onChanged: () => voi
                 />
                 <Button
                   size="xs"
-                  color="teal.9"
+                  // Refused by the gate: still there (the server says why), never inviting.
+                  variant={c.gate.allowed ? 'filled' : 'default'}
+                  color={c.gate.allowed ? 'teal.9' : undefined}
                   loading={handOver.pending}
                   disabled={handOverDateError !== undefined}
                   onClick={() =>

@@ -78,6 +78,7 @@ export function HistoryDrawer(props: {
       }}
       position="right"
       size={560}
+      closeButtonProps={{ 'aria-label': t('common.close') }}
       title={
         latest
           ? `${latest.manufacturer} ${latest.model} · ${latest.serial}`
@@ -209,8 +210,10 @@ export function HistoryDrawer(props: {
                 }
                 data-testid={d.corrects ? 'history-disposition-correction' : 'history-disposition'}
               >
-                <Text size="sm">
-                  {d.disposed_on ?? t('firearms.history.notHandedOver')}
+                <Text size="sm" data-testid="disposition-line">
+                  {d.disposed_on
+                    ? t('firearms.disposal.history.handedOver', { date: d.disposed_on })
+                    : t('firearms.history.notHandedOver')}
                   {d.form_4473 ? ` · 4473 ${d.form_4473}` : ''}
                   {d.redacted
                     ? ` · ${t('firearms.history.redacted')}`
@@ -236,7 +239,7 @@ export function HistoryDrawer(props: {
                 )}
                 {d.committed_at !== null && (
                   <Text size="xs" c="dimmed">
-                    {t('firearms.disposal.history.committed', {
+                    {t(`firearms.disposal.history.${d.corrects ? 'corrected' : 'committed'}`, {
                       at: formatEpoch(d.committed_at, i18n.language),
                       by: d.committed_by ?? '',
                     })}
@@ -305,7 +308,9 @@ export function HistoryDrawer(props: {
             />
           )}
           <MarkPmfDialog
+            key={`pmf-${h.today}`}
             itemId={latest.itemId}
+            today={h.today}
             opened={dialog === 'pmf'}
             onClose={() => setDialog(null)}
             onDone={(serial) => {
@@ -314,7 +319,9 @@ export function HistoryDrawer(props: {
             }}
           />
           <ReturnDialog
+            key={`return-${h.today}`}
             itemId={latest.itemId}
+            today={h.today}
             opened={dialog === 'return'}
             onClose={() => setDialog(null)}
             onDone={() => {

@@ -36,6 +36,7 @@ function Holds() {
   const list = holds.data ?? [];
   return (
     <Stack gap="sm">
+      <Title order={3}>{t('firearms.hold.title')}</Title>
       <Text size="sm" c="dimmed">
         {t('firearms.hold.intro')}
       </Text>

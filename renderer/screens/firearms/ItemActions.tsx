@@ -4,18 +4,19 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/app-client.ts';
 import { useApiMutation } from '../../api/hooks.ts';
 import { FormDialog } from '../../components/FormDialog.tsx';
-import { localToday } from '../../lib/format.ts';
 
 /** Marks a privately made firearm with the store's serial (abbreviated FFL + "-" + id). */
 export function MarkPmfDialog(props: {
   itemId: number;
+  /** The store's today (its time zone): the default marking date. */
+  today: string;
   opened: boolean;
   onClose: () => void;
   onDone: (serial: string) => void;
 }) {
   const { t } = useTranslation();
   const [uniqueId, setUniqueId] = useState('');
-  const [markedOn, setMarkedOn] = useState(localToday());
+  const [markedOn, setMarkedOn] = useState(props.today);
   const mark = useApiMutation(() =>
     api.firearms.markPmf.mutate({ itemId: props.itemId, uniqueId, markedOn }),
   );
@@ -53,12 +54,14 @@ export function MarkPmfDialog(props: {
 /** A firearm coming back (a loan returned, a buyer's return): a new acquisition. */
 export function ReturnDialog(props: {
   itemId: number;
+  /** The store's today (its time zone): the default date received. */
+  today: string;
   opened: boolean;
   onClose: () => void;
   onDone: () => void;
 }) {
   const { t } = useTranslation();
-  const [receivedOn, setReceivedOn] = useState(localToday());
+  const [receivedOn, setReceivedOn] = useState(props.today);
   const back = useApiMutation(() =>
     api.firearms.recordReturn.mutate({ itemId: props.itemId, receivedOn }),
   );

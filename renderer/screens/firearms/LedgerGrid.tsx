@@ -79,7 +79,11 @@ export function LedgerGrid(props: {
   };
 
   return (
+    // One grid: the header row, then the rows (a scrolling row group, only those in view).
     <Box
+      role="grid"
+      aria-label={t('firearms.ledger.grid')}
+      aria-rowcount={rows.length + 1}
       style={{
         border: '1px solid var(--mantine-color-gray-3)',
         borderRadius: 6,
@@ -89,6 +93,7 @@ export function LedgerGrid(props: {
     >
       <Box
         role="row"
+        aria-rowindex={1}
         style={{ display: 'grid', gridTemplateColumns: template, fontWeight: 600, fontSize: 13 }}
         px="xs"
         py={6}
@@ -102,9 +107,8 @@ export function LedgerGrid(props: {
       </Box>
       <div
         ref={box}
-        role="grid"
+        role="rowgroup"
         aria-label={t('firearms.ledger.grid')}
-        aria-rowcount={rows.length}
         tabIndex={0}
         data-testid="ledger-grid"
         onKeyDown={onKey}
@@ -118,7 +122,7 @@ export function LedgerGrid(props: {
             <div
               key={r.key}
               role="row"
-              aria-rowindex={index + 1}
+              aria-rowindex={index + 2}
               aria-selected={index === selected}
               data-testid="ledger-row"
               data-serial={r.serial}

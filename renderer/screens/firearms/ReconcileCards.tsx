@@ -11,6 +11,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/app-client.ts';
 import type { Outputs } from '../../api/client.ts';
@@ -30,8 +31,27 @@ export function ReconcileCards() {
   );
 }
 
+/**
+ * A deadline in the reader's language. English shows the store server's own sentence (it
+ * names the dates and agencies in full); other languages say it from the alert's fields.
+ */
+function deadlineText(t: TFunction, language: string, a: Alert): string {
+  if (language === 'en') return a.message;
+  return t(`firearms.compliance.deadline.${a.kind}`, {
+    entry: a.entry ?? '—',
+    maker: a.manufacturer,
+    model: a.model,
+    serial: a.serial,
+    disposition: a.dispositionId ?? '—',
+    form: a.form ?? '',
+    dueOn: a.dueOn,
+  });
+}
+
+type Alert = Outputs['firearms']['overdue'][number];
+
 function DeadlinesCard() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const alerts = useApiQuery(() => api.firearms.overdue.query(), []);
   return (
     <Card withBorder>
@@ -54,7 +74,7 @@ function DeadlinesCard() {
                 key={`${a.kind}-${a.itemId}-${a.dispositionId ?? ''}`}
                 icon={<Badge color="red">{t(`firearms.compliance.alertKinds.${a.kind}`)}</Badge>}
               >
-                {a.message}
+                {deadlineText(t, i18n.language, a)}
               </List.Item>
             ))}
           </List>

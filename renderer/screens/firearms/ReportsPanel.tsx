@@ -21,6 +21,7 @@ import { Empty } from '../../components/Empty.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatEpoch, localToday } from '../../lib/format.ts';
 import { ReconcileCards } from './ReconcileCards.tsx';
+import { useStoreToday } from './store-today.ts';
 import { TypeFilter } from './TypeFilter.tsx';
 
 const formats = ['csv', 'ascii', 'pdf', 'corrections'] as const;
@@ -263,7 +264,7 @@ function MultipleSalesCard() {
                   <Table.Td>
                     {r.manufacturer} {r.model} ({r.type}, {r.caliber})
                   </Table.Td>
-                  <Table.Td>{r.form4473}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{r.form4473}</Table.Td>
                   <Table.Td>
                     <Stack gap={4} align="flex-start">
                       <Badge color={statusColor[r.status]} data-testid="report-status">
@@ -271,7 +272,12 @@ function MultipleSalesCard() {
                       </Badge>
                       {(r.status === 'to_file' || r.status === 'overdue') && (
                         <Text size="xs" c={r.status === 'overdue' ? 'red' : 'dimmed'}>
-                          {t('firearms.compliance.reports.due', { date: r.dueOn })}
+                          {t(
+                            r.status === 'overdue'
+                              ? 'firearms.compliance.reports.wasDue'
+                              : 'firearms.compliance.reports.due',
+                            { date: r.dueOn },
+                          )}
                         </Text>
                       )}
                       {r.voided && (
@@ -286,12 +292,18 @@ function MultipleSalesCard() {
                       )}
                       {r.filings.map((f) => (
                         <Text size="xs" key={f.recipient} data-testid="report-filing">
-                          {t('firearms.compliance.reports.filedWith', {
-                            to: to(f.recipient),
-                            agency: f.agency,
-                            date: f.filedOn,
-                            who: f.filedBy,
-                          })}
+                          {t(
+                            // The agency is said only where it adds something (not "ATF (ATF)").
+                            f.recipient !== 'atf' && f.agency
+                              ? 'firearms.compliance.reports.filedWith'
+                              : 'firearms.compliance.reports.filedAt',
+                            {
+                              to: t(`firearms.compliance.reports.recipientNames.${f.recipient}`),
+                              agency: f.agency,
+                              date: f.filedOn,
+                              who: f.filedBy,
+                            },
+                          )}
                         </Text>
                       ))}
                       {r.status !== 'keep_on_file' && (
@@ -340,7 +352,10 @@ function FileDialog(props: {
   onDone: () => void;
 }) {
   const { t } = useTranslation();
-  const [filedOn, setFiledOn] = useState(localToday());
+  // Default: the store's today (its time zone), not this PC's.
+  const storeToday = useStoreToday(props.filing);
+  const [typedOn, setFiledOn] = useState<string | null>(null);
+  const filedOn = typedOn ?? storeToday ?? localToday();
   const [agency, setAgency] = useState('');
   const [note, setNote] = useState('');
   const recipient = props.filing?.recipient ?? 'atf';
@@ -365,6 +380,7 @@ function FileDialog(props: {
       onSubmit={() => {
         void file.run().then((r) => {
           if (!r) return;
+          setFiledOn(null);
           setAgency('');
           setNote('');
           props.onDone();

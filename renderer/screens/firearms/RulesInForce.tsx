@@ -64,17 +64,20 @@ export function RulesInForceView(props: { data: RulesInForceAnswer; recordLink?:
           <RuleItem key={r.rule} rule={r} />
         ))}
       </List>
-      {props.recordLink && (
-        <Text size="xs" c="dimmed">
+      {(props.recordLink || anyAssumption) && (
+        <Text size="xs" c="dimmed" data-testid="assumption-hint">
           {anyAssumption ? `${t('firearms.statePolicy.assumptionHint')} ` : ''}
-          <Anchor
-            component={Link}
-            to="/firearms/settings"
-            size="xs"
-            data-testid="record-state-rule"
-          >
-            {t('firearms.statePolicy.recordRule')}
-          </Anchor>
+          {props.recordLink && (
+            <Anchor
+              component={Link}
+              to="/firearms/settings"
+              size="xs"
+              underline="always"
+              data-testid="record-state-rule"
+            >
+              {t('firearms.statePolicy.recordRule')}
+            </Anchor>
+          )}
         </Text>
       )}
     </Stack>
@@ -83,7 +86,24 @@ export function RulesInForceView(props: { data: RulesInForceAnswer; recordLink?:
 
 function RuleItem({ rule }: { rule: RuleLine }) {
   const { t, i18n } = useTranslation();
-  const value = ruleValueText(rule);
+  const text = ruleValueText(rule);
+  // The firearm types a multiple-sale rule counts, in the reader's language.
+  const value =
+    rule.rule === 'multipleSale'
+      ? {
+          ...text,
+          values: {
+            ...text.values,
+            types: rule.value.types
+              .map((type) =>
+                t(`firearms.statePolicy.typeNames.${type}` as 'firearms.statePolicy.title', {
+                  defaultValue: type,
+                }),
+              )
+              .join(', '),
+          },
+        }
+      : text;
   const origin = ruleOriginText(rule, (ms) => formatEpoch(ms, i18n.language));
   const why = assumptionText(rule);
   const note = rule.origin.kind === 'shipped' ? rule.origin.note : null;

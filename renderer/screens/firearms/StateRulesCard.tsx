@@ -99,6 +99,7 @@ export function StateRulesCard(props: { canEdit: boolean }) {
               onChange={(v) => edit({ qualifyingPermits: v })}
               maxTags={20}
               clearable
+              clearButtonProps={{ 'aria-label': t('firearms.a11y.clear') }}
             />
             {props.canEdit && (
               <Group gap="xs" align="flex-end" wrap="wrap">

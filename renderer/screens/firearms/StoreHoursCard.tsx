@@ -71,6 +71,7 @@ export function StoreHoursCard(props: { canEdit: boolean }) {
           data={zones}
           searchable
           clearable
+          clearButtonProps={{ 'aria-label': t('firearms.a11y.clear') }}
           disabled={!props.canEdit}
           value={draft.timeZone ?? null}
           onChange={(v) => {

@@ -11,6 +11,7 @@ export function TypeFilter(props: { value: string; onChange: (type: string) => v
       size="xs"
       w={props.w ?? 140}
       clearable
+      clearButtonProps={{ 'aria-label': t('firearms.a11y.clear') }}
       value={props.value || null}
       onChange={(v) => props.onChange(v ?? '')}
       data={firearmTypes.map((v) => ({ value: v, label: v }))}
