@@ -1,7 +1,8 @@
 // npm run restore -- FILE [--data-dir DIR] [--yes]
 // Puts a backup back in place of the store database while Backroom is stopped. The backup is
-// checked first (it opens with its key, passes the integrity check, its audit chain verifies)
-// and the result shown; the replaced database, its -wal, -shm and key pointer are moved into a
+// checked first (it opens with its key, passes the integrity check, its audit chain verifies,
+// and the chain still holds the head anchored beside the backup when it was made) and the
+// result shown before anything is asked; the replaced database, its -wal, -shm and key pointer are moved into a
 // dated folder in the data folder, never deleted. Refused while a server has the store open.
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DATABASE_FILE } from '../core/app/services.ts';
+import type { BackupCheck } from '../core/backup/model.ts';
 import {
   checkBackup,
   describeRestoreProblem,
@@ -27,6 +29,23 @@ export interface RestoreIo {
   say(line: string): void;
   /** Asks a question on the terminal; the answer typed. */
   ask(question: string): Promise<string>;
+}
+
+/** The anchor check's line: the backup's chain against the head anchored when it was made. */
+export function anchorLine(check: BackupCheck): string {
+  const a = check.anchor;
+  switch (a.state) {
+    case 'matches':
+      return `  anchor check: matches (entry ${a.anchoredSeq}, anchored ${a.anchoredAt})`;
+    case 'missing':
+      return '  anchor check: WARNING no anchor beside this backup (made before tamper evidence, or its .anchor.json was removed): it cannot be told whether its newest entries were removed';
+    case 'behind':
+      return `  anchor check: FAILED the chain ends at entry ${check.chain.length}, its anchor says ${a.anchoredSeq} (anchored ${a.anchoredAt}): entries were removed`;
+    case 'differs':
+      return `  anchor check: FAILED entry ${a.anchoredSeq} is not the one anchored ${a.anchoredAt}: the backup was replaced or altered`;
+    case 'unchecked':
+      return '  anchor check: not done (the copy cannot be read)';
+  }
 }
 
 /** Runs the command; returns the exit code. */
@@ -72,6 +91,7 @@ export async function runRestore(argv: string[], io: RestoreIo): Promise<number>
         ? `  audit chain: verified, ${check.chain.length} entries, head ${check.chain.headHash.slice(0, 16)}…, newest ${check.lastEntryAt ?? 'none'}`
         : `  audit chain: BROKEN at entry ${check.chain.brokenAt} (${check.chain.reason})`,
     );
+    io.say(anchorLine(check));
     if (check.problem) {
       io.say(`\nNot restored: ${describeRestoreProblem(check.problem)}`);
       return 1;

@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { z } from 'zod';
+import { chainAnchorShape } from '../audit/anchor.ts';
 import { applyKey } from '../db/open.ts';
 import { copyAndCheck } from './copy.ts';
 import { inspectCopy } from './inspect.ts';
@@ -12,7 +13,13 @@ const hexKey = z.string().regex(/^[0-9a-f]{64}$/);
 const job = z
   .discriminatedUnion('kind', [
     z.object({ kind: z.literal('copy'), file: z.string(), hexKey, partial: z.string() }),
-    z.object({ kind: z.literal('inspect'), file: z.string(), hexKey }),
+    z.object({
+      kind: z.literal('inspect'),
+      file: z.string(),
+      hexKey,
+      /** The backup's anchor, checked on the same connection and snapshot as its chain. */
+      anchor: chainAnchorShape.nullable(),
+    }),
   ])
   .parse(workerData);
 const open = (file: string, readonly: boolean) => {
@@ -27,7 +34,7 @@ try {
   } else {
     const db = open(job.file, true);
     try {
-      parentPort?.postMessage({ ok: true, contents: inspectCopy(db) });
+      parentPort?.postMessage({ ok: true, contents: inspectCopy(db, job.anchor) });
     } finally {
       db.close();
     }

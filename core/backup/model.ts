@@ -61,15 +61,46 @@ export type BackupChain =
   | { ok: true; length: number; headHash: string }
   | { ok: false; length: number; brokenAt: number; reason: string };
 
+/**
+ * A backup's chain against the anchor written beside it when it was made (`.anchor.json`,
+ * issue 14 §3): the chain head at backup time, kept outside the copy.
+ * - matches: the copy's chain holds the anchored entry with the anchored hash;
+ * - missing: no readable anchor beside it (a backup made before tamper evidence): allowed,
+ *   shown as a warning;
+ * - behind: the copy's chain is shorter than its anchor says: entries were removed from it
+ *   after it was made (or an older copy was put under its name);
+ * - differs: the copy's entry at the anchored position has another hash: it was replaced or
+ *   altered;
+ * - unchecked: the copy could not be read, so nothing could be compared (it is refused as
+ *   damaged anyway).
+ */
+export type BackupAnchorState = 'matches' | 'missing' | 'behind' | 'differs' | 'unchecked';
+export interface BackupAnchorCheck {
+  state: BackupAnchorState;
+  /** The anchored entry (null when there is no anchor). */
+  anchoredSeq: number | null;
+  /** When the anchor was written, ISO (null when there is no anchor). */
+  anchoredAt: string | null;
+}
+
 /** Why a checked backup may not be restored. */
 export type RestoreProblem =
   | { reason: 'backup_damaged'; integrity: string }
   | { reason: 'backup_chain_broken'; brokenAt: number; why: string }
+  | {
+      reason: 'backup_anchor_mismatch';
+      state: 'behind' | 'differs';
+      anchoredSeq: number;
+      anchoredAt: string;
+      /** The entries the copy's chain holds. */
+      chainLength: number;
+    }
   | { reason: 'backup_too_new'; schemaVersion: number; latest: number };
 
 /**
  * What a backup holds, checked before it may replace the store database: the copy opens with
- * its key, passes SQLite's integrity check, and its audit chain verifies from entry 1.
+ * its key, passes SQLite's integrity check, its audit chain verifies from entry 1, and the
+ * chain still holds the head anchored beside it when it was made.
  */
 export interface BackupCheck {
   name: string;
@@ -80,6 +111,8 @@ export interface BackupCheck {
   madeAt: string | null;
   integrity: string;
   chain: BackupChain;
+  /** The chain against the backup's own anchor (read on the same snapshot as the chain). */
+  anchor: BackupAnchorCheck;
   /** Time of the backup's newest audit entry (what the store will go back to). */
   lastEntryAt: string | null;
   schemaVersion: number;
@@ -94,6 +127,8 @@ export interface PendingRestore {
   name: string;
   sha256: string;
   chain: BackupChain;
+  /** Absent in a restore staged before the anchor check existed. */
+  anchor?: BackupAnchorCheck;
   lastEntryAt: string | null;
   requestedBy: string;
   stagedAt: string;

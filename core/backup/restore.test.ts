@@ -1,14 +1,20 @@
 // Issue 14 §4: "Restore after a crash fails as documented: the old -wal/-shm files next to the
-// restored file make the server refuse to start. Make restore a command and a screen (owner
-// only, with the chain check of the backup shown before it is applied), which moves the old
-// files aside (never deletes them)."
+// restored file make the server refuse to start. Make restore a command and a screen
+// (`npm run restore -- FILE` and Backups → Restore, owner only, with the chain check and the
+// anchor check of the backup shown before it is applied), which moves the old files aside
+// (never deletes them)." The anchor is issue 14 §3's: the chain head "anchored outside the
+// database file … in every backup", so that "truncating the newest entries or replacing the
+// file with an older copy is detected".
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
+import { canonicalLineSql, sha256 } from '../audit/chain.ts';
 import { DATABASE_FILE } from '../app/services.ts';
 import { httpTransport } from '../api/testing.ts';
+import { KeyringSecretStore } from '../secrets/keyring.ts';
 import { OWNER, makeServices, servicesForTest, tempDir } from '../testing/fixtures.ts';
 import {
   call,
@@ -17,7 +23,7 @@ import {
   startServerProcess,
 } from '../testing/server-process.ts';
 import type { BackupCheck, PendingRestore } from './model.ts';
-import { applyStagedRestore, pendingFolderOf } from './restore.ts';
+import { applyStagedRestore, describeRestoreProblem, pendingFolderOf } from './restore.ts';
 
 killServersAfterAll();
 
@@ -241,6 +247,7 @@ describe('npm run restore', () => {
     );
     expect(restored.out).toMatch(/integrity: +ok/);
     expect(restored.out).toMatch(/audit chain: verified, \d+ entries/);
+    expect(restored.out).toMatch(/anchor check: matches \(entry \d+, anchored /);
     expect(restored.code, restored.out).toBe(0);
 
     const aside = fs.readdirSync(dataDir).filter((f) => f.startsWith('replaced-'));
@@ -284,4 +291,202 @@ describe('npm run restore', () => {
     expect(audit.entries[0]?.actor).toMatch(/npm run restore/);
     await killServer(second.child);
   }, 90_000);
+});
+
+// ── the anchor check (issue 14 §4 restore bullet, with §3's anchor in every backup) ──
+
+type Services = Awaited<ReturnType<typeof servicesForTest>>;
+
+/** A store with a few audit entries and one backup of it. */
+async function storeWithBackup(o: Parameters<typeof servicesForTest>[0] = {}) {
+  const s = await servicesForTest(o);
+  for (let i = 1; i <= 5; i++)
+    s.audit.record({ actor: 'owner', action: 'user.create', entity: 'user', entityId: i });
+  const headBefore = s.audit.head();
+  const r = await s.backups.run('manual', 'owner');
+  expect(r.ok).toBe(true);
+  const file = r.file ?? '';
+  return { s, file, name: path.basename(file), headBefore };
+}
+
+/** What someone holding the key can do to a backup file: its safeguards dropped. */
+function openWithKey(s: Services, file: string): Database.Database {
+  const db = s.store.openCopy(file);
+  const triggers = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")
+    .pluck()
+    .all() as string[];
+  for (const t of triggers) db.exec(`DROP TRIGGER "${t}"`);
+  return db;
+}
+
+/** Hashes the chain again from `from` on, so it verifies after a rewrite (a careful forger). */
+function rechainFrom(db: Database.Database, from: number): void {
+  const withRecords =
+    db.prepare("SELECT 1 FROM pragma_table_info('audit_log') WHERE name = 'records_hash'").get() !==
+    undefined;
+  const lineOf = db
+    .prepare(`SELECT ${canonicalLineSql(withRecords)} FROM audit_log WHERE seq = ?`)
+    .pluck();
+  const head = db.prepare('SELECT max(seq) FROM audit_log').pluck().get() as number;
+  for (let seq = from; seq <= head; seq++) {
+    if (seq > 1)
+      db.prepare(
+        'UPDATE audit_log SET prev_hash = (SELECT hash FROM audit_log WHERE seq = ?) WHERE seq = ?',
+      ).run(seq - 1, seq);
+    db.prepare('UPDATE audit_log SET hash = ? WHERE seq = ?').run(
+      sha256(lineOf.get(seq) as string),
+      seq,
+    );
+  }
+}
+
+async function expectRefused(s: Services, check: BackupCheck): Promise<void> {
+  await expect(
+    s.backups.stageRestore('owner', { name: check.name, sha256: check.sha256 }),
+  ).rejects.toMatchObject({
+    reason: 'backup_not_restorable',
+    message: expect.stringMatching(
+      /choose another backup.*inspector|inspector.*choose another backup/i,
+    ),
+  });
+  expect(s.backups.pendingRestore()).toBeNull();
+  expect(s.audit.query({ action: 'backup.restore_check' }).entries[0]?.outcome).toBe('failed');
+}
+
+describe('the anchor check of a backup, before it may be restored (issue 14 §4, §3 anchor)', () => {
+  it('a fresh backup holds the entry anchored beside it: the anchor matches and it may be staged', async () => {
+    const { s, file, name, headBefore } = await storeWithBackup();
+    expect(fs.existsSync(`${file}.anchor.json`)).toBe(true);
+    const check = await s.backups.checkRestore('owner', name);
+    expect(check.chain).toMatchObject({ ok: true, length: headBefore.seq });
+    expect(check.anchor).toEqual({
+      state: 'matches',
+      anchoredSeq: headBefore.seq,
+      anchoredAt: new Date(s.clock.now()).toISOString(),
+    });
+    expect(check.problem).toBeNull();
+    const pending = await s.backups.stageRestore('owner', { name, sha256: check.sha256 });
+    expect(pending.anchor?.state).toBe('matches');
+  });
+
+  it('a backup whose newest audit entries were deleted with the key is behind its anchor and refused', async () => {
+    const { s, file, name, headBefore } = await storeWithBackup();
+    const db = openWithKey(s, file);
+    db.prepare('DELETE FROM audit_log WHERE seq > ?').run(headBefore.seq - 2);
+    db.close();
+    const check = await s.backups.checkRestore('owner', name);
+    // What is left verifies on its own: only the anchor shows that entries are gone.
+    expect(check.chain).toMatchObject({ ok: true, length: headBefore.seq - 2 });
+    expect(check.anchor).toMatchObject({ state: 'behind', anchoredSeq: headBefore.seq });
+    expect(check.problem).toMatchObject({
+      reason: 'backup_anchor_mismatch',
+      state: 'behind',
+      anchoredSeq: headBefore.seq,
+      chainLength: headBefore.seq - 2,
+    });
+    expect(
+      describeRestoreProblem(check.problem ?? { reason: 'backup_damaged', integrity: '' }),
+    ).toMatch(/ends at entry \d+, but when it was made its newest entry was \d+/);
+    await expectRefused(s, check);
+  });
+
+  it('an older backup put under a newer backup’s name is behind that name’s anchor and refused', async () => {
+    const { s, file: older } = await storeWithBackup();
+    s.clock.advance(60_000);
+    s.audit.record({ actor: 'owner', action: 'user.create', entity: 'user', entityId: 99 });
+    const newer = await s.backups.run('manual', 'owner');
+    const newerFile = newer.file ?? '';
+    expect(newerFile).not.toBe(older);
+    // Same key, so it opens: only the anchor beside the newer name tells the copies apart.
+    fs.copyFileSync(older, newerFile);
+    const check = await s.backups.checkRestore('owner', path.basename(newerFile));
+    expect(check.chain.ok).toBe(true);
+    expect(check.anchor.state).toBe('behind');
+    expect(check.problem?.reason).toBe('backup_anchor_mismatch');
+    await expectRefused(s, check);
+  });
+
+  it('a backup whose anchored entry was rewritten with the key (the chain hashed again so it verifies) differs from its anchor and is refused', async () => {
+    const { s, file, name, headBefore } = await storeWithBackup();
+    const db = openWithKey(s, file);
+    db.prepare("UPDATE audit_log SET actor = 'someone-else' WHERE seq = ?").run(headBefore.seq);
+    rechainFrom(db, headBefore.seq);
+    db.close();
+    const check = await s.backups.checkRestore('owner', name);
+    expect(check.chain).toMatchObject({ ok: true, length: headBefore.seq });
+    expect(check.anchor).toMatchObject({ state: 'differs', anchoredSeq: headBefore.seq });
+    expect(check.problem).toMatchObject({ reason: 'backup_anchor_mismatch', state: 'differs' });
+    expect(
+      describeRestoreProblem(check.problem ?? { reason: 'backup_damaged', integrity: '' }),
+    ).toMatch(/replaced or altered/);
+    await expectRefused(s, check);
+  });
+
+  it('a backup with its anchored entry’s hash rewritten and nothing else is refused too (the chain breaks, and the anchor differs)', async () => {
+    const { s, file, name, headBefore } = await storeWithBackup();
+    const db = openWithKey(s, file);
+    db.prepare('UPDATE audit_log SET hash = ? WHERE seq = ?').run('0'.repeat(64), headBefore.seq);
+    db.close();
+    const check = await s.backups.checkRestore('owner', name);
+    expect(check.anchor.state).toBe('differs');
+    expect(check.problem?.reason).toBe('backup_chain_broken');
+    await expectRefused(s, check);
+  });
+
+  it('a backup made before tamper evidence (no .anchor.json) shows the anchor missing, as a warning, and may be restored', async () => {
+    const { s, file, name, headBefore } = await storeWithBackup();
+    fs.rmSync(`${file}.anchor.json`);
+    const check = await s.backups.checkRestore('owner', name);
+    expect(check.anchor).toEqual({ state: 'missing', anchoredSeq: null, anchoredAt: null });
+    expect(check.chain).toMatchObject({ ok: true, length: headBefore.seq });
+    expect(check.problem).toBeNull();
+    const pending = await s.backups.stageRestore('owner', { name, sha256: check.sha256 });
+    expect(pending.anchor?.state).toBe('missing');
+  });
+});
+
+describe('npm run restore prints the anchor check before it asks to type RESTORE (issue 14 §4)', () => {
+  it('refuses a cut-short backup without asking, and restores one without an anchor with the warning', async () => {
+    const keyring = `backroom-restore-anchor-test-${process.pid}`;
+    const dataDir = tempDir();
+    const secrets = new KeyringSecretStore(keyring);
+    const s = await makeServices({ dataDir, secrets });
+    let cutShort: string;
+    let noAnchor: string;
+    let head: number;
+    try {
+      for (let i = 1; i <= 4; i++)
+        s.audit.record({ actor: 'owner', action: 'user.create', entity: 'user', entityId: i });
+      head = s.audit.head().seq;
+      cutShort = (await s.backups.run('manual', 'owner')).file ?? '';
+      s.clock.advance(60_000);
+      noAnchor = (await s.backups.run('manual', 'owner')).file ?? '';
+      const db = openWithKey(s, cutShort);
+      db.prepare('DELETE FROM audit_log WHERE seq = ?').run(head);
+      db.close();
+      fs.rmSync(`${noAnchor}.anchor.json`);
+    } finally {
+      s.close();
+    }
+
+    // No --yes, and nothing typed: a refused check must end before the question.
+    const refused = await runRestoreCommand([cutShort, '--data-dir', dataDir], keyring);
+    expect(refused.out).toMatch(/audit chain: verified/);
+    expect(refused.out).toMatch(
+      new RegExp(
+        `anchor check: FAILED the chain ends at entry ${head - 1}, its anchor says ${head}`,
+      ),
+    );
+    expect(refused.out).toMatch(/Not restored: .*Keep this file for an inspector/);
+    expect(refused.out).not.toMatch(/Type RESTORE/);
+    expect(refused.code).toBe(1);
+    expect(fs.readdirSync(dataDir).filter((f) => f.startsWith('replaced-'))).toEqual([]);
+
+    const warned = await runRestoreCommand([noAnchor, '--data-dir', dataDir, '--yes'], keyring);
+    expect(warned.out).toMatch(/anchor check: WARNING no anchor beside this backup/);
+    expect(warned.out.indexOf('anchor check:')).toBeLessThan(warned.out.indexOf('This replaces'));
+    expect(warned.code, warned.out).toBe(0);
+    expect(warned.out).toMatch(/Restored backroom-/);
+  }, 60_000);
 });

@@ -1,5 +1,6 @@
 // Putting a backup back in place of the store database, safely:
-// - the backup is checked first (opens with its key, integrity check, audit chain from entry 1);
+// - the backup is checked first (opens with its key, integrity check, audit chain from entry 1,
+//   and the chain against the anchor written beside the backup when it was made);
 // - the replaced database, its -wal, -shm and key pointer are MOVED into a dated folder beside
 //   it, never deleted (an old -wal left next to a restored file is what made the server refuse
 //   to start: SQLite would replay it onto the wrong database);
@@ -14,12 +15,13 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { z } from 'zod';
+import { readBackupAnchor, type ChainAnchor } from '../audit/anchor.ts';
 import { applyKey, fingerprintOf, keyInfoShape } from '../db/open.ts';
 import { ownerOnly } from '../db/owner-only.ts';
 import { DomainError, conflict, invalid, notFound } from '../errors.ts';
 import type { SecretStore } from '../secrets/port.ts';
 import { runWorker, workerScript } from '../workers.ts';
-import { inspectCopy, type CopyContents } from './inspect.ts';
+import { anchorNotChecked, inspectCopy, type CopyContents } from './inspect.ts';
 import {
   backupTimeOf,
   type BackupCheck,
@@ -40,10 +42,16 @@ const chainShape = z.union([
     reason: z.string(),
   }),
 ]);
+const anchorCheckShape = z.object({
+  state: z.enum(['matches', 'missing', 'behind', 'differs', 'unchecked']),
+  anchoredSeq: z.number().nullable(),
+  anchoredAt: z.string().nullable(),
+});
 const pendingShape = z.object({
   name: z.string(),
   sha256: z.string(),
   chain: chainShape,
+  anchor: anchorCheckShape.optional(),
   lastEntryAt: z.string().nullable(),
   requestedBy: z.string(),
   stagedAt: z.string(),
@@ -206,10 +214,15 @@ async function keyOfBackup(file: string, secrets: SecretStore): Promise<string> 
   return key;
 }
 
-async function inspectFile(file: string, hexKey: string): Promise<CopyContents> {
+async function inspectFile(
+  file: string,
+  hexKey: string,
+  anchor: ChainAnchor | null,
+): Promise<CopyContents> {
   const unreadable = (why: string): CopyContents => ({
     integrity: `the copy cannot be read (${why})`,
     chain: { ok: false, length: 0, brokenAt: 1, reason: 'the copy cannot be read' },
+    anchor: anchorNotChecked(anchor),
     lastEntryAt: null,
     schemaVersion: 0,
   });
@@ -217,14 +230,14 @@ async function inspectFile(file: string, hexKey: string): Promise<CopyContents> 
   if (script) {
     const answer = await runWorker<
       { ok: true; contents: CopyContents } | { ok: false; error: string }
-    >(script, { kind: 'inspect', file, hexKey });
+    >(script, { kind: 'inspect', file, hexKey, anchor });
     return answer.ok ? answer.contents : unreadable(answer.error);
   }
   let db: Database.Database | null = null;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
     applyKey(db, hexKey);
-    return inspectCopy(db);
+    return inspectCopy(db, anchor);
   } catch (error) {
     return unreadable(error instanceof Error ? error.message : String(error));
   } finally {
@@ -241,9 +254,13 @@ async function sha256Of(file: string): Promise<string> {
 }
 
 /**
- * Opens a backup with its own key and checks it: SQLite's integrity check and its audit chain
- * from entry 1. Refuses (throws) only when it cannot be opened at all; a damaged copy or a
- * broken chain is reported in `problem`, for the owner to read before anything is replaced.
+ * Opens a backup with its own key and checks it: SQLite's integrity check, its audit chain
+ * from entry 1, and that chain against the anchor written beside the backup when it was made
+ * (a copy whose newest entries were removed, or an older or altered copy put under its name,
+ * no longer holds the anchored entry). Refuses (throws) only when it cannot be opened at all;
+ * a damaged copy, a broken chain or an anchor mismatch is reported in `problem`, for the owner
+ * to read before anything is replaced. A backup without an anchor (made before tamper
+ * evidence) may be restored: its `anchor.state` is 'missing', shown as a warning.
  */
 export async function checkBackup(
   file: string,
@@ -259,7 +276,12 @@ export async function checkBackup(
   if (!fs.existsSync(resolved) || !fs.statSync(resolved).isFile())
     throw notFound('backup_not_found', `There is no backup file at ${resolved}.`);
   const hexKey = await keyOfBackup(resolved, o.secrets);
-  const [sha256, contents] = await Promise.all([sha256Of(resolved), inspectFile(resolved, hexKey)]);
+  // Read before the copy is opened; the worker compares it on the snapshot it walks.
+  const anchor = readBackupAnchor(resolved);
+  const [sha256, contents] = await Promise.all([
+    sha256Of(resolved),
+    inspectFile(resolved, hexKey, anchor),
+  ]);
   let problem: RestoreProblem | null = null;
   if (contents.integrity !== 'ok')
     problem = { reason: 'backup_damaged', integrity: contents.integrity };
@@ -268,6 +290,18 @@ export async function checkBackup(
       reason: 'backup_chain_broken',
       brokenAt: contents.chain.brokenAt,
       why: contents.chain.reason,
+    };
+  else if (
+    (contents.anchor.state === 'behind' || contents.anchor.state === 'differs') &&
+    contents.anchor.anchoredSeq !== null &&
+    contents.anchor.anchoredAt !== null
+  )
+    problem = {
+      reason: 'backup_anchor_mismatch',
+      state: contents.anchor.state,
+      anchoredSeq: contents.anchor.anchoredSeq,
+      anchoredAt: contents.anchor.anchoredAt,
+      chainLength: contents.chain.length,
     };
   else if (contents.schemaVersion > o.latestSchema)
     problem = {
@@ -283,6 +317,7 @@ export async function checkBackup(
     madeAt: backupTimeOf(path.basename(resolved)),
     integrity: contents.integrity,
     chain: contents.chain,
+    anchor: contents.anchor,
     lastEntryAt: contents.lastEntryAt,
     schemaVersion: contents.schemaVersion,
     newerEntriesNow:
@@ -298,6 +333,10 @@ export function describeRestoreProblem(p: RestoreProblem): string {
       return `The backup is damaged (${p.integrity}). Choose an older backup.`;
     case 'backup_chain_broken':
       return `The backup's audit chain is broken at entry ${p.brokenAt} (${p.why}): it may have been altered. Choose another backup, and keep this one for an inspector.`;
+    case 'backup_anchor_mismatch':
+      return p.state === 'behind'
+        ? `The backup's audit chain ends at entry ${p.chainLength}, but when it was made its newest entry was ${p.anchoredSeq} (anchored ${p.anchoredAt}): entries were removed from it after it was made, or an older copy was put under its name. Keep this file for an inspector, and choose another backup.`
+        : `The backup's audit entry ${p.anchoredSeq} is not the one anchored when it was made (${p.anchoredAt}): the backup was replaced or altered. Keep this file for an inspector, and choose another backup.`;
     case 'backup_too_new':
       return `The backup was made by a newer version of Backroom (schema ${p.schemaVersion}; this version knows up to ${p.latest}). Update Backroom first.`;
   }
@@ -355,6 +394,7 @@ export async function stageRestore(
     name: check.name,
     sha256: check.sha256,
     chain: check.chain,
+    anchor: check.anchor,
     lastEntryAt: check.lastEntryAt,
     requestedBy,
     stagedAt: new Date(now).toISOString(),

@@ -321,6 +321,7 @@ export class BackupService {
       payload: {
         sha256: check.sha256,
         chain: check.chain,
+        anchor: check.anchor,
         integrity: check.integrity,
         problem: check.problem?.reason ?? null,
       },
@@ -350,7 +351,7 @@ export class BackupService {
       action: 'backup.restore_staged',
       entity: 'backup',
       entityId: name,
-      payload: { sha256, chain: check.chain, lastEntryAt: check.lastEntryAt },
+      payload: { sha256, chain: check.chain, anchor: check.anchor, lastEntryAt: check.lastEntryAt },
     });
     return pending;
   }

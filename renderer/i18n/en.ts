@@ -178,6 +178,17 @@ export const en = {
     devices: 'Devices',
     integrationsOpen: 'Open',
   },
+  damaged: {
+    title: 'The store database is damaged: Backroom is read-only',
+    body: 'SQLite found damaged pages in the store database file. Nothing can be recorded until it is restored from a backup; what the screens show may be incomplete.',
+    howTitle: 'What to do (a store manager or the owner):',
+    stepStop: 'Stop the store server (close Backroom on the store PC).',
+    stepRestore:
+      'Restore the latest backup that checks clean (Backups shows which), from the data folder:',
+    stepKeep:
+      'Keep the damaged file (it is moved aside, never deleted) for support or an inspector, then start Backroom again.',
+    detail: 'What SQLite reported: {{detail}}',
+  },
   secretsWarning: {
     title: 'Secrets are in a file on this PC — set up the keychain before real use',
     noKeychain:
@@ -582,9 +593,20 @@ export const en = {
       resultTitle: 'Check of {{name}}',
       integrityOk: 'Integrity check passed.',
       integrityBad: 'Integrity check failed: {{why}}',
-      chainOk_one: 'Audit chain verified: {{count}} entry, head {{head}}.',
-      chainOk_other: 'Audit chain verified: {{count}} entries, head {{head}}.',
-      chainBroken: 'Audit chain broken at entry {{at}}: {{why}}.',
+      chainOk_one: 'Chain check: audit chain verified, {{count}} entry, head {{head}}.',
+      chainOk_other: 'Chain check: audit chain verified, {{count}} entries, head {{head}}.',
+      chainBroken: 'Chain check: audit chain broken at entry {{at}}: {{why}}.',
+      anchor: {
+        matches:
+          'Anchor check: the chain holds entry {{seq}} as anchored when the backup was made ({{time}}).',
+        missing:
+          'Anchor check: this backup has no anchor beside it (it was made before tamper evidence, or its .anchor.json was removed), so it cannot be told whether entries were removed from it. You may still restore it.',
+        behind:
+          'Anchor check: failed. The chain ends at entry {{length}}, but when the backup was made ({{time}}) its newest entry was {{seq}}: entries were removed from it.',
+        differs:
+          'Anchor check: failed. Entry {{seq}} is not the one anchored when the backup was made ({{time}}): the backup was replaced or altered.',
+        unchecked: 'Anchor check: not done, the copy cannot be read.',
+      },
       newest: 'Newest audit entry in the backup: {{time}}.',
       setAside_one:
         '{{count}} audit entry made since this backup will be set aside with the replaced database (moved, not deleted).',
@@ -596,6 +618,8 @@ export const en = {
           'This backup’s audit chain is broken: it may have been altered. Choose another backup and keep this one for an inspector.',
         backup_too_new:
           'This backup was made by a newer version of Backroom. Update Backroom first.',
+        backup_anchor_mismatch:
+          'This backup does not match the anchor written when it was made: it was cut short, replaced or altered. Keep this file for an inspector, and choose another backup.',
       },
       confirmWord: 'RESTORE',
       confirmLabel: 'Type {{word}} to confirm',

@@ -179,6 +179,17 @@ export const es: typeof en = {
     devices: 'Dispositivos',
     integrationsOpen: 'Abrir',
   },
+  damaged: {
+    title: 'La base de datos de la tienda está dañada: Backroom es de solo lectura',
+    body: 'SQLite encontró páginas dañadas en el archivo de la base de datos. No se puede registrar nada hasta restaurarla desde una copia de seguridad; lo que muestran las pantallas puede estar incompleto.',
+    howTitle: 'Qué hacer (un gerente o el dueño):',
+    stepStop: 'Detenga el servidor de la tienda (cierre Backroom en la PC de la tienda).',
+    stepRestore:
+      'Restaure la copia de seguridad más reciente que se verifique sin errores (Copias de seguridad lo indica), desde la carpeta de datos:',
+    stepKeep:
+      'Guarde el archivo dañado (se aparta, nunca se borra) para soporte o un inspector, y vuelva a iniciar Backroom.',
+    detail: 'Lo que informó SQLite: {{detail}}',
+  },
   secretsWarning: {
     title:
       'Los secretos están en un archivo de este equipo: configure el llavero antes del uso real',
@@ -588,9 +599,23 @@ export const es: typeof en = {
       resultTitle: 'Comprobación de {{name}}',
       integrityOk: 'Comprobación de integridad superada.',
       integrityBad: 'La comprobación de integridad falló: {{why}}',
-      chainOk_one: 'Cadena de auditoría verificada: {{count}} entrada, cabeza {{head}}.',
-      chainOk_other: 'Cadena de auditoría verificada: {{count}} entradas, cabeza {{head}}.',
-      chainBroken: 'Cadena de auditoría rota en la entrada {{at}}: {{why}}.',
+      chainOk_one:
+        'Comprobación de la cadena: cadena de auditoría verificada, {{count}} entrada, cabeza {{head}}.',
+      chainOk_other:
+        'Comprobación de la cadena: cadena de auditoría verificada, {{count}} entradas, cabeza {{head}}.',
+      chainBroken:
+        'Comprobación de la cadena: cadena de auditoría rota en la entrada {{at}}: {{why}}.',
+      anchor: {
+        matches:
+          'Comprobación del ancla: la cadena contiene la entrada {{seq}} tal como se ancló al hacer la copia ({{time}}).',
+        missing:
+          'Comprobación del ancla: esta copia no tiene ancla junto a ella (se hizo antes de la protección contra manipulación, o se quitó su .anchor.json), así que no se puede saber si se le quitaron entradas. Aun así puede restaurarla.',
+        behind:
+          'Comprobación del ancla: fallida. La cadena termina en la entrada {{length}}, pero al hacer la copia ({{time}}) su entrada más reciente era la {{seq}}: se le quitaron entradas.',
+        differs:
+          'Comprobación del ancla: fallida. La entrada {{seq}} no es la que se ancló al hacer la copia ({{time}}): la copia fue sustituida o alterada.',
+        unchecked: 'Comprobación del ancla: no se hizo, la copia no se puede leer.',
+      },
       newest: 'Entrada de auditoría más reciente de la copia: {{time}}.',
       setAside_one:
         '{{count}} entrada de auditoría hecha después de esta copia quedará apartada con la base de datos reemplazada (movida, no borrada).',
@@ -602,6 +627,8 @@ export const es: typeof en = {
           'La cadena de auditoría de esta copia está rota: puede haber sido alterada. Elija otra copia y guarde esta para un inspector.',
         backup_too_new:
           'Esta copia la hizo una versión más nueva de Backroom. Actualice Backroom primero.',
+        backup_anchor_mismatch:
+          'Esta copia no coincide con el ancla escrita cuando se hizo: fue recortada, sustituida o alterada. Guarde este archivo para un inspector y elija otra copia.',
       },
       confirmWord: 'RESTAURAR',
       confirmLabel: 'Escriba {{word}} para confirmar',

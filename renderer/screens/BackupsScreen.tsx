@@ -171,6 +171,21 @@ function CheckResult({ check, onStaged }: { check: BackupCheck; onStaged: () => 
                 why: check.chain.reason,
               })}
         </Text>
+        <Text
+          size="sm"
+          data-testid="restore-anchor"
+          fw={check.anchor.state === 'matches' ? undefined : 600}
+          c={check.anchor.state === 'missing' ? 'orange.8' : undefined}
+          role={check.anchor.state === 'missing' ? 'status' : undefined}
+        >
+          {t(`backups.restore.anchor.${check.anchor.state}`, {
+            seq: check.anchor.anchoredSeq ?? 0,
+            length: check.chain.length,
+            time: check.anchor.anchoredAt
+              ? formatDateTime(check.anchor.anchoredAt, i18n.language)
+              : '',
+          })}
+        </Text>
         {check.lastEntryAt && (
           <Text size="sm">
             {t('backups.restore.newest', {
@@ -216,7 +231,10 @@ function CheckResult({ check, onStaged }: { check: BackupCheck; onStaged: () => 
   );
 }
 
-/** Owner only: check a backup (the chain check shown first), stage it for the next start. */
+/**
+ * Owner only: check a backup (its chain check and anchor check shown first), stage it for the
+ * next start.
+ */
 function RestoreCard() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
