@@ -69,10 +69,17 @@ describe('API problems', () => {
   });
 
   it('falls back to the server’s words for a reason it has no translation for', () => {
-    const p = problemOf(serverError('Serial 12345 is already in stock.', 'serial_in_stock'));
-    expect(describeProblem(p, i18n.getFixedT('es'), 'es')).toBe(
-      'Serial 12345 is already in stock.',
+    const p = problemOf(
+      serverError('Serial 12-345 does not match the rule for Glock.', 'serial_format'),
     );
+    expect(describeProblem(p, i18n.getFixedT('es'), 'es')).toBe(
+      'Serial 12-345 does not match the rule for Glock.',
+    );
+  });
+
+  it('says a refused hand-over in Spanish (issue 13: a denial is final)', () => {
+    const p = problemOf(serverError('The check was denied: do not transfer.', 'check_denied'));
+    expect(describeProblem(p, i18n.getFixedT('es'), 'es')).toMatch(/^La verificación fue denegada/);
   });
 
   it('explains an unreachable server in the reader’s language', () => {

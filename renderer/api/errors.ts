@@ -1,7 +1,7 @@
 // What went wrong, in a form screens can act on. The store server's errors carry a stable
 // `reason`, per-field messages for bad input, and a message a clerk can read (English).
 import type { TFunction } from 'i18next';
-import type { en } from '../i18n/en.ts';
+import { en } from '../i18n/en.ts';
 
 export interface FieldProblem {
   path: string;
@@ -68,25 +68,10 @@ export function sessionEffectOf(reason: string | null): SessionEffect {
 }
 
 type ErrorKey = keyof typeof en.errors;
-const knownReasons = new Set<string>([
-  'invalid_input',
-  'wrong_credentials',
-  'account_locked',
-  'account_disabled',
-  'too_many_attempts',
-  'not_signed_in',
-  'session_locked',
-  'too_many_unlock_attempts',
-  'wrong_unlock',
-  'no_pin',
-  'wrong_password',
-  'username_taken',
-  'last_owner',
-  'self_disable',
-  'already_set_up',
-  'missing_permission',
-  'user_not_found',
-] satisfies ErrorKey[]);
+/** Every reason the catalogue has words for (network and unknown are not server reasons). */
+const knownReasons = new Set<string>(
+  Object.keys(en.errors).filter((k) => k !== 'network' && k !== 'unknown'),
+);
 
 /**
  * The sentence to show. In English the server's own message is the most specific (it names

@@ -693,5 +693,37 @@ export const en = {
     already_set_up: 'This store is already set up. Sign in with the owner account.',
     missing_permission: 'Your role does not allow this. Ask a store manager if you need it.',
     user_not_found: 'That user no longer exists.',
+    check_not_found: 'There is no such background check. Choose the check from the check desk.',
+    check_date_unusable:
+      'A date on this check cannot be counted with (it is not a real day, or far in the future). Record a new check on the 4473.',
+    check_no_check: 'Run a background check (or record a qualifying permit) before the transfer.',
+    check_denied:
+      'The check was denied: do not transfer. Only a recorded “denial overturned” answer lifts it.',
+    check_cancelled: 'The check was cancelled: run a new check to transfer.',
+    check_expired: 'The check expired: run a new check, recorded on the same 4473.',
+    check_waiting: 'The check has no answer yet: record the response first.',
+    check_delayed_wait:
+      'The check is delayed: the transfer may proceed only after the waiting period, if no denial arrives first.',
+    check_no_default_proceed:
+      'This state does not let a delayed transfer proceed by default: wait for the final answer.',
+    check_calendar_missing:
+      'No state-office calendar is installed for that year: confirm the date the transfer may proceed by hand with NICS or the state, and update Backroom.',
+    check_subject_changed: 'The buyer or the firearms changed since the check: run a new check.',
+    date_in_future: 'A date is after today at the store: enter the day it actually happened.',
+    date_before_4473: 'A date is before the 4473 was started: enter the day it actually happened.',
+    date_out_of_order:
+      'A date is before the previous answer on this check: answers are recorded in the order they came.',
+    denial_stands: 'A check on this 4473 was denied: a new check cannot clear a denial.',
+    handover_before_check:
+      'The hand-over date is before the check allowed the transfer: enter the day the firearm left the store.',
+    future_date: 'The date cannot be in the future.',
+    pmf_unmarked:
+      'This privately made firearm is not marked yet: mark it with the store’s serial first.',
+    item_on_hold: 'This firearm is on hold for review: it cannot be reserved or disposed of.',
+    not_in_stock: 'This firearm is not in stock.',
+    serial_in_stock: 'A firearm with that maker, serial and type is already in stock.',
+    must_change_password: 'Choose your own password first: nothing else can be done until then.',
+    store_damaged:
+      'The store database is damaged: nothing can be changed. Ask the owner to restore the latest good backup.',
   },
 };

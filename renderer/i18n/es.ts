@@ -704,5 +704,43 @@ export const es: typeof en = {
     already_set_up: 'Esta tienda ya está configurada. Inicie sesión con la cuenta del propietario.',
     missing_permission: 'Su rol no lo permite. Pídaselo a un gerente de la tienda si lo necesita.',
     user_not_found: 'Ese usuario ya no existe.',
+    check_not_found:
+      'No existe esa verificación de antecedentes. Elija la verificación en el mostrador de verificaciones.',
+    check_date_unusable:
+      'Una fecha de esta verificación no se puede usar (no es un día real o está muy en el futuro). Registre una verificación nueva en el 4473.',
+    check_no_check:
+      'Haga una verificación de antecedentes (o registre un permiso válido) antes de la transferencia.',
+    check_denied:
+      'La verificación fue denegada: no transfiera. Solo una respuesta registrada de “denegación revocada” la levanta.',
+    check_cancelled: 'La verificación fue cancelada: haga una verificación nueva para transferir.',
+    check_expired:
+      'La verificación caducó: haga una verificación nueva, registrada en el mismo 4473.',
+    check_waiting: 'La verificación aún no tiene respuesta: registre primero la respuesta.',
+    check_delayed_wait:
+      'La verificación está demorada: la transferencia solo puede continuar al terminar la espera, si antes no llega una denegación.',
+    check_no_default_proceed:
+      'Este estado no permite continuar por defecto una transferencia demorada: espere la respuesta final.',
+    check_calendar_missing:
+      'No hay calendario de oficinas estatales instalado para ese año: confirme a mano con NICS o el estado la fecha en que puede continuar, y actualice Backroom.',
+    check_subject_changed:
+      'El comprador o las armas cambiaron desde la verificación: haga una verificación nueva.',
+    date_in_future: 'Una fecha es posterior a hoy en la tienda: escriba el día en que ocurrió.',
+    date_before_4473: 'Una fecha es anterior al inicio del 4473: escriba el día en que ocurrió.',
+    date_out_of_order:
+      'Una fecha es anterior a la respuesta anterior de esta verificación: las respuestas se registran en el orden en que llegaron.',
+    denial_stands:
+      'Una verificación de este 4473 fue denegada: una verificación nueva no anula una denegación.',
+    handover_before_check:
+      'La fecha de entrega es anterior a que la verificación permitiera la transferencia: escriba el día en que el arma salió de la tienda.',
+    future_date: 'La fecha no puede ser futura.',
+    pmf_unmarked:
+      'Esta arma de fabricación privada aún no está marcada: márquela primero con el número de la tienda.',
+    item_on_hold: 'Esta arma está retenida para revisión: no se puede reservar ni entregar.',
+    not_in_stock: 'Esta arma no está en existencia.',
+    serial_in_stock: 'Ya hay en existencia un arma con ese fabricante, número de serie y tipo.',
+    must_change_password:
+      'Primero elija su propia contraseña: hasta entonces no se puede hacer nada más.',
+    store_damaged:
+      'La base de datos de la tienda está dañada: no se puede cambiar nada. Pida al propietario que restaure la última copia de seguridad buena.',
   },
 };
