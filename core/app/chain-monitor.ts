@@ -123,7 +123,8 @@ export class ChainMonitor {
 
   /**
    * Stops a verification under way (the store is closing): the sliced walk checks before each
-   * slice, so it never touches the closed connection; worker threads are terminated.
+   * slice, so it never touches the closed connection; worker threads finish on their own
+   * connections and exit (core/workers.ts: a thread is never terminated mid-call).
    */
   stop(): void {
     this.stopping.abort(new Error('The store is closing.'));

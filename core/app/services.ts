@@ -8,6 +8,7 @@ import { AuthService } from '../auth/service.ts';
 import { holdDataFolder } from '../backup/restore.ts';
 import { BackupService } from '../backup/service.ts';
 import { systemClock, type Clock } from '../clock.ts';
+import { threadsSettled } from '../workers.ts';
 import { openStoreDatabase, type StoreDatabase } from '../db/open.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SecretStore } from '../secrets/port.ts';
@@ -406,6 +407,8 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
       network,
       drain: async () => {
         await Promise.all([integrations.stop(), devices.stop(), rx30.stop(), anchor.flush()]);
+        // Background threads (verify, integrity, backup, book checks) exit on their own.
+        await threadsSettled();
       },
       close: () => {
         if (lookups) clearInterval(lookups);
