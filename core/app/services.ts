@@ -190,9 +190,14 @@ export async function createStoreServices(o: ServicesOptions): Promise<StoreServ
     });
     // Filled once the relay exists (it needs the integrations built here first).
     const relayHealth: { of?: () => LiveHealth; now?: () => number } = {};
-    const stateRules = new StateRules({ db: store.db, audit, clock });
-    const policy = (date: string) => stateRules.policyOn(date);
     const storeHours = new StoreHoursSettings({ db: store.db, audit });
+    const stateRules = new StateRules({
+      db: store.db,
+      audit,
+      clock,
+      timeZone: () => storeHours.calendar().timeZone,
+    });
+    const policy = (date: string) => stateRules.policyOn(date);
     const checks = new CheckDesk({
       db: store.db,
       audit,

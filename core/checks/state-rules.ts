@@ -88,7 +88,11 @@ export class StateRules {
   private readonly audit: AuditLog;
   private readonly clock: Clock;
 
-  constructor(o: { db: Db; audit: AuditLog; clock: Clock }) {
+  /** The store's time zone: "today" is the store's calendar day (undefined: this PC's). */
+  private readonly timeZone: () => string | undefined;
+
+  constructor(o: { db: Db; audit: AuditLog; clock: Clock; timeZone?: () => string | undefined }) {
+    this.timeZone = o.timeZone ?? (() => undefined);
     this.db = o.db;
     this.audit = o.audit;
     this.clock = o.clock;
@@ -147,7 +151,7 @@ export class StateRules {
   }
 
   /** The policy the gate follows on `date`: shipped data with the store's rules applied. */
-  policyOn(date: string = localDate(this.clock.now())): NicsPolicy {
+  policyOn(date: string = localDate(this.clock.now(), this.timeZone())): NicsPolicy {
     return withStateRules(policyOn(nicsPolicies, date), this.inForce(date));
   }
 }

@@ -93,3 +93,20 @@ describe('the check desk counts in the store’s day', () => {
     expect(refused.error?.data.reason).toBe('date_in_future');
   });
 });
+
+describe('the store’s check rules take effect on the store’s day', () => {
+  it('keeps a rule effective tomorrow (the UTC date) out of force this evening in Los Angeles', async () => {
+    const s = await storeInLosAngeles();
+    s.stateRules.record('owner', {
+      state: 'TX',
+      effective: '2026-01-09',
+      noDefaultProceed: true,
+      overrideAllowed: false,
+      qualifyingPermits: [],
+      source: 'Texas statute (test data), in force from the 9th',
+    });
+    expect(s.stateRules.policyOn().noDefaultProceedStates).not.toContain('TX');
+    s.clock.set(EVENING_IN_LA + 4 * 3_600_000); // 00:30 on the 9th in Los Angeles
+    expect(s.stateRules.policyOn().noDefaultProceedStates).toContain('TX');
+  });
+});
