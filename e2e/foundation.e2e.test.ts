@@ -143,6 +143,9 @@ describe('foundation acceptance, end to end', () => {
     expect(await owner.getByTestId('tile-backup').textContent()).toContain(
       'No backup has run yet.',
     );
+    // This server keeps its secrets in a file (BACKROOM_SECRETS_FILE): the dashboard says so
+    // loudly, with how to move them to the keychain (issue 14 §1).
+    expect(await owner.getByTestId('secrets-warning').textContent()).toMatch(/keychain/i);
   });
 
   it('the owner creates a compliance clerk', async () => {

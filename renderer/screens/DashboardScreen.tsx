@@ -23,6 +23,7 @@ import { HealthBadge } from './devices/DevicesScreen.tsx';
 import { LiveBadge } from '../components/LiveBadge.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
+import { SecretsWarning } from '../components/SecretsWarning.tsx';
 import { roleLabelKey } from '../i18n/index.ts';
 import { formatBytes, formatDateTime, formatTime } from '../lib/format.ts';
 import { useLiveTick } from '../state/live.ts';
@@ -275,6 +276,7 @@ export function DashboardScreen() {
         )
       ) : (
         <Stack gap="lg">
+          <SecretsWarning secrets={s.secrets} />
           <ComplianceAlerts compliance={s.compliance} />
           <IntegrationAlerts alerts={s.integrationAlerts} />
           <DeviceHealth devices={s.devices} />
