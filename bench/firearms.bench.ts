@@ -1,10 +1,16 @@
-// The firearms bound book at 1,000,000 entries: what entering a firearm costs, how fast the
-// search box finds a serial or a name and the grid fetches its next page, and what exporting
-// the whole book takes in time and in memory (measured in a process that does only that).
+// The firearms bound book at 1,000,000 entries with their audit entries: what entering a firearm
+// costs, how fast the search box finds a serial or a name and the grid fetches its next page
+// (directly and through the HTTP API with a signed-in session, as the screen asks), and what
+// exporting the whole book takes in time and in memory (in a process that does only that).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Transport } from '../core/api/testing.ts';
 import type { StoreServices } from '../core/app/services.ts';
+import { entryHashOf, payloadHashOf } from '../core/audit/chain.ts';
+import { GENESIS_HASH, type AuditEntry } from '../core/audit/model.ts';
+import { recordsHashOf, rowHashOf, type RecordHash } from '../core/audit/records.ts';
+import { AuditLog } from '../core/audit/repo.ts';
 import { localDate, systemClock } from '../core/clock.ts';
 import { FILL_BOOK_SQL } from '../core/db/migrations/005_firearms_search.ts';
 import { openStoreDatabase, type Db } from '../core/db/open.ts';
@@ -49,6 +55,7 @@ const PAGE = 100;
 const ROUNDS = 5;
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+const OWNER = { username: 'bench', displayName: 'Bench Owner', password: 'bench-password-1' };
 
 interface StoreDir {
   dataDir: string;
@@ -67,6 +74,7 @@ export default async function firearmsBench(ctx: BenchContext): Promise<BenchEnt
   // The store's services are loaded here, not at the top: the export's own process imports
   // this module too and should carry only what an export needs.
   const { DATABASE_FILE, createStoreServices } = await import('../core/app/services.ts');
+  const { httpTransport } = await import('../core/api/testing.ts');
   const dataDir = path.join(ctx.workDir, 'book-1m');
   const dir: StoreDir = {
     dataDir,
@@ -78,6 +86,12 @@ export default async function firearmsBench(ctx: BenchContext): Promise<BenchEnt
   const seeded = await seedBook(dir);
   ctx.log(
     `  seeded in ${(seeded.ms / 1000).toFixed(1)} s (book and index filled in ${(seeded.fillMs / 1000).toFixed(1)} s; ${seeded.megabytes} MB on disk)`,
+  );
+
+  ctx.log('seeding the audit entries of the book (one per acquisition, correction, disposition)…');
+  const audited = await seedAudit(dir);
+  ctx.log(
+    `  ${audited.entries.toLocaleString('en')} entries in ${(audited.ms / 1000).toFixed(1)} s (${audited.megabytes} MB on disk)`,
   );
 
   ctx.log('exporting the book as CSV in a process of its own…');
@@ -96,50 +110,60 @@ export default async function firearmsBench(ctx: BenchContext): Promise<BenchEnt
   let name: Sample;
   let grid: Sample;
   let gridByName: Sample;
+  let api: ApiSamples;
+  let verifyMs: number;
   try {
+    // The store's own chain monitor, started with the services, verifies the seeded store (the
+    // chain, every regulated row against its hash, the anchor, the triggers, SQLite's integrity
+    // check); waited for, so no measurement below shares the PC with it.
+    ctx.log('waiting for the chain monitor to verify the seeded store…');
+    const verifyStart = nowMs();
+    const verdict = await s.chain.verify();
+    verifyMs = nowMs() - verifyStart;
+    if (
+      verdict.state !== 'ok' ||
+      verdict.length < audited.entries ||
+      verdict.tamper.findings.length > 0
+    )
+      throw new Error(`The seeded store did not verify: ${JSON.stringify(verdict)}`);
+    ctx.log(`  verified in ${(verifyMs / 1000).toFixed(1)} s`);
     ctx.log(`timing ${ACQUIRE_SAMPLES.toLocaleString('en')} acquisitions…`);
     writes = measureAcquisitions(s);
     ctx.log('timing searches…');
     const db = s.store.db;
-    const rnd = prng(7);
-    const someEntry = () => 1 + Math.floor(rnd() * ENTRIES);
-    serial = sample(db, SERIAL_SAMPLES, (k) => {
-      const e = entryAt(someEntry());
-      // Typed as a clerk would: whole, or a part; in lower case, with a stray space.
-      if (k % 3 === 0) return { serial: e.serial };
-      if (k % 3 === 1) return { serial: ` ${e.serial.toLowerCase()} ` };
-      const key = serialKey(e.serial);
-      const at = Math.floor(rnd() * (key.length - 4));
-      return { serial: key.slice(at, at + 5) };
-    });
-    name = sample(db, NAME_SAMPLES, (k) => {
-      const e = entryAt(someEntry());
-      const who = k % 2 === 0 && e.transferee ? e.transferee : e.source;
-      const last = who.split(' ').at(-1) ?? who;
-      // A whole name, a surname, or a part of one ("garc").
-      if (k % 4 === 0) return { name: who };
-      if (k % 4 === 1) return { name: last };
-      if (k % 4 === 2) return { name: last.slice(0, 4).toLowerCase() };
-      return { name: who.split(' ')[0] ?? who };
-    });
-    const deep = () => Math.floor(ENTRIES / 2 + rnd() * (ENTRIES / 2 - PAGE));
+    const q = queriesOf(prng(7));
+    serial = sample(db, SERIAL_SAMPLES, q.serial);
+    name = sample(db, NAME_SAMPLES, q.name);
     grid = sample(
       db,
       PAGE_SAMPLES,
       () => ({ limit: PAGE }),
-      () => ({ afterEntry: deep() }),
+      () => ({ afterEntry: q.deep() }),
     );
     gridByName = sample(
       db,
       PAGE_SAMPLES,
       () => ({ limit: PAGE, sort: 'name' }),
-      () => ({ afterEntry: deep() }),
+      () => ({ afterEntry: q.deep() }),
     );
+
+    ctx.log('timing the same searches through the HTTP API, signed in…');
+    const http = await httpTransport(s);
+    try {
+      await s.auth.setupOwner(OWNER);
+      const { token } = await s.auth.login(OWNER, 'bench');
+      // Other entries than the direct searches found (a fresh sequence), of the same kinds.
+      api = await sampleApi(http, token, queriesOf(prng(11)));
+    } finally {
+      await http.close();
+    }
   } finally {
     s.close();
   }
 
-  const book = `${ENTRIES.toLocaleString('en')} entries (${Math.round(DISPOSED * 100)}% disposed, most to non-licensees with names, ${CORRECTIONS.toLocaleString('en')} corrections), encrypted store database`;
+  const book = `${ENTRIES.toLocaleString('en')} entries (${Math.round(DISPOSED * 100)}% disposed, most to non-licensees with names, ${CORRECTIONS.toLocaleString('en')} corrections) and their ${audited.entries.toLocaleString('en')} audit entries, encrypted store database`;
+  const overApi = (what: string, x: Sample) =>
+    `firearms.search through the HTTP API on 127.0.0.1 with the signed-in owner's session (session check, input validation, the search, the audit entry recorded when transferees' names are shown, JSON both ways), one call at a time, ${what} (${round(x.rows / x.ms.length, 1)} rows returned on average), after ${SEARCH_WARMUP} warm-up; ${book}`;
   const searched = (what: string, x: Sample) =>
     `searchBook ${what} (${round(x.rows / x.ms.length, 1)} rows returned on average), after ${SEARCH_WARMUP} warm-up; ${book}`;
   return [
@@ -148,6 +172,12 @@ export default async function firearmsBench(ctx: BenchContext): Promise<BenchEnt
       value: round(seeded.ms / 1000, 1),
       unit: 's',
       detail: `bulk INSERTs into the ledger tables, then the book, its names and serial parts filled by migration 5's fill in ${round(seeded.fillMs / 1000, 1)} s; ${seeded.megabytes} MB on disk`,
+    }),
+    reported({
+      name: 'book.seed_audit_1m',
+      value: round(audited.ms / 1000, 1),
+      unit: 's',
+      detail: `${audited.entries.toLocaleString('en')} audit entries bulk-inserted with real chained hashes, one per acquisition, correction, reservation and disposition, each carrying its row's hash (records_hash, audit_records); the search index (audit_lookup) caught up; then verified by the store's own chain monitor in ${round(verifyMs / 1000, 1)} s (chain, every regulated row against its hash, anchor, triggers, integrity check: ok); ${audited.megabytes} MB on disk with the book`,
     }),
     reported({
       name: 'book.search_tables.size',
@@ -159,7 +189,7 @@ export default async function firearmsBench(ctx: BenchContext): Promise<BenchEnt
       'book.acquire.p99',
       writes,
       ACQUIRE_P99_TARGET_MS,
-      `FirearmsLedger.acquire of one firearm (the book's next entries: same makers, serials, sources), each its own committed transaction with its audit entry and outbox event (WAL, synchronous=FULL), after ${ACQUIRE_WARMUP} warm-up; ${book}`,
+      `FirearmsLedger.acquire of one firearm (the book's next entries: same makers, serials, sources), each its own committed transaction with its audit entry (appended to the ${audited.entries.toLocaleString('en')}-entry chain, with its row's hash) and outbox event (WAL, synchronous=FULL), the store's services running as in the server (audit-search indexer on its 2 s timer, the anchor kept), after ${ACQUIRE_WARMUP} warm-up; ${book}`,
     ),
     reported({
       name: 'book.acquire.p50',
@@ -214,6 +244,48 @@ export default async function firearmsBench(ctx: BenchContext): Promise<BenchEnt
         `for the grid sorted by name: the next ${PAGE} rows after an entry in the second half of the book (keyset)`,
         gridByName,
       ),
+    ),
+    steady(
+      'book.search_serial_api.p99',
+      api.serial.ms,
+      SERIAL_P99_TARGET_MS,
+      overApi('by serial, the same kinds of serial as book.search_serial', api.serial),
+    ),
+    reported({
+      name: 'book.search_serial_api.p50',
+      value: round(percentile(api.serial.ms, 50)),
+      unit: 'ms',
+      detail: 'the same serial searches through the API',
+    }),
+    steady(
+      'book.search_name_api.p99',
+      api.name.ms,
+      NAME_P99_TARGET_MS,
+      overApi(
+        `by name, first page of ${PAGE}, the same kinds of name as book.search_name`,
+        api.name,
+      ),
+    ),
+    reported({
+      name: 'book.search_name_api.p50',
+      value: round(percentile(api.name.ms, 50)),
+      unit: 'ms',
+      detail: 'the same name searches through the API',
+    }),
+    steady(
+      'book.grid_page_api.p99',
+      api.grid.ms,
+      GRID_PAGE_P99_TARGET_MS,
+      overApi(
+        `the grid's next ${PAGE} rows in entry order after an entry in the second half of the book (afterEntry)`,
+        api.grid,
+      ),
+    ),
+    steady(
+      'book.grid_page_by_name_api.p99',
+      api.gridByName.ms,
+      null,
+      overApi(`the grid sorted by name, the next ${PAGE} rows (afterEntry)`, api.gridByName),
     ),
     atMost(
       {
@@ -748,6 +820,174 @@ async function seedBook(
 }
 
 // ---------------------------------------------------------------------------------------------
+// The book's audit entries: one per acquisition, correction and disposition, as the ledger
+// records them (firearm.acquire / .correct / .reserve / .dispose / .undispose), each carrying
+// the hash of the regulated row it wrote (migration 22's records_hash, audit_records), chained
+// with real hashes. Bulk-inserted (the chain's triggers set aside and re-created), then the
+// search index caught up as the server's timer would have. The bench then has the store's own
+// chain monitor verify it all (the chain, every regulated row, the anchor, the triggers).
+
+const AUDIT_START = Date.parse(`${isoDay(0)}T14:00:00Z`);
+const ROW_PAGE = 20_000;
+
+async function seedAudit(
+  dir: StoreDir,
+): Promise<{ ms: number; entries: number; megabytes: number }> {
+  const start = nowMs();
+  const store = await openStore(dir);
+  let entries = 0;
+  try {
+    const { db } = store;
+    db.pragma('synchronous = OFF');
+    db.pragma('cache_size = -262144');
+    const extras = db
+      .prepare(
+        `SELECT type, name, sql FROM sqlite_master
+         WHERE tbl_name = 'audit_log' AND type = 'trigger' AND sql IS NOT NULL`,
+      )
+      .all() as { type: 'trigger'; name: string; sql: string }[];
+    const insertEntry = db.prepare(
+      `INSERT INTO audit_log (seq, time, actor, action, entity, entity_id, payload_hash,
+         external_ref, outcome, prev_hash, hash, records_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertRecord = db.prepare(
+      'INSERT INTO audit_records (seq, tbl, row_key, op, hash) VALUES (?, ?, ?, ?, ?)',
+    );
+    const step = Math.floor((BOOK_DAYS * DAY) / (ENTRIES * 1.7));
+    let prevHash = GENESIS_HASH;
+    const append = (
+      e: Pick<AuditEntry, 'actor' | 'action' | 'entityId' | 'externalRef'> & { payload: unknown },
+      table: string,
+      row: Record<string, unknown>,
+      key: number,
+    ) => {
+      const seq = ++entries;
+      const record: RecordHash = {
+        table,
+        key: JSON.stringify([key]),
+        op: 'insert',
+        hash: rowHashOf(table, row),
+      };
+      const base: Omit<AuditEntry, 'hash'> = {
+        seq,
+        time: new Date(AUDIT_START + seq * step).toISOString(),
+        actor: e.actor,
+        action: e.action,
+        entity: 'firearm',
+        entityId: e.entityId,
+        payloadHash: payloadHashOf(e.payload),
+        externalRef: e.externalRef,
+        outcome: 'success',
+        recordsHash: recordsHashOf([record]),
+        prevHash,
+      };
+      const hash = entryHashOf(base);
+      insertEntry.run(
+        seq,
+        base.time,
+        base.actor,
+        base.action,
+        base.entity,
+        base.entityId,
+        base.payloadHash,
+        base.externalRef,
+        base.outcome,
+        base.prevHash,
+        hash,
+        base.recordsHash,
+      );
+      insertRecord.run(seq, record.table, record.key, record.op, record.hash);
+      prevHash = hash;
+    };
+    db.transaction(() => {
+      for (const x of extras) db.exec(`DROP TRIGGER "${x.name}"`);
+    }).immediate();
+    // Read a page, write its entries: one statement cannot be read while the connection writes.
+    const pages = <T extends Record<string, unknown>>(sql: string, each: (row: T) => void) => {
+      const page = db.prepare(sql);
+      for (let after = 0; ;) {
+        const rows = page.all(after, ROW_PAGE) as (T & { __rowid: number })[];
+        if (rows.length === 0) return;
+        db.transaction(() => {
+          for (const { __rowid, ...row } of rows) each(row as unknown as T);
+        }).immediate();
+        after = (rows.at(-1) as { __rowid: number }).__rowid;
+      }
+    };
+    pages<{
+      entry_no: number;
+      item_id: number;
+      corrects: number | null;
+      correction_reason: string | null;
+    }>(
+      'SELECT rowid AS __rowid, * FROM ledger_acquisitions WHERE rowid > ? ORDER BY rowid LIMIT ?',
+      (row) =>
+        append(
+          row.corrects === null
+            ? {
+                actor: 'cora.clerk',
+                action: 'firearm.acquire',
+                entityId: String(row.item_id),
+                externalRef: String(row.entry_no),
+                payload: null,
+              }
+            : {
+                actor: 'sam.manager',
+                action: 'firearm.correct',
+                entityId: String(row.item_id),
+                externalRef: String(row.entry_no),
+                payload: { corrects: row.corrects, reason: row.correction_reason },
+              },
+          'ledger_acquisitions',
+          row,
+          row.entry_no,
+        ),
+    );
+    pages<{
+      id: number;
+      item_id: number;
+      kind: string;
+      disposed_on: string | null;
+      state: string;
+      corrects: number | null;
+    }>(
+      'SELECT rowid AS __rowid, * FROM ledger_dispositions WHERE rowid > ? ORDER BY rowid LIMIT ?',
+      (row) =>
+        append(
+          {
+            actor: row.state === 'pending' ? 'cora.clerk' : 'sam.manager',
+            action:
+              row.state === 'pending'
+                ? 'firearm.reserve'
+                : row.corrects !== null
+                  ? 'firearm.undispose'
+                  : 'firearm.dispose',
+            entityId: String(row.item_id),
+            externalRef: null,
+            payload: { disposition: row.id, kind: row.kind, disposedOn: row.disposed_on },
+          },
+          'ledger_dispositions',
+          row,
+          row.id,
+        ),
+    );
+    db.transaction(() => {
+      for (const x of extras) db.exec(x.sql);
+    }).immediate();
+    // What the server's 2 s timer would long since have done: who and which record indexed.
+    const audit = new AuditLog(db, systemClock);
+    audit.catchUpLookups();
+    audit.rebuildFacets();
+  } finally {
+    store.close();
+  }
+  const reopened = await openStore(dir);
+  const megabytes = Math.round(reopened.sizeBytes() / 1e6);
+  reopened.close();
+  return { ms: nowMs() - start, entries, megabytes };
+}
+
+// ---------------------------------------------------------------------------------------------
 
 function measureAcquisitions(s: StoreServices): number[] {
   const today = localDate(Date.now());
@@ -782,6 +1022,90 @@ function measureAcquisitions(s: StoreServices): number[] {
 interface Sample {
   ms: number[];
   rows: number;
+}
+
+/** What the search box and the grid are asked, entry by entry from one random sequence. */
+function queriesOf(rnd: () => number) {
+  const someEntry = () => 1 + Math.floor(rnd() * ENTRIES);
+  return {
+    serial: (k: number): LedgerSearch => {
+      const e = entryAt(someEntry());
+      // Typed as a clerk would: whole, or a part; in lower case, with a stray space.
+      if (k % 3 === 0) return { serial: e.serial };
+      if (k % 3 === 1) return { serial: ` ${e.serial.toLowerCase()} ` };
+      const key = serialKey(e.serial);
+      const at = Math.floor(rnd() * (key.length - 4));
+      return { serial: key.slice(at, at + 5) };
+    },
+    name: (k: number): LedgerSearch => {
+      const e = entryAt(someEntry());
+      const who = k % 2 === 0 && e.transferee ? e.transferee : e.source;
+      const last = who.split(' ').at(-1) ?? who;
+      // A whole name, a surname, or a part of one ("garc").
+      if (k % 4 === 0) return { name: who };
+      if (k % 4 === 1) return { name: last };
+      if (k % 4 === 2) return { name: last.slice(0, 4).toLowerCase() };
+      return { name: who.split(' ')[0] ?? who };
+    },
+    /** An entry in the second half of the book, for the grid's next page after it. */
+    deep: () => Math.floor(ENTRIES / 2 + rnd() * (ENTRIES / 2 - PAGE)),
+  };
+}
+
+interface ApiSamples {
+  serial: Sample;
+  name: Sample;
+  grid: Sample;
+  gridByName: Sample;
+}
+
+/**
+ * The same kinds of searches as a screen makes them: firearms.search over HTTP with the
+ * signed-in owner's session (session check, input validation, the search, the audit entry a
+ * search showing transferees' names records, JSON out and in), each awaited before the next.
+ */
+async function sampleApi(
+  http: Transport,
+  token: string,
+  q: ReturnType<typeof queriesOf>,
+): Promise<ApiSamples> {
+  const call = async (input: LedgerSearch & BookPage & { limit?: number }) => {
+    const start = nowMs();
+    const r = await http.call({ path: 'firearms.search', type: 'query' }, input, token);
+    const ms = nowMs() - start;
+    if (r.error || r.status !== 200)
+      throw new Error(`firearms.search ${JSON.stringify(input)}: ${r.status} ${r.error?.message}`);
+    const rows = (r.body as { result: { data: unknown[] } }).result.data;
+    return { ms, rows: rows.length };
+  };
+  const run = async (
+    n: number,
+    input: (k: number) => LedgerSearch & BookPage & { limit?: number },
+    mustFind: boolean,
+  ): Promise<Sample> => {
+    const ms: number[] = [];
+    let rows = 0;
+    for (let k = 0; k < SEARCH_WARMUP + n; k++) {
+      const asked = input(k);
+      const t = await call(asked);
+      if (t.rows === 0 && mustFind)
+        throw new Error(`Nothing found through the API for ${JSON.stringify(asked)}`);
+      if (k < SEARCH_WARMUP) continue;
+      ms.push(t.ms);
+      rows += t.rows;
+    }
+    return { ms, rows };
+  };
+  return {
+    serial: await run(SERIAL_SAMPLES, q.serial, true),
+    name: await run(NAME_SAMPLES, q.name, false),
+    grid: await run(PAGE_SAMPLES, () => ({ limit: PAGE, afterEntry: q.deep() }), true),
+    gridByName: await run(
+      PAGE_SAMPLES,
+      () => ({ limit: PAGE, sort: 'name', afterEntry: q.deep() }),
+      true,
+    ),
+  };
 }
 
 /** Times `n` searches (after a warm-up of the same kind), each built from its index. */
