@@ -156,13 +156,8 @@ export interface MultipleSaleFiling {
  */
 export type ReportStatus = 'to_file' | 'overdue' | 'filed' | 'keep_on_file';
 
-export interface MultipleSaleReport {
-  dispositionId: number;
-  form: MultipleSaleForm;
-  /** The day the multiple sale occurred: the latest sale of it (its deadline's day). */
-  occurredOn: IsoDate;
-  /** The day the book found it (the hand-over's commit, or a correction later). */
-  flaggedOn: IsoDate;
+/** The firearm a report names and the 4473 it left on, as the book has them. */
+export interface ReportedFirearm {
   itemId: number;
   serial: string;
   manufacturer: string;
@@ -170,6 +165,26 @@ export interface MultipleSaleReport {
   type: string;
   caliber: string;
   form4473: string | null;
+}
+
+/** A report's firearm alone, from a row holding more. */
+const reportedFirearm = (r: ReportedFirearm): ReportedFirearm => ({
+  itemId: r.itemId,
+  serial: r.serial,
+  manufacturer: r.manufacturer,
+  model: r.model,
+  type: r.type,
+  caliber: r.caliber,
+  form4473: r.form4473,
+});
+
+export interface MultipleSaleReport extends ReportedFirearm {
+  dispositionId: number;
+  form: MultipleSaleForm;
+  /** The day the multiple sale occurred: the latest sale of it (its deadline's day). */
+  occurredOn: IsoDate;
+  /** The day the book found it (the hand-over's commit, or a correction later). */
+  flaggedOn: IsoDate;
   /** The other dispositions in the window that made it a multiple sale. */
   related: number[];
   /** Close of business on `occurredOn` (end of that day if the store was closed). */
@@ -198,18 +213,11 @@ export interface ReportQuery {
   policy?: (date: IsoDate) => NicsPolicy;
 }
 
-interface ReportRow {
+interface ReportRow extends ReportedFirearm {
   dispositionId: number;
   form: MultipleSaleForm;
   disposedOn: string | null;
   flaggedOn: string | null;
-  itemId: number;
-  serial: string;
-  manufacturer: string;
-  model: string;
-  type: string;
-  caliber: string;
-  form4473: string | null;
   related: string;
 }
 
@@ -332,13 +340,7 @@ function readReports(db: Db, q: ReportQuery): MultipleSaleReport[] {
       form: r.form,
       occurredOn,
       flaggedOn: r.flaggedOn ?? occurredOn,
-      itemId: r.itemId,
-      serial: r.serial,
-      manufacturer: r.manufacturer,
-      model: r.model,
-      type: r.type,
-      caliber: r.caliber,
-      form4473: r.form4473,
+      ...reportedFirearm(r),
       related: rel,
       dueOn: occurredOn,
       dueAt,

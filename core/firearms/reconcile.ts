@@ -336,6 +336,32 @@ export function deadlinesOn(date: IsoDate): BookDeadlines {
 
 const daysLate = (ms: number) => Math.max(1, Math.ceil(ms / DAY_MS));
 
+/**
+ * A deadline for each date the book holds, counted once per date (a few thousand dates, however
+ * long the book); `json` is `{date: instant it passed}` for a query to join on with json_each.
+ */
+function deadlinesFor<T>(
+  dates: unknown[],
+  deadlineOf: (date: IsoDate) => T,
+  passesAt: (deadline: T) => number,
+): { count: number; json: string; on: (date: IsoDate) => T } {
+  // A date that cannot be counted with has no deadline (the consistency check names it).
+  const byDate = new Map(dates.filter(usableStoredDate).map((d) => [d, deadlineOf(d)] as const));
+  return {
+    count: byDate.size,
+    json: JSON.stringify(Object.fromEntries([...byDate].map(([d, x]) => [d, passesAt(x)]))),
+    on: (date) => byDate.get(date) ?? deadlineOf(date),
+  };
+}
+
+/** The firearm an alert names (a row's other columns left out). */
+const alertFirearm = (r: Omit<FirearmRef, 'entry'>) => ({
+  itemId: r.itemId,
+  manufacturer: r.manufacturer,
+  model: r.model,
+  serial: r.serial,
+});
+
 interface LateRow {
   entry: number;
   itemId: number;
@@ -354,20 +380,17 @@ interface LateRow {
 function lateEntries(db: Db, o: OverdueOptions): OverdueAlert[] {
   const from = o.received?.from ?? '0000-01-01';
   const to = o.received?.to ?? '9999-12-31';
-  // One deadline per receipt date: a few thousand dates, however long the book.
-  const dates = db
-    .prepare(
-      'SELECT DISTINCT received_on FROM ledger_acquisitions WHERE received_on BETWEEN ? AND ?',
-    )
-    .pluck()
-    .all(from, to)
-    // A date that cannot be counted with has no deadline (the consistency check names it).
-    .filter(usableStoredDate);
-  if (dates.length === 0) return [];
-  const deadlines = new Map(dates.map((d) => [d, o.storeHours.nextBusinessDayClose(d)]));
-  const closes = JSON.stringify(
-    Object.fromEntries([...deadlines].map(([d, c]) => [d, c.closesAt])),
+  const deadlines = deadlinesFor(
+    db
+      .prepare(
+        'SELECT DISTINCT received_on FROM ledger_acquisitions WHERE received_on BETWEEN ? AND ?',
+      )
+      .pluck()
+      .all(from, to),
+    (d) => o.storeHours.nextBusinessDayClose(d),
+    (c) => c.closesAt,
   );
+  if (deadlines.count === 0) return [];
   const rows = db
     .prepare(
       // Each entry as first made (when it was entered) with its receipt date as last
@@ -387,15 +410,12 @@ function lateEntries(db: Db, o: OverdueOptions): OverdueAlert[] {
        WHERE e.recorded_at > dl.closes_at
        ORDER BY e.entry_no`,
     )
-    .all(closes) as LateRow[];
+    .all(deadlines.json) as LateRow[];
   return rows.map((r) => {
-    const due = deadlines.get(r.receivedOn) ?? o.storeHours.nextBusinessDayClose(r.receivedOn);
+    const due = deadlines.on(r.receivedOn);
     return {
       kind: 'late_entry',
-      itemId: r.itemId,
-      manufacturer: r.manufacturer,
-      model: r.model,
-      serial: r.serial,
+      ...alertFirearm(r),
       entry: r.entry,
       dispositionId: null,
       dueOn: due.date,
@@ -436,10 +456,7 @@ function stalePending(db: Db, o: OverdueOptions, days: number): OverdueAlert[] {
     const dueOn = o.storeHours.dateOf(dueAt);
     return {
       kind: 'pending_disposition',
-      itemId: r.itemId,
-      manufacturer: r.manufacturer,
-      model: r.model,
-      serial: r.serial,
+      ...alertFirearm(r),
       entry: r.entry,
       dispositionId: r.dispositionId,
       dueOn,
@@ -481,10 +498,7 @@ function unmarkedPmfs(db: Db, o: OverdueOptions, days: number): OverdueAlert[] {
       const dueOn = addDays(r.receivedOn, days);
       return {
         kind: 'unmarked_pmf',
-        itemId: r.itemId,
-        manufacturer: r.manufacturer,
-        model: r.model,
-        serial: r.serial,
+        ...alertFirearm(r),
         entry: r.entry,
         dispositionId: null,
         dueOn,
@@ -513,21 +527,20 @@ interface LateDispositionRow {
  * were entered in error and are not counted.
  */
 function lateDispositions(db: Db, o: OverdueOptions, days: number): OverdueAlert[] {
-  const dates = db
-    .prepare(
-      "SELECT DISTINCT disposed_on FROM ledger_dispositions WHERE state = 'committed' AND disposed_on IS NOT NULL",
-    )
-    .pluck()
-    .all()
-    // A date that cannot be counted with has no deadline (the consistency check names it).
-    .filter(usableStoredDate);
-  if (dates.length === 0) return [];
-  const due = new Map(
-    dates.map((d) => {
+  const due = deadlinesFor(
+    db
+      .prepare(
+        "SELECT DISTINCT disposed_on FROM ledger_dispositions WHERE state = 'committed' AND disposed_on IS NOT NULL",
+      )
+      .pluck()
+      .all(),
+    (d) => {
       const dueOn = addDays(d, days);
-      return [d, { dueOn, dueAt: o.storeHours.endOf(dueOn) }] as const;
-    }),
+      return { dueOn, dueAt: o.storeHours.endOf(dueOn) };
+    },
+    (x) => x.dueAt,
   );
+  if (due.count === 0) return [];
   const rows = db
     .prepare(
       `WITH ${VOIDED_CTE},
@@ -551,20 +564,12 @@ function lateDispositions(db: Db, o: OverdueOptions, days: number): OverdueAlert
        WHERE d.committed_at > dl.due_at
        ORDER BY d.id`,
     )
-    .all(
-      JSON.stringify(Object.fromEntries([...due].map(([d, x]) => [d, x.dueAt]))),
-    ) as LateDispositionRow[];
+    .all(due.json) as LateDispositionRow[];
   return rows.map((r) => {
-    const d = due.get(r.disposedOn) ?? {
-      dueOn: addDays(r.disposedOn, days),
-      dueAt: o.storeHours.endOf(addDays(r.disposedOn, days)),
-    };
+    const d = due.on(r.disposedOn);
     return {
       kind: 'late_disposition',
-      itemId: r.itemId,
-      manufacturer: r.manufacturer,
-      model: r.model,
-      serial: r.serial,
+      ...alertFirearm(r),
       entry: r.entry,
       dispositionId: r.dispositionId,
       dueOn: d.dueOn,
@@ -600,10 +605,7 @@ function overdueReports(db: Db, o: OverdueOptions): OverdueAlert[] {
       return {
         kind: 'multiple_sale_overdue',
         form: r.form,
-        itemId: r.itemId,
-        manufacturer: r.manufacturer,
-        model: r.model,
-        serial: r.serial,
+        ...alertFirearm(r),
         entry,
         dispositionId: r.dispositionId,
         dueOn: r.dueOn,
@@ -1161,24 +1163,27 @@ function checkBook(db: Db, o: ConsistencyOptions): Consistency {
  * deadline lists and the check desk leave them out, so they are named here.
  */
 function unusableDates(db: Db): Problem[] {
+  // Not of the form YYYY-MM-DD in 1900–2999, or a day past the 28th (which may not exist).
+  const mayBeUnusable = (column: string) =>
+    /* sql */ `(NOT (${column} GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]' AND ${column} BETWEEN '1900-01-01' AND '2999-12-31') OR substr(${column}, 9) > '28')`;
   // A quick first pass in SQL (the shape and the range); the calendar check in code.
   // Only what still stands: a corrected entry's newest version, and checks something pending
   // rests on (a check nothing rests on is only history; the desk leaves it out).
   const rows = db
     .prepare(
       `SELECT 'acquisition' AS what, a.entry_no AS id, a.received_on AS date FROM ledger_acquisitions a
-         WHERE (NOT (a.received_on GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]' AND a.received_on BETWEEN '1900-01-01' AND '2999-12-31') OR substr(a.received_on, 9) > '28')
+         WHERE ${mayBeUnusable('a.received_on')}
            AND NOT EXISTS (SELECT 1 FROM ledger_acquisitions y
                            WHERE y.corrects = coalesce(a.corrects, a.entry_no) AND y.entry_no > a.entry_no)
        UNION ALL
        SELECT 'disposition', d.id, d.disposed_on FROM ledger_dispositions d
-         WHERE d.disposed_on IS NOT NULL AND (NOT (d.disposed_on GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]' AND d.disposed_on BETWEEN '1900-01-01' AND '2999-12-31') OR substr(d.disposed_on, 9) > '28')
+         WHERE d.disposed_on IS NOT NULL AND ${mayBeUnusable('d.disposed_on')}
            AND NOT EXISTS (SELECT 1 FROM ledger_dispositions y
                            WHERE y.corrects = coalesce(d.corrects, d.id) AND y.id > d.id)
        UNION ALL
        SELECT 'check', b.id, coalesce(e.on_date, b.form_4473_started_on) FROM background_checks b
-         LEFT JOIN check_events e ON e.check_id = b.id AND e.on_date IS NOT NULL AND (NOT (e.on_date GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]' AND e.on_date BETWEEN '1900-01-01' AND '2999-12-31') OR substr(e.on_date, 9) > '28')
-         WHERE (e.id IS NOT NULL OR (b.form_4473_started_on IS NOT NULL AND (NOT (b.form_4473_started_on GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]' AND b.form_4473_started_on BETWEEN '1900-01-01' AND '2999-12-31') OR substr(b.form_4473_started_on, 9) > '28')))
+         LEFT JOIN check_events e ON e.check_id = b.id AND e.on_date IS NOT NULL AND ${mayBeUnusable('e.on_date')}
+         WHERE (e.id IS NOT NULL OR (b.form_4473_started_on IS NOT NULL AND ${mayBeUnusable('b.form_4473_started_on')}))
            AND EXISTS (SELECT 1 FROM ledger_dispositions p WHERE p.form_4473 = b.form_4473 AND p.state = 'pending')`,
     )
     .all() as { what: 'acquisition' | 'disposition' | 'check'; id: number; date: unknown }[];

@@ -1,8 +1,8 @@
-import { Alert, Code, List, Stack, Text } from '@mantine/core';
+import { Code, List, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Outputs } from '../api/client.ts';
-import { IconAlert } from './icons.tsx';
+import { UrgentNotice } from './UrgentNotice.tsx';
 
 type Health = Outputs['system']['health'];
 
@@ -40,28 +40,19 @@ export function DamagedNotice({ health }: { health?: Health | undefined }) {
   const integrity = (health ?? fetched)?.integrity;
   if (integrity?.state !== 'damaged') return null;
   return (
-    <Alert
-      color="red"
-      variant="filled"
-      title={t('damaged.title')}
-      icon={<IconAlert />}
-      role="alert"
-      data-testid="damaged-notice"
-    >
-      <Stack gap="xs">
-        <Text size="sm">{t('damaged.body')}</Text>
-        <Text size="sm" fw={700}>
-          {t('damaged.howTitle')}
-        </Text>
-        <List size="sm" spacing={4} type="ordered">
-          <List.Item>{t('damaged.stepStop')}</List.Item>
-          <List.Item>
-            {t('damaged.stepRestore')} <Code>{RESTORE_COMMAND}</Code>
-          </List.Item>
-          <List.Item>{t('damaged.stepKeep')}</List.Item>
-        </List>
-        <Text size="xs">{t('damaged.detail', { detail: integrity.detail })}</Text>
-      </Stack>
-    </Alert>
+    <UrgentNotice variant="filled" title={t('damaged.title')} testId="damaged-notice">
+      <Text size="sm">{t('damaged.body')}</Text>
+      <Text size="sm" fw={700}>
+        {t('damaged.howTitle')}
+      </Text>
+      <List size="sm" spacing={4} type="ordered">
+        <List.Item>{t('damaged.stepStop')}</List.Item>
+        <List.Item>
+          {t('damaged.stepRestore')} <Code>{RESTORE_COMMAND}</Code>
+        </List.Item>
+        <List.Item>{t('damaged.stepKeep')}</List.Item>
+      </List>
+      <Text size="xs">{t('damaged.detail', { detail: integrity.detail })}</Text>
+    </UrgentNotice>
   );
 }

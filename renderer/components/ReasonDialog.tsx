@@ -1,8 +1,7 @@
-import { Textarea } from '@mantine/core';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { useApiMutation } from '../api/hooks.ts';
 import { FormDialog } from './FormDialog.tsx';
+import { ReasonField } from './ReasonField.tsx';
 
 /** Asks why (a correction, a hold, a release): the reason goes on the permanent record. */
 export function ReasonDialog(props: {
@@ -12,7 +11,6 @@ export function ReasonDialog(props: {
   onClose: () => void;
   action: (reason: string) => Promise<void>;
 }) {
-  const { t } = useTranslation();
   const [reason, setReason] = useState('');
   const [tried, setTried] = useState(false);
   const run = useApiMutation(props.action);
@@ -36,17 +34,7 @@ export function ReasonDialog(props: {
       problem={run.problem}
       submitLabel={props.submitLabel}
     >
-      <Textarea
-        label={t('firearms.reason')}
-        description={t('firearms.reasonHint')}
-        value={reason}
-        onChange={(e) => setReason(e.currentTarget.value)}
-        error={tried && !reason.trim() ? t('validation.required') : undefined}
-        maxLength={500}
-        autosize
-        minRows={2}
-        data-autofocus
-      />
+      <ReasonField value={reason} onChange={setReason} tried={tried} autoFocus />
     </FormDialog>
   );
 }

@@ -1,7 +1,7 @@
-import { Alert, Code, List, Stack, Text } from '@mantine/core';
+import { Code, List, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { SecretsLocation } from '../../core/secrets/port.ts';
-import { IconAlert } from './icons.tsx';
+import { UrgentNotice } from './UrgentNotice.tsx';
 
 /** What `npm start` suggests for a Linux server (keep in step with core/secrets/server-choice.ts). */
 const LINUX_INSTALL = 'sudo apt-get install dbus gnome-keyring';
@@ -18,40 +18,31 @@ export function SecretsWarning({ secrets }: { secrets: SecretsLocation }) {
   if (secrets.kind !== 'file') return null;
   const chosen = secrets.why === 'no_keychain';
   return (
-    <Alert
-      color="red"
-      variant="light"
-      title={t('secretsWarning.title')}
-      icon={<IconAlert />}
-      role="alert"
-      data-testid="secrets-warning"
-    >
-      <Stack gap="xs">
-        <Text size="sm">
-          {chosen
-            ? t('secretsWarning.noKeychain', { file: secrets.file })
-            : t('secretsWarning.configured', { file: secrets.file })}
-        </Text>
-        {chosen && (
-          <>
-            <Text size="sm" fw={700}>
-              {t('secretsWarning.howTitle')}
-            </Text>
-            <List size="sm" spacing={4}>
-              <List.Item>{t('secretsWarning.howDesktop')}</List.Item>
-              <List.Item>
-                {t('secretsWarning.howLinux')} <Code>{LINUX_INSTALL}</Code>
-              </List.Item>
-              <List.Item>
-                {t('secretsWarning.howMove')} <Code>{MOVE_COMMAND}</Code>
-              </List.Item>
-            </List>
-          </>
-        )}
-        <Text size="sm" fw={700}>
-          {t('secretsWarning.neverDelete')}
-        </Text>
-      </Stack>
-    </Alert>
+    <UrgentNotice variant="light" title={t('secretsWarning.title')} testId="secrets-warning">
+      <Text size="sm">
+        {chosen
+          ? t('secretsWarning.noKeychain', { file: secrets.file })
+          : t('secretsWarning.configured', { file: secrets.file })}
+      </Text>
+      {chosen && (
+        <>
+          <Text size="sm" fw={700}>
+            {t('secretsWarning.howTitle')}
+          </Text>
+          <List size="sm" spacing={4}>
+            <List.Item>{t('secretsWarning.howDesktop')}</List.Item>
+            <List.Item>
+              {t('secretsWarning.howLinux')} <Code>{LINUX_INSTALL}</Code>
+            </List.Item>
+            <List.Item>
+              {t('secretsWarning.howMove')} <Code>{MOVE_COMMAND}</Code>
+            </List.Item>
+          </List>
+        </>
+      )}
+      <Text size="sm" fw={700}>
+        {t('secretsWarning.neverDelete')}
+      </Text>
+    </UrgentNotice>
   );
 }

@@ -57,6 +57,27 @@ function Tile(props: { title: string; icon: ReactNode; testId: string; children:
   );
 }
 
+/** What needs a look before the tiles (connections, compliance, devices): one look for all. */
+function Notice(props: {
+  title: string;
+  icon: ReactNode;
+  color: string;
+  testId: string;
+  children: ReactNode;
+}) {
+  return (
+    <Alert
+      color={props.color}
+      variant="light"
+      icon={props.icon}
+      title={props.title}
+      data-testid={props.testId}
+    >
+      <Stack gap={6}>{props.children}</Stack>
+    </Alert>
+  );
+}
+
 function ChainStatus({ chain }: { chain: Summary['auditChain'] }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -143,29 +164,26 @@ function IntegrationAlerts({ alerts }: { alerts: Summary['integrationAlerts'] })
   const { t } = useTranslation();
   if (alerts.length === 0) return null;
   return (
-    <Alert
+    <Notice
       color="red"
-      variant="light"
       icon={<IconAlert />}
       title={t('dashboard.integrations')}
-      data-testid="integration-alerts"
+      testId="integration-alerts"
     >
-      <Stack gap={6}>
-        {alerts.map((a) => (
-          <Group key={a.id} gap="xs" wrap="nowrap" align="flex-start">
-            <Text size="sm" fw={600}>
-              {a.providerName}:
-            </Text>
-            <Text size="sm" style={{ flex: 1 }}>
-              {a.reasons.join(' ')}
-            </Text>
-            <Anchor component={Link} to={`/integrations/${a.id}`} size="sm">
-              {t('dashboard.integrationsOpen')}
-            </Anchor>
-          </Group>
-        ))}
-      </Stack>
-    </Alert>
+      {alerts.map((a) => (
+        <Group key={a.id} gap="xs" wrap="nowrap" align="flex-start">
+          <Text size="sm" fw={600}>
+            {a.providerName}:
+          </Text>
+          <Text size="sm" style={{ flex: 1 }}>
+            {a.reasons.join(' ')}
+          </Text>
+          <Anchor component={Link} to={`/integrations/${a.id}`} size="sm">
+            {t('dashboard.integrationsOpen')}
+          </Anchor>
+        </Group>
+      ))}
+    </Notice>
   );
 }
 
@@ -181,36 +199,33 @@ function ComplianceAlerts({ compliance }: { compliance: Summary['compliance'] })
     number,
   ][];
   return (
-    <Alert
+    <Notice
       color={compliance.overdue > 0 ? 'red' : 'orange'}
-      variant="light"
       icon={<IconAlert />}
       title={t('firearms.compliance.dashboard.title')}
-      data-testid="compliance-alerts"
+      testId="compliance-alerts"
     >
-      <Stack gap={6}>
-        {compliance.overdue > 0 && (
-          <Text size="sm" fw={600}>
-            {t('firearms.compliance.dashboard.overdue', { count: compliance.overdue })}
-            {kinds.length > 0 &&
-              ` · ${kinds.map(([k, n]) => `${t(`firearms.compliance.alertKinds.${k}`)}: ${n}`).join(' · ')}`}
-          </Text>
-        )}
-        {compliance.oldestDueOn && (
-          <Text size="sm" c="dimmed">
-            {t('firearms.compliance.dashboard.since', { date: compliance.oldestDueOn })}
-          </Text>
-        )}
-        {compliance.dueToday > 0 && (
-          <Text size="sm">
-            {t('firearms.compliance.dashboard.dueToday', { count: compliance.dueToday })}
-          </Text>
-        )}
-        <Anchor component={Link} to="/firearms/reports" size="sm">
-          {t('firearms.compliance.dashboard.open')}
-        </Anchor>
-      </Stack>
-    </Alert>
+      {compliance.overdue > 0 && (
+        <Text size="sm" fw={600}>
+          {t('firearms.compliance.dashboard.overdue', { count: compliance.overdue })}
+          {kinds.length > 0 &&
+            ` · ${kinds.map(([k, n]) => `${t(`firearms.compliance.alertKinds.${k}`)}: ${n}`).join(' · ')}`}
+        </Text>
+      )}
+      {compliance.oldestDueOn && (
+        <Text size="sm" c="dimmed">
+          {t('firearms.compliance.dashboard.since', { date: compliance.oldestDueOn })}
+        </Text>
+      )}
+      {compliance.dueToday > 0 && (
+        <Text size="sm">
+          {t('firearms.compliance.dashboard.dueToday', { count: compliance.dueToday })}
+        </Text>
+      )}
+      <Anchor component={Link} to="/firearms/reports" size="sm">
+        {t('firearms.compliance.dashboard.open')}
+      </Anchor>
+    </Notice>
   );
 }
 
@@ -220,38 +235,35 @@ function DeviceHealth({ devices }: { devices: Summary['devices'] }) {
   if (devices.length === 0) return null;
   const down = devices.filter((d) => d.connected === false);
   return (
-    <Alert
+    <Notice
       color={down.length > 0 ? 'red' : 'teal'}
-      variant="light"
       icon={<IconPrinter />}
       title={t('dashboard.devices')}
-      data-testid="device-health-card"
+      testId="device-health-card"
     >
-      <Stack gap={6}>
-        {devices.map((d) => (
-          <Group
-            key={d.id}
-            gap="xs"
-            wrap="nowrap"
-            align="flex-start"
-            data-testid="dashboard-device"
-            data-device={d.name}
-          >
-            <HealthBadge connected={d.connected} />
-            <Text size="sm" fw={600}>
-              {d.name}
-            </Text>
-            <Text size="sm" style={{ flex: 1 }}>
-              {d.connected === false ? (d.lastError ?? '') : ''}
-              {d.held > 0 ? ` ${t('devices.held', { count: d.held })}` : ''}
-            </Text>
-            <Anchor component={Link} to="/devices" size="sm">
-              {t('dashboard.integrationsOpen')}
-            </Anchor>
-          </Group>
-        ))}
-      </Stack>
-    </Alert>
+      {devices.map((d) => (
+        <Group
+          key={d.id}
+          gap="xs"
+          wrap="nowrap"
+          align="flex-start"
+          data-testid="dashboard-device"
+          data-device={d.name}
+        >
+          <HealthBadge connected={d.connected} />
+          <Text size="sm" fw={600}>
+            {d.name}
+          </Text>
+          <Text size="sm" style={{ flex: 1 }}>
+            {d.connected === false ? (d.lastError ?? '') : ''}
+            {d.held > 0 ? ` ${t('devices.held', { count: d.held })}` : ''}
+          </Text>
+          <Anchor component={Link} to="/devices" size="sm">
+            {t('dashboard.integrationsOpen')}
+          </Anchor>
+        </Group>
+      ))}
+    </Notice>
   );
 }
 

@@ -14,7 +14,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useRef, useState } from 'react';
+import { useRef, useState, type ComponentProps } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/app-client.ts';
@@ -28,6 +28,7 @@ import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { scansInto, useScanner } from '../../hooks/useScanner.ts';
 import { can, useSession } from '../../state/session.ts';
 import { ReasonDialog } from '../../components/ReasonDialog.tsx';
+import { handOverDateProblem } from './hand-over-date.ts';
 import { RecordPermit } from './RecordPermit.tsx';
 import { RulesInForce } from './RulesInForce.tsx';
 
@@ -228,20 +229,20 @@ function StartCheck(props: { onStarted: () => void; today: string }) {
           <Title order={3}>{t('firearms.checks.startTitle')}</Title>
           {done && <DoneAlert>{done}</DoneAlert>}
           <Group grow align="flex-start">
-            <TextInput
+            <RequiredText
               ref={form4473Field}
               label={t('firearms.checks.form4473')}
               value={form4473}
-              onChange={(e) => setForm4473(e.currentTarget.value)}
-              error={tried && !form4473.trim() ? t('validation.required') : undefined}
+              onValue={setForm4473}
+              tried={tried}
             />
-            <TextInput
+            <RequiredText
               ref={buyerField}
               label={t('firearms.checks.buyer')}
               description={t('firearms.checks.buyerHint')}
               value={buyerKey}
-              onChange={(e) => setBuyerKey(e.currentTarget.value)}
-              error={tried && !buyerKey.trim() ? t('validation.required') : undefined}
+              onValue={setBuyerKey}
+              tried={tried}
             />
             <TextInput
               label={t('firearms.gate.startedOn')}
@@ -319,11 +320,7 @@ function CheckCard(props: { check: CheckRow; today: string; onChanged: () => voi
   const [note, setNote] = useState<string | null>(null);
   // The day the firearms leave the store, confirmed by the clerk (27 CFR 478.125(e)).
   const [handedOverOn, setHandedOverOn] = useState(props.today);
-  const handOverDateError = !handedOverOn
-    ? t('firearms.disposal.dateRequired')
-    : handedOverOn > props.today
-      ? t('firearms.disposal.dateFuture', { today: props.today })
-      : undefined;
+  const handOverDateError = handOverDateProblem(t, handedOverOn, props.today);
   const handOver = useApiMutation(() =>
     api.firearms.handOver.mutate({ form4473: c.form4473, disposedOn: handedOverOn }),
   );
@@ -531,16 +528,18 @@ function CheckCard(props: { check: CheckRow; today: string; onChanged: () => voi
   );
 }
 
+/** A dialog acting on one check, opened from its card. */
+type CheckDialogProps<Done = () => void> = {
+  check: CheckRow;
+  opened: boolean;
+  onClose: () => void;
+  onDone: Done;
+};
+
 const answers = ['submit', 'proceed', 'delayed', 'denied', 'cancelled', 'expire'] as const;
 type Answer = (typeof answers)[number];
 
-function RecordResponse(props: {
-  check: CheckRow;
-  today: string;
-  opened: boolean;
-  onClose: () => void;
-  onDone: () => void;
-}) {
+function RecordResponse(props: CheckDialogProps & { today: string }) {
   const { t, i18n } = useTranslation();
   const [kind, setKind] = useState<Answer>(props.check.contactDate ? 'proceed' : 'submit');
   const [on, setOn] = useState(props.today);
@@ -616,12 +615,7 @@ function RecordResponse(props: {
   );
 }
 
-function StartTransfer(props: {
-  check: CheckRow;
-  opened: boolean;
-  onClose: () => void;
-  onDone: (count: number) => void;
-}) {
+function StartTransfer(props: CheckDialogProps<(count: number) => void>) {
   const { t } = useTranslation();
   const [name, setName] = useState('');
   const [address, setAddress] = useState('');
@@ -650,20 +644,42 @@ function StartTransfer(props: {
       <Text size="sm" c="dimmed">
         {t('firearms.checks.transferHint')}
       </Text>
-      <TextInput
+      <RequiredText
         label={t('firearms.dispose.fields.transfereeName')}
         value={name}
-        onChange={(e) => setName(e.currentTarget.value)}
-        error={tried && !name.trim() ? t('validation.required') : undefined}
+        onValue={setName}
+        tried={tried}
         data-autofocus
       />
-      <TextInput
+      <RequiredText
         label={t('firearms.dispose.fields.transfereeAddress')}
         value={address}
-        onChange={(e) => setAddress(e.currentTarget.value)}
-        error={tried && !address.trim() ? t('validation.required') : undefined}
+        onValue={setAddress}
+        tried={tried}
       />
     </FormDialog>
+  );
+}
+
+/** A text field the desk cannot go without: "Required" once the clerk has tried to submit. */
+function RequiredText({
+  tried,
+  value,
+  onValue,
+  ...field
+}: Omit<ComponentProps<typeof TextInput>, 'value' | 'onChange' | 'error'> & {
+  tried: boolean;
+  value: string;
+  onValue: (value: string) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <TextInput
+      {...field}
+      value={value}
+      onChange={(e) => onValue(e.currentTarget.value)}
+      error={tried && !value.trim() ? t('validation.required') : undefined}
+    />
   );
 }
 
@@ -685,13 +701,7 @@ function dateProblem(t: TFunction, c: CheckRow, on: string, today: string): stri
  * "Denial overturned": NICS or the state answered an appeal. Kept with its date, reference
  * and who recorded it (audited); the only way past a denial (18 U.S.C. 922(d)).
  */
-function RecordOverturn(props: {
-  check: CheckRow;
-  today: string;
-  opened: boolean;
-  onClose: () => void;
-  onDone: () => void;
-}) {
+function RecordOverturn(props: CheckDialogProps & { today: string }) {
   const { t, i18n } = useTranslation();
   const [on, setOn] = useState(props.today);
   const [reference, setReference] = useState('');
@@ -734,11 +744,11 @@ function RecordOverturn(props: {
         onChange={(e) => setOn(e.currentTarget.value)}
         error={dateError ?? undefined}
       />
-      <TextInput
+      <RequiredText
         label={t('firearms.gate.overturnReference')}
         value={reference}
-        onChange={(e) => setReference(e.currentTarget.value)}
-        error={tried && !reference.trim() ? t('validation.required') : undefined}
+        onValue={setReference}
+        tried={tried}
         data-autofocus
       />
       <Checkbox

@@ -1,13 +1,4 @@
-import {
-  Checkbox,
-  Group,
-  List,
-  SegmentedControl,
-  Select,
-  Text,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
+import { Checkbox, Group, List, SegmentedControl, Select, Text, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/app-client.ts';
@@ -15,6 +6,7 @@ import type { Outputs } from '../../api/client.ts';
 import { useApiMutation, useApiQuery } from '../../api/hooks.ts';
 import { DoneAlert } from '../../components/DoneAlert.tsx';
 import { FormDialog } from '../../components/FormDialog.tsx';
+import { ReasonField } from '../../components/ReasonField.tsx';
 import { formatEpoch } from '../../lib/format.ts';
 import { acquisitionSchema, firearmTypes } from '../../lib/rules.ts';
 import { acquisitionOf, type FirearmDraft } from './acquisition.ts';
@@ -213,16 +205,7 @@ export function CorrectDialog(props: {
               </List>
             </>
           )}
-          <Textarea
-            label={t('firearms.reason')}
-            description={t('firearms.reasonHint')}
-            value={reason}
-            onChange={(ev) => setReason(ev.currentTarget.value)}
-            error={tried && !reason.trim() ? t('validation.required') : undefined}
-            maxLength={500}
-            autosize
-            minRows={2}
-          />
+          <ReasonField value={reason} onChange={setReason} tried={tried} />
         </>
       ) : (
         entryFields()
@@ -284,16 +267,7 @@ export function CorrectDialog(props: {
             onChange={(ev) => set('caliber')(ev.currentTarget.value)}
           />
         </Group>
-        <Textarea
-          label={t('firearms.reason')}
-          description={t('firearms.reasonHint')}
-          value={reason}
-          onChange={(ev) => setReason(ev.currentTarget.value)}
-          error={tried && !reason.trim() ? t('validation.required') : undefined}
-          maxLength={500}
-          autosize
-          minRows={2}
-        />
+        <ReasonField value={reason} onChange={setReason} tried={tried} />
         {tried && problems.length > 0 && (
           <Text c="red" size="sm" role="alert">
             {problems[0]}

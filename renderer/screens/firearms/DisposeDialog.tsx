@@ -7,6 +7,7 @@ import type { Outputs } from '../../api/client.ts';
 import { useApiMutation } from '../../api/hooks.ts';
 import { FormDialog } from '../../components/FormDialog.tsx';
 import { dispositionFields, dispositionKinds, dispositionSchemaFor } from '../../lib/rules.ts';
+import { handOverDateProblem } from './hand-over-date.ts';
 
 type Kind = (typeof dispositionKinds)[number];
 type Field = (typeof dispositionFields)[Kind][number];
@@ -107,13 +108,7 @@ export function DisposeDialog(props: {
     return issue && shows(f) ? fieldMessage(t, kind, f, issue) : undefined;
   };
   const datesMatter = Boolean(fixing) || commitNow;
-  const dateError = !datesMatter
-    ? undefined
-    : !disposedOn
-      ? t('firearms.disposal.dateRequired')
-      : disposedOn > props.rules.today
-        ? t('firearms.disposal.dateFuture', { today: props.rules.today })
-        : undefined;
+  const dateError = datesMatter ? handOverDateProblem(t, disposedOn, props.rules.today) : undefined;
   const reasonMissing = Boolean(fixing) && !reason.trim();
 
   const save = useApiMutation(async () => {

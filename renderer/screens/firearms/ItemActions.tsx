@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/app-client.ts';
 import { useApiMutation } from '../../api/hooks.ts';
 import { FormDialog } from '../../components/FormDialog.tsx';
+import { handOverDateProblem } from './hand-over-date.ts';
 
 /** Marks a privately made firearm with the store's serial (abbreviated FFL + "-" + id). */
 export function MarkPmfDialog(props: {
@@ -107,11 +108,7 @@ export function HandOverDialog(props: {
   const commit = useApiMutation(() =>
     api.firearms.commitDisposition.mutate({ dispositionId: props.dispositionId, disposedOn }),
   );
-  const error = !disposedOn
-    ? t('firearms.disposal.dateRequired')
-    : disposedOn > props.today
-      ? t('firearms.disposal.dateFuture', { today: props.today })
-      : undefined;
+  const error = handOverDateProblem(t, disposedOn, props.today);
   return (
     <FormDialog
       opened={props.opened}
