@@ -86,5 +86,7 @@ export function csvCell(value: string): string {
 
 /** One CSV line: every cell through csvCell, CRLF line end (RFC 4180). */
 export function csvLine(values: readonly string[]): string {
-  return `${values.map(csvCell).join(',')}\r\n`;
+  let line = '';
+  for (const v of values) line += line ? `,${csvCell(v)}` : csvCell(v);
+  return `${line}\r\n`;
 }
