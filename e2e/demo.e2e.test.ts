@@ -82,17 +82,10 @@ beforeAll(async () => {
   demo.stdout?.setEncoding('utf8').on('data', (d: string) => (output += d));
   demo.stderr?.setEncoding('utf8').on('data', (d: string) => (output += d));
   // Waits for what the demo prints, not for a time: its URL, after the banner is complete.
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`No URL from the demo in 60 s:\n${output}`)),
-      60_000,
-    );
-    const done = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    demo.stdout?.on('data', () => /Press Ctrl-C/.test(output) && done());
-    demo.once('exit', done);
+  // (The hook's own time limit fails the test if it never comes.)
+  await new Promise<void>((resolve) => {
+    demo.stdout?.on('data', () => /Press Ctrl-C/.test(output) && resolve());
+    demo.once('exit', () => resolve());
   });
   const m = /Backroom demo ready at (http:\/\/\S+)/.exec(output);
   if (!m?.[1]) throw new Error(`The demo did not start:\n${output}`);

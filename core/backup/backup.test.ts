@@ -221,12 +221,15 @@ describe('backups', () => {
     const backups = path.join(dataDir, 'backups');
     const partials = () =>
       fs.existsSync(backups) ? fs.readdirSync(backups).filter((f) => f.endsWith('.partial')) : [];
+    fs.mkdirSync(backups, { recursive: true, mode: 0o700 });
+    // Told by the file system the moment the copy's .partial appears (no polling, no sleep).
+    const watcher = fs.watch(backups);
+    const appeared = new Promise<void>((resolve) => {
+      watcher.on('change', () => partials().length > 0 && resolve());
+    });
     void call(first.url, 'backup.runNow', undefined, token).catch(() => undefined);
-    // eslint-disable-next-line no-restricted-syntax -- a deadline for a real child process
-    const deadline = Date.now() + 20_000;
-    // eslint-disable-next-line no-restricted-syntax -- a deadline for a real child process
-    while (partials().length === 0 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 1));
+    await appeared;
+    watcher.close();
     expect(partials()).toHaveLength(1);
     await killServer(first.child);
     // What the kill left: the copy, cut off, and no finished backup.
