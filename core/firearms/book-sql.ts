@@ -30,3 +30,11 @@ export const BOOK_AS_CORRECTED = /* sql */ `ledger_book b
  */
 export const DISPOSITION_NOT_VOIDED = /* sql */ `d.voided = 0 AND d.corrects IS NULL
   AND NOT EXISTS (SELECT 1 FROM ledger_dispositions v WHERE v.corrects = d.id AND v.voided = 1)`;
+
+/**
+ * The day disposition `d` left the store as last corrected: a correction may give the true,
+ * earlier day (ATF Ruling 2016-1); a void is not a date.
+ */
+export const HANDED_OVER_ON = /* sql */ `coalesce((SELECT c.disposed_on FROM ledger_dispositions c
+  WHERE c.corrects = d.id AND c.voided = 0 AND c.disposed_on IS NOT NULL
+  ORDER BY c.id DESC LIMIT 1), d.disposed_on)`;

@@ -9,6 +9,7 @@ import type { AuditLog } from '../audit/repo.ts';
 import type { NicsPolicy } from '../checks/model.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
+import { DISPOSITION_NOT_VOIDED, HANDED_OVER_ON } from './book-sql.ts';
 import { conflict, notFound } from '../errors.ts';
 import type { UsState } from '../integrations/model.ts';
 import { correctionReasonSchema, serialKey } from './model.ts';
@@ -236,10 +237,9 @@ export class FlagCorrections {
   private flagSale(item: ItemFlags): { dispositionId: number; form: MultipleSaleForm } | null {
     const sale = this.db
       .prepare(
-        `SELECT d.id, d.buyer_key, d.disposed_on FROM ledger_dispositions d
-         WHERE d.item_id = ? AND d.kind = 'non_licensee' AND d.state = 'committed' AND d.voided = 0
-           AND d.corrects IS NULL AND d.disposed_on IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM ledger_dispositions v WHERE v.corrects = d.id AND v.voided = 1)
+        `SELECT d.id, d.buyer_key, ${HANDED_OVER_ON} AS disposed_on FROM ledger_dispositions d
+         WHERE d.item_id = ? AND d.kind = 'non_licensee' AND d.state = 'committed'
+           AND d.disposed_on IS NOT NULL AND ${DISPOSITION_NOT_VOIDED}
            AND NOT EXISTS (SELECT 1 FROM multiple_sale_flags f WHERE f.disposition_id = d.id)
          ORDER BY d.id DESC LIMIT 1`,
       )

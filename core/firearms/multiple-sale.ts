@@ -8,6 +8,7 @@ import { policyOn, type NicsPolicy } from '../checks/model.ts';
 import { nicsPolicies } from '../checks/policy.ts';
 import { usableStoredDate } from '../dates.ts';
 import type { Db } from '../db/open.ts';
+import { DISPOSITION_NOT_VOIDED, HANDED_OVER_ON } from './book-sql.ts';
 import type { UsState } from '../integrations/model.ts';
 import type { StoreHours } from './reconcile.ts';
 import { reportableRifle } from './rules.ts';
@@ -67,13 +68,9 @@ export function inWindow(a: IsoDate, b: IsoDate, calendar: StoreHours, businessD
  * correction voided; its date is its latest restating correction's, if any.
  */
 const STANDING_SALES = /* sql */ `
-  SELECT d.id, i.type, i.caliber, i.semi_auto_detachable,
-         coalesce((SELECT c.disposed_on FROM ledger_dispositions c
-                   WHERE c.corrects = d.id AND c.voided = 0 AND c.disposed_on IS NOT NULL
-                   ORDER BY c.id DESC LIMIT 1), d.disposed_on) AS disposed_on
+  SELECT d.id, i.type, i.caliber, i.semi_auto_detachable, ${HANDED_OVER_ON} AS disposed_on
   FROM ledger_dispositions d JOIN firearm_items i ON i.id = d.item_id
-  WHERE d.kind = 'non_licensee' AND d.state = 'committed' AND d.voided = 0 AND d.corrects IS NULL
-    AND NOT EXISTS (SELECT 1 FROM ledger_dispositions v WHERE v.corrects = d.id AND v.voided = 1)`;
+  WHERE d.kind = 'non_licensee' AND d.state = 'committed' AND ${DISPOSITION_NOT_VOIDED}`;
 
 export interface MultipleSaleQuestion {
   /** The sale being committed or re-read (left out of the others). */

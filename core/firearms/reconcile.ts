@@ -26,6 +26,7 @@ import {
 import { holidaysFileSchema, type NicsPolicy } from '../checks/model.ts';
 import { usableStoredDate } from '../dates.ts';
 import type { Db } from '../db/open.ts';
+import { HANDED_OVER_ON } from './book-sql.ts';
 import { serialKey, type DispositionKind } from './model.ts';
 import { multipleSaleReports, type MultipleSaleForm } from './multiple-sale.ts';
 
@@ -547,11 +548,7 @@ function lateDispositions(db: Db, o: OverdueOptions, days: number): OverdueAlert
        deadline(disposed_on, due_at) AS MATERIALIZED (SELECT key, value FROM json_each(?)),
        standing(id, item_id, acquisition_entry, disposed_on, committed_at) AS (
          -- The hand-over date as last corrected: a correction may give the true, earlier day.
-         SELECT d.id, d.item_id, d.acquisition_entry,
-                coalesce((SELECT c.disposed_on FROM ledger_dispositions c
-                          WHERE c.corrects = d.id AND c.voided = 0 AND c.disposed_on IS NOT NULL
-                          ORDER BY c.id DESC LIMIT 1), d.disposed_on),
-                d.committed_at
+         SELECT d.id, d.item_id, d.acquisition_entry, ${HANDED_OVER_ON}, d.committed_at
          FROM ledger_dispositions d
          WHERE d.state = 'committed' AND d.corrects IS NULL AND d.voided = 0
            AND d.id NOT IN (SELECT id FROM voided))
