@@ -2,7 +2,7 @@
 // for a year the wait runs into, the desk never guesses a shorter wait: no may-proceed date,
 // the reason shown instead, and the gate refuses until the date is confirmed by hand.
 import Database from 'better-sqlite3-multiple-ciphers';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AuditLog } from '../audit/repo.ts';
 import { ManualClock } from '../clock.ts';
 import { migrate } from '../db/migrate.ts';
@@ -10,7 +10,7 @@ import { migrations } from '../db/migrations/index.ts';
 import { addDays } from './calendar.ts';
 import { federalCalendar } from './policy.ts';
 import { CheckDesk } from './service.ts';
-import { StateCalendarMissing, type NicsCalendar } from './state-calendars.ts';
+import { resetCalendarCaches, StateCalendarMissing, type NicsCalendar } from './state-calendars.ts';
 
 /** Texas's NICS days shipped through 2026 only. */
 const through2026: NicsCalendar = {
@@ -32,6 +32,11 @@ const through2026: NicsCalendar = {
     return n;
   },
 };
+
+// The federal calendar below caches its years: start each test from nothing.
+beforeEach(() => {
+  resetCalendarCaches();
+});
 
 function desk(now: string) {
   const db = new Database(':memory:');

@@ -11,19 +11,17 @@ export const isoDateSchema = z
 
 const DAY_MS = 86_400_000;
 
+const fromDays = (n: number): IsoDate => new Date(n * DAY_MS).toISOString().slice(0, 10);
+
 /** Days since 1970-01-01 for a valid ISO date, else null. */
 function toDays(d: IsoDate): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
   if (!m) return null;
-  const [y, mo, da] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = Date.UTC(y, mo - 1, da);
-  const back = new Date(t);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== da)
-    return null;
-  return t / DAY_MS;
+  const n = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / DAY_MS;
+  // A day that does not exist rolls over to another date (2026-02-30 → 2026-03-02), and a year
+  // before 100 reads as 19xx: either way the date written back differs.
+  return fromDays(n) === d ? n : null;
 }
-
-const fromDays = (n: number): IsoDate => new Date(n * DAY_MS).toISOString().slice(0, 10);
 
 function days(d: IsoDate): number {
   const n = toDays(d);
@@ -35,6 +33,10 @@ export const addDays = (d: IsoDate, n: number): IsoDate => fromDays(days(d) + n)
 export const daysBetween = (from: IsoDate, to: IsoDate): number => days(to) - days(from);
 /** 0 = Sunday … 6 = Saturday. */
 export const weekday = (d: IsoDate): number => new Date(days(d) * DAY_MS).getUTCDay();
+
+const EITHER_DAY_OR_WEEKDAY =
+  'A holiday has either a day of the month, or a weekday and which one.';
+const NTH_FROM_ONE = 'nth counts from 1; -1 is the last.';
 
 /** A federal holiday rule: a fixed date, or the nth weekday of a month (nth -1 = last). */
 export const holidayRuleSchema = z
@@ -48,15 +50,19 @@ export const holidayRuleSchema = z
       .int()
       .min(-1)
       .max(5)
-      .refine((n) => n !== 0, 'nth counts from 1; -1 is the last.')
+      .refine((n) => n !== 0, NTH_FROM_ONE)
       .optional(),
     /** The first date the holiday applies (a holiday's law has an effective date). */
     from: isoDateSchema,
   })
   .strict()
-  .refine((r) => (r.day !== undefined) !== (r.weekday !== undefined && r.nth !== undefined), {
-    message: 'A holiday has either a day of the month, or a weekday and which one.',
-  });
+  .refine(
+    (r) =>
+      r.day !== undefined
+        ? r.weekday === undefined && r.nth === undefined
+        : r.weekday !== undefined && r.nth !== undefined,
+    { message: EITHER_DAY_OR_WEEKDAY },
+  );
 export type HolidayRule = z.infer<typeof holidayRuleSchema>;
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -70,6 +76,7 @@ export function dateOf(year: number, month: number, day: number): IsoDate {
 
 /** The nth weekday (0 = Sunday) of a month; nth -1 is the last one. */
 export function nthWeekdayOf(year: number, month: number, wd: number, nth: number): IsoDate {
+  if (nth === 0 || nth < -1) throw new RangeError(NTH_FROM_ONE);
   if (nth > 0) {
     const first = dateOf(year, month, 1);
     const date = addDays(first, ((wd - weekday(first) + 7) % 7) + 7 * (nth - 1));
@@ -108,24 +115,24 @@ export const electionDayOf = (year: number, month = 11): IsoDate =>
 function observed(rule: HolidayRule, year: number): IsoDate | null {
   let date: IsoDate;
   if (rule.day !== undefined) {
-    date = `${year}-${pad(rule.month)}-${pad(rule.day)}`;
+    date = dateOf(year, rule.month, rule.day);
     const wd = weekday(date);
     if (wd === 6) date = addDays(date, -1);
     else if (wd === 0) date = addDays(date, 1);
-  } else {
-    const first = `${year}-${pad(rule.month)}-01`;
-    const target = rule.weekday ?? 1;
-    if ((rule.nth ?? 1) > 0) {
-      const offset = (target - weekday(first) + 7) % 7;
-      date = addDays(first, offset + 7 * ((rule.nth ?? 1) - 1));
-    } else {
-      const nextMonth =
-        rule.month === 12 ? `${year + 1}-01-01` : `${year}-${pad(rule.month + 1)}-01`;
-      const last = addDays(nextMonth, -1);
-      date = addDays(last, -((weekday(last) - target + 7) % 7));
-    }
-  }
+  } else if (rule.weekday !== undefined && rule.nth !== undefined) {
+    date = nthWeekdayOf(year, rule.month, rule.weekday, rule.nth);
+  } else throw new RangeError(`${rule.name}: ${EITHER_DAY_OR_WEEKDAY}`);
   return date >= rule.from ? date : null;
+}
+
+// Holidays per calendar and year, computed once. Tests reset it (resetBusinessCalendarCaches;
+// resetCalendarCaches in state-calendars.ts resets it too) so that a cached year never hides a
+// change to the rules under test.
+let holidayCache = new WeakMap<BusinessCalendar, Map<number, ReadonlySet<IsoDate>>>();
+
+/** Forget every BusinessCalendar's computed holidays (for tests). */
+export function resetBusinessCalendarCaches(): void {
+  holidayCache = new WeakMap();
 }
 
 /**
@@ -135,23 +142,29 @@ function observed(rule: HolidayRule, year: number): IsoDate | null {
  */
 export class BusinessCalendar {
   private readonly rules: readonly HolidayRule[];
-  private readonly byYear = new Map<number, Set<IsoDate>>();
 
   constructor(rules: readonly HolidayRule[]) {
     this.rules = rules;
   }
 
-  holidays(year: number): Set<IsoDate> {
-    let set = this.byYear.get(year);
+  /** The observed holidays of a year, computed once per calendar and year (until a reset). */
+  holidays(year: number): ReadonlySet<IsoDate> {
+    let byYear = holidayCache.get(this);
+    if (!byYear) {
+      byYear = new Map();
+      holidayCache.set(this, byYear);
+    }
+    let set = byYear.get(year);
     if (!set) {
-      set = new Set();
+      const dates = new Set<IsoDate>();
       // A January 1 on a Saturday is observed on December 31 of the year before.
       for (const y of [year, year + 1])
         for (const r of this.rules) {
           const d = observed(r, y);
-          if (d && d.startsWith(`${year}-`)) set.add(d);
+          if (d && d.startsWith(`${year}-`)) dates.add(d);
         }
-      this.byYear.set(year, set);
+      set = dates;
+      byYear.set(year, set);
     }
     return set;
   }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { addDays, daysBetween, weekday, type IsoDate } from './calendar.ts';
 import { policyOn, type Check, type CheckSubject, type NicsPolicy } from './model.ts';
 import { federalCalendar, nicsPolicies } from './policy.ts';
@@ -12,10 +12,11 @@ import {
   transferDecision,
   type CheckEvent,
 } from './rules.ts';
-import { StateCalendarMissing, type NicsCalendar } from './state-calendars.ts';
+import { resetCalendarCaches, StateCalendarMissing, type NicsCalendar } from './state-calendars.ts';
 
 const policy = policyOn(nicsPolicies, '2026-11-21');
 const cal = federalCalendar;
+beforeEach(resetCalendarCaches); // the federal calendar caches its years
 const SUBJECT: CheckSubject = { buyer: 'buyer-1', items: ['item-1', 'item-2'] };
 
 const check = (o: Partial<Check> = {}): Check => ({
@@ -510,7 +511,7 @@ describe('a denial is final (18 U.S.C. 922(d); 27 CFR 478.102)', () => {
   it('does not expire a denied or cancelled check over its answer: it already refuses', () => {
     for (const answer of ['denied', 'cancelled'] as const)
       expect(() => nextCheck(answered(answer), { type: 'expire' })).toThrow(
-        `A ${answer} check cannot expire.`,
+        `This check is ${answer}: it cannot expire.`,
       );
   });
 });

@@ -63,15 +63,18 @@ export function nextCheck(c: Check, e: CheckEvent): Check {
     throw new CheckTransitionError(why);
   };
   if (e.type === 'expire') {
-    // A denied or cancelled check already refuses the transfer: it is not "expired" over it.
-    if (FINAL.includes(c.status)) refuse(`A ${c.status} check cannot expire.`);
+    // A denied or cancelled check already refuses the transfer: it is not "expired" over it
+    // (and an expired one is not expired twice).
+    if (FINAL.includes(c.status)) refuse(`This check is ${c.status}: it cannot expire.`);
     return { ...c, status: 'expired' };
   }
   if (e.type === 'submit') {
     // Submitting again would move the contact day, and with it the wait and the 30 days.
     if (c.status !== 'initiated')
       refuse(
-        `This check was already submitted${c.contactDate ? ` on ${c.contactDate}` : ''}: record the answer instead.`,
+        c.contactDate
+          ? `This check was already submitted on ${c.contactDate}: record the answer instead.`
+          : `This check is ${c.status}: record a new check instead.`,
       );
     return { ...c, status: 'pending', contactDate: e.on, lastEventOn: e.on };
   }
@@ -286,9 +289,13 @@ export function transferDecision(o: {
       `The check expired${last ? ` after ${last}` : ''}: run a new check, recorded on the same 4473.`,
       last ? { lastValidDay: last } : {},
     );
+  // A permit issued "not more than 5 years earlier" (18 U.S.C. 922(t)(3)(A); 27 CFR
+  // 478.102(d)(1)), counted in calendar years: good through the 5th anniversary of its issue
+  // (through 28 February for one issued on 29 February), and not before the day it was issued.
   if (o.permit?.qualifies) {
-    const limit = addDays(o.permit.issuedOn, Math.round(policy.permitMaxAgeYears * 365.25));
-    if (o.permit.issuedOn <= today && today <= limit) return { allowed: true, basis: 'permit' };
+    const { issuedOn } = o.permit;
+    const earliest = `${Number(today.slice(0, 4)) - policy.permitMaxAgeYears}${today.slice(4)}`;
+    if (issuedOn <= today && issuedOn >= earliest) return { allowed: true, basis: 'permit' };
   }
   if (!c)
     return refuse(
@@ -332,11 +339,7 @@ export function transferDecision(o: {
       `The check is delayed: the transfer may proceed on ${proceedOn} if no denial arrives first.`,
       { mayProceedOn: proceedOn },
     );
-  if (last !== null && proceedOn > last)
-    return refuse(
-      'expired',
-      `The check expires after ${last}, before it could proceed: run a new check.`,
-      { lastValidDay: last },
-    );
+  // No "expires before it could proceed" case here: today is within the 30 days (checked
+  // above), so a default proceed due on or before today is within them too.
   return { allowed: true, basis: 'default_proceed' };
 }

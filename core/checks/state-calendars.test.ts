@@ -111,6 +111,14 @@ describe('a delayed check waits in the calendar of the store’s state (28 CFR 2
     expect(nicsCalendarFor('MA').nthBusinessDayAfter('2026-04-10', 10)).toBe('2026-04-27');
     expect(federalCalendar.nthBusinessDayAfter('2026-04-10', 10)).toBe('2026-04-24');
   });
+
+  it('counts the business days of a wait in the state’s calendar, the last day included', () => {
+    // Friday 2026-04-17 through Friday 2026-04-24: Patriots' Day (Monday the 20th) is closed in MA.
+    expect(nicsCalendarFor('MA').businessDaysBetween('2026-04-17', '2026-04-24')).toBe(4);
+    expect(federalCalendar.businessDaysBetween('2026-04-17', '2026-04-24')).toBe(5);
+    expect(nicsCalendarFor('MA').businessDaysBetween('2026-04-17', '2026-04-20')).toBe(0);
+    expect(nicsCalendarFor('MA').businessDaysBetween('2026-04-17', '2026-04-21')).toBe(1);
+  });
 });
 
 describe('a year without a shipped calendar is refused, never guessed shorter', () => {
@@ -127,6 +135,7 @@ describe('a year without a shipped calendar is refused, never guessed shorter', 
       expect((error as StateCalendarMissing).state).toBe('MA');
       expect((error as StateCalendarMissing).year).toBe(2031);
       expect((error as Error).message).toMatch(/confirm the date .* by hand/);
+      expect((error as Error).name).toBe('StateCalendarMissing');
     }
   });
 
@@ -137,6 +146,7 @@ describe('a year without a shipped calendar is refused, never guessed shorter', 
     expect(() => cal.isBusinessDay('2029-01-06')).toThrow(StateCalendarMissing); // a Saturday
     expect(() => cal.isBusinessDay('2023-12-29')).toThrow(/CA in 2023/);
     expect(() => stateOfficeHolidaysOf('CA', 2029)).toThrow(StateCalendarMissing);
+    expect(() => stateOfficeHolidaysOf('CA', 2023)).toThrow(/CA in 2023/);
   });
 });
 
@@ -262,8 +272,17 @@ describe('state-specific days', () => {
     ['MD', '2026-11-27', 'American Indian Heritage Day'],
     ['HI', '2026-06-11', 'King Kamehameha I Day (HRS 8-1)'],
     ['ME', '2026-11-27', 'Thanksgiving Friday (state HR policy)'],
+    ['KY', '2024-11-05', 'presidential election day (KRS 18A.190)'],
+    ['KY', '2028-11-07', 'presidential election day (KRS 18A.190)'],
   ] as const)('%s closes on %s: %s', (state: UsState, date: IsoDate, _why: string) => {
     expect(nicsCalendarFor(state).isBusinessDay(date)).toBe(false);
+  });
+
+  it('marks the days a file closes without a source as assumed, and only those (Kentucky 2026)', () => {
+    const ky = stateOfficeHolidaysOf('KY', 2026);
+    // Christmas Day is in KRS 18A.190; Christmas Eve is an extra day the governor designates.
+    expect(ky.find((h) => h.date === '2026-12-25')?.assumed).toBe(false);
+    expect(ky.find((h) => h.date === '2026-12-24')?.assumed).toBe(true);
   });
 
   it.each([
@@ -292,25 +311,38 @@ describe('state-specific days', () => {
     ['DE', '2026-02-16', "Presidents' Day (not in 1 Del. C. 501)"],
     ['DE', '2026-10-12', 'Columbus Day (not in 1 Del. C. 501)'],
     ['HI', '2026-10-12', "Discoverers' Day (a day of observance)"],
+    ['KY', '2026-11-03', 'a midterm election day (KRS 18A.190 names the presidential one only)'],
   ] as const)('%s is open on %s: %s', (state: UsState, date: IsoDate, _why: string) => {
     expect(nicsCalendarFor(state).isBusinessDay(date)).toBe(true);
   });
 });
 
 describe('the rules of a state-holidays file', () => {
+  const raw = (holidays: unknown[], extra: Record<string, unknown> = {}) => ({
+    state: 'MA',
+    name: 'Test',
+    years: { from: 2026, to: 2027 },
+    sources: [{ name: 'test', url: 'https://example.org/' }],
+    checked: '2026-12-01',
+    verified: 'knowledge',
+    weekend: { saturday: 'friday', sunday: 'monday' },
+    notes: 'A file made for a test.',
+    holidays,
+    ...extra,
+  });
   const base = (holidays: unknown[], extra: Record<string, unknown> = {}): StateHolidaysFile =>
-    stateHolidaysFileSchema.parse({
-      state: 'MA',
-      name: 'Test',
-      years: { from: 2026, to: 2027 },
-      sources: [{ name: 'test', url: 'https://example.org/' }],
-      checked: '2026-12-01',
-      verified: 'knowledge',
-      weekend: { saturday: 'friday', sunday: 'monday' },
-      notes: 'A file made for a test.',
-      holidays,
-      ...extra,
-    });
+    stateHolidaysFileSchema.parse(raw(holidays, extra));
+  const issuesOf = (holidays: unknown[], extra: Record<string, unknown> = {}) =>
+    stateHolidaysFileSchema.safeParse(raw(holidays, extra)).error?.issues ?? [];
+  const datesOf = (file: StateHolidaysFile, year: number) =>
+    stateOfficeHolidays(file, year).map((h) => h.date);
+  const fixed = (name: string, month: number, day: number) => ({
+    kind: 'fixed',
+    name,
+    month,
+    day,
+    from: '1900-01-01',
+  });
 
   it('applies a holiday from its exact effective date, through its last one (inclusive)', () => {
     const on = (from: string, until?: string) =>
@@ -397,6 +429,159 @@ describe('the rules of a state-holidays file', () => {
       base([{ kind: 'fixed', name: 'X', month: 2, day: 30, from: '2026-02-30' }]),
     ).toThrow();
     expect(() => base([], {})).toThrow(); // no holidays at all
+  });
+
+  it('says what is wrong with a broken file, and where', () => {
+    expect(
+      issuesOf([{ kind: 'offset', name: 'X', of: 'nope', days: 1, from: '1900-01-01' }]),
+    ).toMatchObject([
+      {
+        code: 'custom',
+        path: ['holidays', 0, 'of'],
+        message: 'No nth_weekday holiday with id "nope" in this file.',
+      },
+    ]);
+    expect(
+      issuesOf([
+        { kind: 'fixed', name: 'X', month: 1, day: 1, from: '2026-01-01', until: '2025-01-01' },
+      ]),
+    ).toMatchObject([
+      { code: 'custom', path: ['holidays', 0, 'until'], message: 'until comes before from.' },
+    ]);
+    // The file covers 2026–2027: a proclaimed date after or before them is refused.
+    expect(
+      issuesOf([
+        { kind: 'dates', name: 'X', dates: ['2026-12-24', '2031-12-24'], from: '2024-01-01' },
+      ]),
+    ).toMatchObject([
+      {
+        code: 'custom',
+        path: ['holidays', 0, 'dates', 1],
+        message: '2031-12-24 is outside the years this file covers.',
+      },
+    ]);
+    expect(
+      issuesOf([{ kind: 'dates', name: 'X', dates: ['2025-12-24'], from: '2024-01-01' }]),
+    ).toMatchObject([{ path: ['holidays', 0, 'dates', 0] }]);
+    expect(issuesOf([fixed('X', 1, 1)], { years: { from: 2027, to: 2026 } })).toMatchObject([
+      { path: ['years'], message: 'years.from comes before years.to.' },
+    ]);
+    expect(
+      issuesOf([
+        { kind: 'nth_weekday', name: 'X', month: 11, weekday: 4, nth: 0, from: '1942-01-01' },
+      ]),
+    ).toMatchObject([
+      { path: ['holidays', 0, 'nth'], message: 'nth counts from 1; -1 is the last.' },
+    ]);
+  });
+
+  it('accepts the edges: a file for one year, a holiday in force for one day, a Sunday moved to Friday', () => {
+    expect(issuesOf([fixed('X', 1, 1)], { years: { from: 2026, to: 2026 } })).toEqual([]);
+    expect(
+      issuesOf([
+        { kind: 'fixed', name: 'X', month: 6, day: 10, from: '2026-06-10', until: '2026-06-10' },
+      ]),
+    ).toEqual([]);
+    expect(
+      issuesOf([fixed('X', 1, 1)], { weekend: { saturday: 'friday', sunday: 'friday' } }),
+    ).toEqual([]);
+  });
+
+  it('marks a holiday assumed only when the file says so', () => {
+    const file = base([
+      fixed('Christmas Day', 12, 25),
+      { ...fixed('Christmas Eve', 12, 24), assumed: true },
+    ]);
+    expect(stateOfficeHolidays(file, 2026)).toEqual([
+      { date: '2026-12-24', name: 'Christmas Eve', assumed: true },
+      { date: '2026-12-25', name: 'Christmas Day', assumed: false },
+    ]);
+  });
+
+  it('counts an offset from the holiday it names, not from another nth weekday', () => {
+    const file = base([
+      {
+        kind: 'nth_weekday',
+        id: 'mlk',
+        name: 'MLK Day',
+        month: 1,
+        weekday: 1,
+        nth: 3,
+        from: '1986-01-01',
+      },
+      {
+        kind: 'nth_weekday',
+        id: 'tg',
+        name: 'Thanksgiving',
+        month: 11,
+        weekday: 4,
+        nth: 4,
+        from: '1942-01-01',
+      },
+      { kind: 'offset', name: 'Day after Thanksgiving', of: 'tg', days: 1, from: '1900-01-01' },
+    ]);
+    expect(datesOf(file, 2026)).toEqual(['2026-01-19', '2026-11-26', '2026-11-27']);
+  });
+
+  it('refuses to compute an offset whose holiday is not in the file (a file that skipped the schema)', () => {
+    const unchecked: StateHolidaysFile = {
+      ...base([fixed('X', 1, 1)]),
+      holidays: [
+        { kind: 'offset', name: 'X', of: 'nope', days: 1, from: '1900-01-01', assumed: false },
+      ],
+    };
+    expect(() => stateOfficeHolidays(unchecked, 2026)).toThrow(/No holiday "nope"/);
+  });
+
+  it('moves a proclaimed date on a Saturday once, to the Friday before', () => {
+    const file = base([
+      { kind: 'dates', name: 'Proclaimed', dates: ['2026-07-04'], from: '2026-01-01' },
+    ]);
+    expect(datesOf(file, 2026)).toEqual(['2026-07-03']);
+  });
+
+  it('moves a Sunday holiday to the Friday before where the rule says so (July 4, 2027 → July 2)', () => {
+    const file = base([fixed('July 4', 7, 4)], {
+      weekend: { saturday: 'friday', sunday: 'friday' },
+    });
+    expect(datesOf(file, 2027)).toEqual(['2027-07-02']);
+  });
+
+  it('moves a holiday on past a holiday in its way, Mondays included (Christmas Eve 2028, a Sunday → Tuesday the 26th)', () => {
+    const file = base([fixed('Christmas Eve', 12, 24), fixed('Christmas Day', 12, 25)]);
+    expect(datesOf(file, 2028)).toEqual(['2028-12-25', '2028-12-26']);
+  });
+
+  it('closes a day of this year for a holiday of the year before (New Year’s Eve 2028, a Sunday → Tuesday 2029-01-02)', () => {
+    const file = base([fixed("New Year's Day", 1, 1), fixed("New Year's Eve", 12, 31)]);
+    expect(datesOf(file, 2029)).toEqual(['2029-01-01', '2029-01-02', '2029-12-31']);
+  });
+
+  it('moves weekend holidays in date order: Christmas Eve 2022 (Saturday) takes the Monday, Christmas (Sunday) the Tuesday', () => {
+    const file = base([fixed('Christmas Day', 12, 25), fixed('Christmas Eve', 12, 24)], {
+      weekend: { saturday: 'monday', sunday: 'monday' },
+    });
+    expect(stateOfficeHolidays(file, 2022)).toEqual([
+      { date: '2022-12-26', name: 'Christmas Eve', assumed: false },
+      { date: '2022-12-27', name: 'Christmas Day', assumed: false },
+    ]);
+  });
+
+  it('lists a day two holidays fall on once, under the first in the file', () => {
+    const file = base([
+      fixed('Christmas Day', 12, 25),
+      { kind: 'dates', name: 'Proclaimed', dates: ['2026-12-25'], from: '2026-01-01' },
+    ]);
+    expect(stateOfficeHolidays(file, 2026)).toEqual([
+      { date: '2026-12-25', name: 'Christmas Day', assumed: false },
+    ]);
+  });
+
+  it('resets the federal calendar’s years too', () => {
+    const first = federalCalendar.holidays(2026);
+    expect(federalCalendar.holidays(2026)).toBe(first);
+    resetCalendarCaches();
+    expect(federalCalendar.holidays(2026)).not.toBe(first);
   });
 
   it('keeps a test file’s answers apart from the shipped state’s, and forgets them on reset', () => {

@@ -14,6 +14,7 @@ import {
   electionDayOf,
   isoDateSchema,
   nthWeekdayOf,
+  resetBusinessCalendarCaches,
   weekday,
   type IsoDate,
 } from './calendar.ts';
@@ -181,6 +182,11 @@ export const stateHolidayRuleSchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 export type StateHolidayRule = z.infer<typeof stateHolidayRuleSchema>;
+type NthWeekdayRule = Extract<StateHolidayRule, { kind: 'nth_weekday' }>;
+
+/** The nth_weekday holiday an offset holiday counts from (the day after Thanksgiving: Thanksgiving). */
+const offsetBase = (all: readonly StateHolidayRule[], id: string): NthWeekdayRule | undefined =>
+  all.find((b): b is NthWeekdayRule => b.kind === 'nth_weekday' && b.id === id);
 
 export const stateHolidaysFileSchema = z
   .object({
@@ -207,17 +213,14 @@ export const stateHolidaysFileSchema = z
   })
   .strict()
   .superRefine((f, ctx) => {
-    const ids = new Set(
-      f.holidays.flatMap((h) => (h.kind === 'nth_weekday' && h.id ? [h.id] : [])),
-    );
     f.holidays.forEach((h, i) => {
-      if (h.kind === 'offset' && !ids.has(h.of))
+      if (h.kind === 'offset' && !offsetBase(f.holidays, h.of))
         ctx.addIssue({
           code: 'custom',
           path: ['holidays', i, 'of'],
           message: `No nth_weekday holiday with id "${h.of}" in this file.`,
         });
-      if (h.until !== undefined && h.until < h.from)
+      if ((h.until ?? h.from) < h.from)
         ctx.addIssue({
           code: 'custom',
           path: ['holidays', i, 'until'],
@@ -247,6 +250,9 @@ export interface StateOfficeHoliday {
   assumed: boolean;
 }
 
+/** "2026-": how the dates of a year begin. */
+const yearPrefix = (year: number) => `${String(year).padStart(4, '0')}-`;
+
 const inForce = (r: StateHolidayRule, date: IsoDate) =>
   date >= r.from && (r.until === undefined || date <= r.until);
 
@@ -258,8 +264,8 @@ function ownDates(r: StateHolidayRule, year: number, all: readonly StateHolidayR
     case 'nth_weekday':
       return [nthWeekdayOf(year, r.month, r.weekday, r.nth)];
     case 'offset': {
-      const base = all.find((b) => b.kind === 'nth_weekday' && b.id === r.of);
-      if (base?.kind !== 'nth_weekday') throw new RangeError(`No holiday "${r.of}".`);
+      const base = offsetBase(all, r.of);
+      if (!base) throw new RangeError(`No holiday "${r.of}".`);
       return [addDays(nthWeekdayOf(year, base.month, base.weekday, base.nth), r.days)];
     }
     case 'easter':
@@ -269,7 +275,7 @@ function ownDates(r: StateHolidayRule, year: number, all: readonly StateHolidayR
       return held ? [electionDayOf(year, r.month)] : [];
     }
     case 'dates':
-      return r.dates.filter((d) => d.startsWith(`${String(year).padStart(4, '0')}-`));
+      return r.dates.filter((d) => d.startsWith(yearPrefix(year)));
   }
 }
 
@@ -285,11 +291,13 @@ export function stateOfficeHolidays(file: StateHolidaysFile, year: number): Stat
     for (const rule of file.holidays)
       for (const date of ownDates(rule, y, file.holidays))
         if (inForce(rule, date)) own.push({ date, rule });
+  // A day two holidays fall on is listed once, under the first of them in the file.
   const taken = new Map<IsoDate, StateOfficeHoliday>();
   const add = (date: IsoDate, rule: StateHolidayRule) => {
     if (!taken.has(date)) taken.set(date, { date, name: rule.name, assumed: rule.assumed });
   };
-  // Weekday holidays first, so that a weekend one moving onto a weekday holiday moves on.
+  // Weekday holidays first, so that a weekend one moving onto a weekday holiday moves on; then
+  // the weekend ones in date order (the earlier one takes the nearer free day).
   for (const h of own) if (weekday(h.date) !== 0 && weekday(h.date) !== 6) add(h.date, h.rule);
   for (const h of own
     .filter((x) => weekday(x.date) === 0 || weekday(x.date) === 6)
@@ -297,17 +305,14 @@ export function stateOfficeHolidays(file: StateHolidaysFile, year: number): Stat
     const rule = h.rule.weekend ?? file.weekend;
     const to = weekday(h.date) === 6 ? rule.saturday : rule.sunday;
     if (to === 'none') continue;
+    // To the first weekday in that direction that is not a holiday already.
     const step = to === 'friday' ? -1 : 1;
-    let d = addDays(
-      h.date,
-      to === 'friday' ? (weekday(h.date) === 6 ? -1 : -2) : weekday(h.date) === 6 ? 2 : 1,
-    );
+    let d = addDays(h.date, step);
     while (taken.has(d) || weekday(d) === 0 || weekday(d) === 6) d = addDays(d, step);
     add(d, h.rule);
   }
-  const prefix = `${String(year).padStart(4, '0')}-`;
   return [...taken.values()]
-    .filter((h) => h.date.startsWith(prefix))
+    .filter((h) => h.date.startsWith(yearPrefix(year)))
     .sort((a, b) => a.date.localeCompare(b.date));
 }
 
@@ -383,9 +388,13 @@ export const stateHolidayFiles: Readonly<Record<UsState, StateHolidaysFile>> = O
 // (resetCalendarCaches) so that a cached year never hides a change to the rules under test.
 let holidayCache = new WeakMap<StateHolidaysFile, Map<number, ReadonlySet<IsoDate>>>();
 
-/** Forget every computed holiday set (for tests that change or re-read the rules). */
+/**
+ * Forget every computed holiday set, the states' and the federal calendar's (for tests that
+ * change or re-read the rules).
+ */
 export function resetCalendarCaches(): void {
   holidayCache = new WeakMap();
+  resetBusinessCalendarCaches();
 }
 
 /** The closed dates of a state in a year, or StateCalendarMissing outside the shipped years. */
@@ -431,16 +440,10 @@ export function nicsCalendarOf(file: StateHolidaysFile): NicsCalendar {
   };
 }
 
-const calendars = new Map<UsState, NicsCalendar>();
-
 /** The calendar NICS waits count in for a transfer in `state` (28 CFR 25.2). */
 export function nicsCalendarFor(state: UsState): NicsCalendar {
-  let cal = calendars.get(state);
-  if (!cal) {
-    cal = nicsCalendarOf(stateHolidayFiles[state]);
-    calendars.set(state, cal);
-  }
-  return cal;
+  // Cheap to build: the holidays themselves are cached per file and year (closedDates).
+  return nicsCalendarOf(stateHolidayFiles[state]);
 }
 
 /** The days state offices are closed in `state` in `year` (for screens and reports). */
