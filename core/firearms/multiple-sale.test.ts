@@ -54,6 +54,7 @@ describe('the window', () => {
     expect(inWindow('2026-01-05', '2026-01-09', hours, 5)).toBe(true);
     expect(inWindow('2026-01-09', '2026-01-05', hours, 5)).toBe(true);
     expect(inWindow('2026-01-05', '2026-01-10', hours, 5)).toBe(false);
+    expect(inWindow('2026-01-10', '2026-01-05', hours, 5)).toBe(false);
     expect(inWindow('2026-01-05', '2026-01-05', hours, 5)).toBe(true);
   });
 });

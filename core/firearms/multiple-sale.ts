@@ -213,7 +213,6 @@ export interface ReportQuery {
 interface ReportRow extends ReportedFirearm {
   dispositionId: number;
   form: MultipleSaleForm;
-  disposedOn: string | null;
   flaggedOn: string | null;
   related: string;
 }
@@ -247,7 +246,7 @@ function readReports(db: Db, q: ReportQuery): MultipleSaleReport[] {
   const policy = q.policy ?? shippedPolicy;
   const rows = db
     .prepare(
-      `SELECT d.id AS dispositionId, coalesce(f.form, '3310.4') AS form, d.disposed_on AS disposedOn,
+      `SELECT d.id AS dispositionId, coalesce(f.form, '3310.4') AS form,
               coalesce(f.flagged_on, d.disposed_on) AS flaggedOn, i.id AS itemId, i.serial,
               i.manufacturer, i.model, i.type, i.caliber, d.form_4473 AS form4473,
               coalesce(f.related, '[]') AS related
@@ -269,10 +268,8 @@ function readReports(db: Db, q: ReportQuery): MultipleSaleReport[] {
       q.includeSettled ? 2000 : -1,
     ) as ReportRow[];
   if (rows.length === 0) return [];
-  const related = new Map(rows.map((r) => [r.dispositionId, JSON.parse(r.related) as number[]]));
-  const ids = [
-    ...new Set(rows.flatMap((r) => [r.dispositionId, ...(related.get(r.dispositionId) ?? [])])),
-  ];
+  const flagged = rows.map((r) => ({ ...r, rel: JSON.parse(r.related) as number[] }));
+  const ids = [...new Set(flagged.flatMap((r) => [r.dispositionId, ...r.rel]))];
   // Each sale involved: voided or not, its date and its firearm as corrected.
   const sales = new Map(
     (
@@ -304,12 +301,16 @@ function readReports(db: Db, q: ReportQuery): MultipleSaleReport[] {
     filings.set(dispositionId, [...(filings.get(dispositionId) ?? []), filing]);
   }
 
-  const reports = rows.flatMap((r): MultipleSaleReport[] => {
-    const rel = related.get(r.dispositionId) ?? [];
+  const reports = flagged.flatMap((r): MultipleSaleReport[] => {
+    const { rel } = r;
     const own = sales.get(r.dispositionId);
-    const occurredOn = [r.disposedOn, ...rel.map((id) => sales.get(id)?.disposed_on ?? null)]
-      .filter((d): d is string => d !== null)
-      .reduce((a, b) => (b > a ? b : a), r.disposedOn ?? r.flaggedOn ?? '');
+    // Each sale's day as last corrected (a correction may give the true day it left the store),
+    // this one's too; a sale with no date at all (stored before dates were required) is dated
+    // by its flag.
+    const days = [r.dispositionId, ...rel]
+      .map((id) => sales.get(id)?.disposed_on)
+      .filter((d): d is string => typeof d === 'string');
+    const occurredOn = days.length > 0 ? days.reduce((a, b) => (b > a ? b : a)) : r.flaggedOn;
     // A sale date that cannot be counted with (stored before dates were checked) has no
     // deadline: the report is left out here and the consistency check names the date.
     if (!usableStoredDate(occurredOn)) return [];

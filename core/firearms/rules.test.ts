@@ -4,10 +4,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   caliberInches,
+  caliberRuleOf,
   pmfSerial,
   pmfUniqueIdSchema,
   reportableRifle,
   rifleCaliber,
+  rifleCaliberRuleSchema,
   serialFormatProblems,
   serialFormatRuleSchema,
   type SerialFormatRule,
@@ -28,13 +30,32 @@ describe('a caliber in inches', () => {
     ['9mm', 9 / 25.4],
     ['.45 ACP', 0.45],
     ['6.5 Creedmoor', 6.5 / 25.4],
+    // Hundredths and thousandths of an inch, with or without the dot or a space.
+    ['.17 HMR', 0.17],
+    ['17 HMR', 0.17],
+    ['.204 Ruger', 0.204],
+    ['22LR', 0.22],
+    ['  .308 Win ', 0.308],
+    // Millimetres: "mm" in any case, a case length after "x", two digits before the point.
+    ['9MM', 9 / 25.4],
+    ['9x19', 9 / 25.4],
+    ['8x57 Mauser', 8 / 25.4],
+    ['12.7x99mm', 12.7 / 25.4],
   ])('reads %s', (caliber, inches) => {
     expect(caliberInches(caliber)).toBeCloseTo(inches, 6);
   });
 
-  it.each(['12 ga', '20 gauge', '.410 bore', 'unknown'])('has none for %s', (caliber) => {
-    expect(caliberInches(caliber)).toBeNull();
+  it('reads ".30-06" written "30.06" as the .30 it is, not as 30 millimetres', () => {
+    expect(caliberInches('30.06')).toBeCloseTo(0.3, 2);
   });
+
+  // A gauge is no caliber; a bare number under 17 could be a gauge ("12", "16") or millimetres.
+  it.each(['12 ga', '20 gauge', '.410 bore', 'unknown', '12 GA', '20 GAUGE', '12', '16'])(
+    'has none for %s',
+    (caliber) => {
+      expect(caliberInches(caliber)).toBeNull();
+    },
+  );
 });
 
 describe('a rifle for Form 3310.12', () => {
@@ -82,6 +103,12 @@ describe('a rifle for Form 3310.12', () => {
     ['6.5 Creedmoor', true, 6.5 / 25.4],
     ['7.62x39', true, 7.62 / 25.4],
     ['9mm', true, 9 / 25.4],
+    // Written with a leading zero, or with stray spaces, as typed into the book.
+    ['0.223 Rem', true, 0.224],
+    ['0.22', false, 0.223],
+    [' .22', false, 0.223],
+    // A .20 caliber the table does not name is read from its number, and is not over .22.
+    ['.20 Tactical', false, 0.2],
   ])('reads %s as greater than .22: %s (bullet %f in)', (caliber, greater, inches) => {
     const r = rifleCaliber(caliber);
     expect(r.greaterThan22).toBe(greater);
@@ -91,8 +118,21 @@ describe('a rifle for Form 3310.12', () => {
 
   it('never reports a shotgun gauge, and reports a rifle whose caliber has no number (when in doubt, report)', () => {
     expect(rifleCaliber('12 gauge')).toMatchObject({ basis: 'gauge', greaterThan22: false });
+    expect(rifleCaliber('12 GAUGE')).toMatchObject({ basis: 'gauge', greaterThan22: false });
     expect(reportableRifle('rifle', '12 gauge', true)).toBe(false);
     expect(rifleCaliber('Multi')).toMatchObject({ basis: 'unreadable', greaterThan22: true });
+  });
+
+  it('reads a caliber the table does not name from its number, and says so', () => {
+    expect(rifleCaliber('308 Win')).toEqual({
+      inches: 0.308,
+      basis: 'number',
+      cartridge: null,
+      greaterThan22: true,
+    });
+    const springfield = rifleCaliber('30.06');
+    expect(springfield).toMatchObject({ basis: 'number', greaterThan22: true });
+    expect(springfield.inches).toBeCloseTo(0.3, 2);
   });
 
   it('reads "17 HMR" without its dot as .17, by the table and by its number alike', () => {
@@ -105,6 +145,61 @@ describe('a rifle for Form 3310.12', () => {
     expect(rifleCalibers.source).toMatch(/including \.223\/5\.56 caliber/);
     expect(rifleCalibers.versions[0]?.greaterThanInches).toBe(0.223);
   });
+});
+
+describe('the 3310.12 caliber rule as data', () => {
+  const shipped = rifleCalibers.versions[0];
+  if (!shipped) throw new Error('The shipped rule has no version.');
+  const version = (
+    effective: string,
+    greaterThanInches: number,
+    cartridges: { name: string; pattern: string; bulletInches: number }[] = [],
+  ) => ({ effective, greaterThanInches, cartridges });
+  const data = (...versions: ReturnType<typeof version>[]) => ({ source: 'test', versions });
+
+  it('is the shipped rule: over .223 in, .224-bore cartridges reported', () => {
+    const rule = caliberRuleOf(rifleCalibers);
+    expect(rule.greaterThan).toBe(0.223);
+    expect(rule.cartridges).toHaveLength(shipped.cartridges.length);
+    expect(rifleCaliber('.223 Rem', rule).greaterThan22).toBe(true);
+  });
+
+  it('uses the newest version, whatever order the versions are listed in', () => {
+    const older = version('2011-08-14', 0.223);
+    const newer = version('2030-01-01', 0.3);
+    expect(caliberRuleOf(data(older, newer)).greaterThan).toBe(0.3);
+    expect(caliberRuleOf(data(newer, older)).greaterThan).toBe(0.3);
+  });
+
+  it('reads its cartridge patterns regardless of case', () => {
+    const rule = caliberRuleOf(
+      data(version('2011-08-14', 0.223, [{ name: 'WMR', pattern: '22 WMR', bulletInches: 0.224 }])),
+    );
+    expect(rifleCaliber('.22 wmr', rule)).toMatchObject({ basis: 'table', cartridge: 'WMR' });
+  });
+
+  it('refuses a rule with no version', () => {
+    expect(() => caliberRuleOf(data())).toThrow(
+      new RangeError('No 3310.12 caliber rule is configured.'),
+    );
+  });
+
+  it('refuses a cartridge pattern that is not a regular expression', () => {
+    const bad = data(
+      version('2011-08-14', 0.223, [{ name: 'x', pattern: '22(', bulletInches: 0.224 }]),
+    );
+    const r = rifleCaliberRuleSchema.safeParse(bad);
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.message).toBe('not a regular expression');
+    expect(() => caliberRuleOf(bad)).toThrow();
+  });
+
+  it.each(['2011-8-14', 'x2011-08-14', '2011-08-14x', ''])(
+    'refuses an effective date written %j',
+    (effective) => {
+      expect(rifleCaliberRuleSchema.safeParse(data(version(effective, 0.223))).success).toBe(false);
+    },
+  );
 });
 
 describe('the store’s serial format rules', () => {
@@ -242,6 +337,19 @@ describe('a serial format rule as entered', () => {
     expect(r.error?.issues[0]?.message).toBe('The shortest length cannot be above the longest.');
   });
 
+  it('keeps a note of up to 300 characters, trimmed', () => {
+    expect(serialFormatRuleSchema.parse({ ...ok, note: ' 3 letters, 3 digits ' }).note).toBe(
+      '3 letters, 3 digits',
+    );
+    expect(serialFormatRuleSchema.safeParse({ ...ok, note: 'n'.repeat(300) }).success).toBe(true);
+    expect(serialFormatRuleSchema.safeParse({ ...ok, note: 'n'.repeat(301) }).success).toBe(false);
+  });
+
+  it('asks for the manufacturer when it is missing', () => {
+    const r = serialFormatRuleSchema.safeParse({ ...ok, manufacturer: '  ' });
+    expect(r.error?.issues[0]?.message).toBe('Enter the manufacturer.');
+  });
+
   it('refuses an unknown action, type or field, and a missing manufacturer', () => {
     expect(serialFormatRuleSchema.safeParse({ ...ok, action: 'ignore' }).success).toBe(false);
     expect(serialFormatRuleSchema.safeParse({ ...ok, type: 'cannon' }).success).toBe(false);
@@ -261,6 +369,9 @@ describe('a privately made firearm’s serial', () => {
     expect(pmfUniqueIdSchema.parse('A'.repeat(20))).toBe('A'.repeat(20));
     for (const bad of ['', '   ', 'AB-12', 'AB 12', 'ÄB12', 'A'.repeat(21), 'AB_12'])
       expect(pmfUniqueIdSchema.safeParse(bad).success, bad).toBe(false);
+    expect(pmfUniqueIdSchema.safeParse('AB-12').error?.issues[0]?.message).toBe(
+      'Use letters and digits only (up to 20).',
+    );
   });
 
   it('is always the 8 digits, a hyphen and the parsed id, for any accepted id', () => {

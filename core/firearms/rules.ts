@@ -7,63 +7,82 @@ import { abbreviatedFfl, firearmTypes, makerKey } from './model.ts';
 
 /** A caliber in inches from how it is written: ".223", "22 LR", "5.56x45mm", "308 Win", "12 ga". */
 export function caliberInches(caliber: string): number | null {
-  const c = caliber.trim().toLowerCase();
+  // The patterns below are not anchored: spaces around the caliber change nothing.
+  const c = caliber.toLowerCase();
   if (/\b(ga|gauge|bore)\b/.test(c)) return null;
   const m = /(\d*\.\d+|\d+)/.exec(c);
   if (!m?.[1]) return null;
   const n = Number(m[1]);
-  // Metric: "5.56x45", "7.62 mm", "9mm".
+  // Metric: "5.56x45", "7.62 mm", "9mm", "8x57", "6.5 Creedmoor".
   if (/mm|x\d/.test(c) || (n >= 4 && n < 20 && m[1].includes('.'))) return n / 25.4;
   if (n >= 100) return n / 1000; // "308", "223"
-  if (n >= 17 && n < 100) return n / 100; // "22", "45"
+  if (n >= 17) return n / 100; // "22", "45", "17"
+  // ".308", "0.45"; a bare number under 17 ("9", "12", "16") could be millimetres or a gauge.
   return n < 1 ? n : null;
+}
+
+/** Whether a pattern compiles as a regular expression (flags such as `i` change nothing here). */
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+  } catch {
+    return false;
+  }
+  return true;
 }
 
 /** The 3310.12 caliber rule's data (resources/firearms/rifle-calibers.json). */
 export const rifleCaliberRuleSchema = z
   .object({
     source: z.string().min(1),
-    versions: z
-      .array(
-        z
-          .object({
-            effective: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-            /** A caliber is "greater than .22" when its bullet is wider than this, in inches. */
-            greaterThanInches: z.number().positive(),
-            /** Cartridges read by name (first match wins), with their bullet diameter. */
-            cartridges: z.array(
-              z
-                .object({
-                  name: z.string().min(1),
-                  pattern: z.string().refine((p) => {
-                    try {
-                      new RegExp(p, 'i');
-                      return true;
-                    } catch {
-                      return false;
-                    }
-                  }, 'not a regular expression'),
-                  bulletInches: z.number().positive(),
-                })
-                .strict(),
-            ),
-          })
-          .strict(),
-      )
-      .min(1),
+    versions: z.array(
+      z
+        .object({
+          effective: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+          /** A caliber is "greater than .22" when its bullet is wider than this, in inches. */
+          greaterThanInches: z.number().positive(),
+          /** Cartridges read by name (first match wins), with their bullet diameter. */
+          cartridges: z.array(
+            z
+              .object({
+                name: z.string().min(1),
+                pattern: z.string().refine(isRegExp, 'not a regular expression'),
+                bulletInches: z.number().positive(),
+              })
+              .strict(),
+          ),
+        })
+        .strict(),
+    ),
   })
   .strict();
 
-const caliberRule = (() => {
-  const data = rifleCaliberRuleSchema.parse(rifleCalibersData);
-  // The version in force today is the newest: the rule has one version so far.
-  const v = data.versions.toSorted((a, b) => b.effective.localeCompare(a.effective))[0];
+/** The 3310.12 caliber rule in force, compiled: its cut-off and its cartridges by name. */
+export interface CaliberRule {
+  greaterThan: number;
+  cartridges: { name: string; re: RegExp; bulletInches: number }[];
+}
+
+/**
+ * The caliber rule from its data: checked against the schema, the newest version (the version
+ * in force today: the rule has one version so far), its cartridge patterns read regardless of
+ * case. Throws when the data is not a rule or has no version.
+ */
+export function caliberRuleOf(data: unknown): CaliberRule {
+  const rule = rifleCaliberRuleSchema.parse(data);
+  const v = rule.versions.toSorted((a, b) => b.effective.localeCompare(a.effective))[0];
   if (!v) throw new RangeError('No 3310.12 caliber rule is configured.');
   return {
     greaterThan: v.greaterThanInches,
-    cartridges: v.cartridges.map((c) => ({ ...c, re: new RegExp(c.pattern, 'i') })),
+    cartridges: v.cartridges.map((c) => ({
+      name: c.name,
+      re: new RegExp(c.pattern, 'i'),
+      bulletInches: c.bulletInches,
+    })),
   };
-})();
+}
+
+const shippedCaliberRule = caliberRuleOf(rifleCalibersData);
 
 /** How the 3310.12 caliber rule reads a caliber as written, and what it decides. */
 export interface RifleCaliber {
@@ -83,22 +102,29 @@ export interface RifleCaliber {
  * bullet, so every .224-bore cartridge (.223 Rem, 5.56, .22-250, 22 Nosler, .22 ARC, 224
  * Valkyrie) counts the same way as .223/5.56, which ATF names.
  */
-export function rifleCaliber(caliber: string): RifleCaliber {
-  const c = caliber.trim().toLowerCase();
+export function rifleCaliber(
+  caliber: string,
+  rule: CaliberRule = shippedCaliberRule,
+): RifleCaliber {
+  // "0.223" is ".223" as the table reads it (its patterns take ".223" or "223").
+  const c = caliber
+    .trim()
+    .toLowerCase()
+    .replace(/^0(?=\.)/, '');
   if (/\b(ga|gauge|bore)\b/.test(c))
     return { inches: null, basis: 'gauge', cartridge: null, greaterThan22: false };
-  const named = caliberRule.cartridges.find((x) => x.re.test(c));
+  const named = rule.cartridges.find((x) => x.re.test(c));
   if (named)
     return {
       inches: named.bulletInches,
       basis: 'table',
       cartridge: named.name,
-      greaterThan22: named.bulletInches > caliberRule.greaterThan,
+      greaterThan22: named.bulletInches > rule.greaterThan,
     };
   const inches = caliberInches(c);
   return inches === null
     ? { inches: null, basis: 'unreadable', cartridge: null, greaterThan22: true }
-    : { inches, basis: 'number', cartridge: null, greaterThan22: inches > caliberRule.greaterThan };
+    : { inches, basis: 'number', cartridge: null, greaterThan22: inches > rule.greaterThan };
 }
 
 /**
@@ -117,14 +143,7 @@ export const serialFormatRuleSchema = z
       .string()
       .trim()
       .max(200)
-      .refine((p) => {
-        try {
-          new RegExp(p);
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'That pattern is not a valid regular expression.')
+      .refine(isRegExp, 'That pattern is not a valid regular expression.')
       .optional(),
     minLength: z.number().int().min(1).max(60).optional(),
     maxLength: z.number().int().min(1).max(60).optional(),
