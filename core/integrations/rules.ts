@@ -57,6 +57,10 @@ export function nextStatus(s: ConnectionStatus, e: ConnectionEvent): ConnectionS
     case 'job_failed': {
       const failures = s.consecutiveFailures + 1;
       const escalated = s.escalated || failures >= ESCALATE_AFTER;
+      // Only a connection in use pauses. One being set up, or whose test failed, stays where it
+      // is: it is enabled by a passing test, never by resuming a pause.
+      if (s.state !== 'active' && s.state !== 'paused')
+        return { ...s, consecutiveFailures: failures, escalated };
       if (e.errorClass === 'auth') {
         return {
           state: 'paused',
@@ -159,6 +163,7 @@ export interface HealthInput {
 export const STALE_AFTER_MS = 60 * 60_000;
 /** A token expiring within this many days is a warning (yellow). */
 export const TOKEN_WARN_DAYS = 7;
+const DAY_MS = 86_400_000;
 
 /**
  * The health badge: red for errors, a pause, dead letters or a stale queue; yellow for
@@ -177,10 +182,12 @@ export function healthOf(h: HealthInput): { level: HealthLevel; reasons: string[
   if (h.retrying > 0) yellow.push(`${h.retrying} waiting to be retried.`);
   if (h.escalated) yellow.push('Ten or more failures in a row: flagged for support.');
   if (h.tokenExpiresAt !== null) {
-    const days = Math.floor((h.tokenExpiresAt - h.now) / 86_400_000);
-    if (days < 0) red.push('The sign-in has expired: reconnect the account.');
-    else if (days <= TOKEN_WARN_DAYS)
-      yellow.push(`The sign-in expires in ${days} day(s): reconnect soon.`);
+    // A token is good until its expiry instant, not at it (RFC 7519 §4.1.4); the warning counts
+    // whole days still left, so the last hours read "1 day(s)", never "0".
+    const left = h.tokenExpiresAt - h.now;
+    if (left <= 0) red.push('The sign-in has expired: reconnect the account.');
+    else if (left <= TOKEN_WARN_DAYS * DAY_MS)
+      yellow.push(`The sign-in expires in ${Math.ceil(left / DAY_MS)} day(s): reconnect soon.`);
   }
   if (red.length) return { level: 'red', reasons: [...red, ...yellow] };
   if (yellow.length) return { level: 'yellow', reasons: yellow };
