@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import {
   advanceServerClock,
   apiCall,
+  apiQuery,
   seriousA11yViolations,
   ensureRendererBuilt,
   launchBrowser,
@@ -24,6 +25,15 @@ import {
 } from './support.ts';
 
 const BUYER = 'TX-DL-40012345';
+/**
+ * The store's day when the file starts, so the NICS dates below are known, not read off the
+ * screen: the Wednesday before Thanksgiving 2028, a Texas store. Texas state offices close on
+ * Thanksgiving (Thursday 2028-11-23) and the Friday after (Gov. Code 662.003(a), 662.004), so
+ * a check Delayed on 2028-11-22 counts Monday 27, Tuesday 28 and Wednesday 29 as its three
+ * business days (the contact day does not count) and may proceed on Thursday 2028-11-30.
+ */
+const FIRST_DAY = '2028-11-22';
+const MAY_PROCEED_ON = '2028-11-30';
 
 let server: RunningServer;
 let browser: Browser;
@@ -44,8 +54,31 @@ beforeAll(async () => {
     password: OWNER.password,
   })) as { token: string };
   await call('store.updateProfile', { name: 'Lone Star Arms', state: 'TX' }, session.token);
+  await moveStoreTo(FIRST_DAY, session.token);
   page = await openPage(browser, pageProblems);
 });
+
+/** The store's today (its time zone), as the check desk counts from it. */
+async function storeToday(token: string): Promise<string> {
+  const desk = (await apiQuery(server, 'checks.list', {}, token)) as { today: string };
+  return desk.today;
+}
+
+/** Moves the --test-clock server forward to `day` (the store's today), before anything is recorded. */
+async function moveStoreTo(day: string, token: string): Promise<void> {
+  const today = await storeToday(token);
+  const days = Math.round((Date.parse(day) - Date.parse(today)) / 86_400_000);
+  if (days < 0) {
+    throw new Error(`This PC's clock (${today}) is past ${day}: move FIRST_DAY and its dates on.`);
+  }
+  await advanceServerClock(server, days);
+  const token2 = (
+    (await call('auth.login', { username: OWNER.username, password: OWNER.password })) as {
+      token: string;
+    }
+  ).token;
+  expect(await storeToday(token2)).toBe(day);
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -139,18 +172,17 @@ describe('firearms bound book and check desk, end to end', () => {
     await record('2026-0001', 'Delayed');
     await until(() => card('2026-0001').getByTestId('check-status').textContent()).toBe('Delayed');
     const proceed = await card('2026-0001').getByTestId('may-proceed').textContent();
-    const date = /May proceed on (\d{4}-\d{2}-\d{2})/.exec(proceed ?? '')?.[1];
-    expect(date).toBeTruthy();
+    expect(/May proceed on (\d{4}-\d{2}-\d{2})/.exec(proceed ?? '')?.[1]).toBe(MAY_PROCEED_ON);
     await reserve('2026-0001');
     await card('2026-0001').getByRole('button', { name: 'Hand over 1 firearm' }).click();
     await until(() => card('2026-0001').getByTestId('problem').textContent()).toContain(
-      `may proceed on ${date}`,
+      `may proceed on ${MAY_PROCEED_ON}`,
     );
   });
 
   it('commits once the store’s clock is past the waiting period', async () => {
     onFailure();
-    // Three business days can span a weekend and a holiday: eight calendar days always do.
+    // From FIRST_DAY to MAY_PROCEED_ON: the first day the hand-over is allowed.
     await advanceServerClock(server, 8);
     await page.reload();
     // Eight days later the session has ended or locked: sign in or unlock, as the clerk would.
@@ -168,8 +200,8 @@ describe('firearms bound book and check desk, end to end', () => {
     }
     await until(() => desk.isVisible()).toBe(true);
     await tab('Check desk');
-    await until(() => card('2026-0001').getByTestId('may-proceed').textContent()).toContain(
-      'The waiting period ended',
+    await until(() => card('2026-0001').getByTestId('may-proceed').textContent()).toBe(
+      `The waiting period ended: may proceed since ${MAY_PROCEED_ON}`,
     );
     await card('2026-0001').getByRole('button', { name: 'Hand over 1 firearm' }).click();
     await until(() => card('2026-0001').isVisible()).toBe(true);

@@ -26,10 +26,16 @@ type Services = Awaited<ReturnType<typeof makeServices>>;
 
 /** What preload/ exposes, over the real bridge, for a window showing `frame`. */
 function fakePreload(services: Services, frame: SenderFrame) {
+  const refused: { frame: SenderFrame; why: string }[] = [];
+  const handle = createApiHandler(services);
+  let handled = 0;
   const bridge = createIpcBridge({
-    handle: createApiHandler(services),
+    handle: (request, caller) => {
+      handled += 1;
+      return handle(request, caller);
+    },
     appOrigin: APP_ORIGIN,
-    onRefused: () => {},
+    onRefused: (f, why) => refused.push({ frame: f, why }),
   });
   const listeners = new Set<(m: IpcStreamMessage) => void>();
   const cancelled: string[] = [];
@@ -51,7 +57,7 @@ function fakePreload(services: Services, frame: SenderFrame) {
       bridge.cancel(frame, id);
     },
   };
-  return { ipc, bridge, cancelled, listeners, sent };
+  return { ipc, bridge, cancelled, listeners, sent, refused, handled: () => handled };
 }
 
 function windowClient(services: Services, frame = WINDOW) {
@@ -165,7 +171,11 @@ describe('the renderer’s API client over the desktop IPC transport', () => {
 
   it('reports a session locked by inactivity to the window (session_locked), and unlocks with the PIN', async () => {
     services.clock.advance(IDLE_MS + 1);
-    await expect(owner.api.users.list.query()).rejects.toThrow();
+    const locked = await owner.api.users.list.query().then(
+      () => 'answered',
+      (e: unknown) => e,
+    );
+    expect(problemOf(locked)).toMatchObject({ reason: 'session_locked', network: false });
     expect(owner.problems.at(-1)?.reason).toBe('session_locked');
     expect((await owner.api.auth.me.query()).locked).toBe(true);
     const view = await owner.api.auth.unlock.mutate({ pin: OWNER.pin });
@@ -173,9 +183,33 @@ describe('the renderer’s API client over the desktop IPC transport', () => {
     expect(await owner.api.users.list.query()).toHaveLength(2);
   });
 
-  it('fails like an unreachable server when the bridge refuses the sender', async () => {
-    const intruder = windowClient(services, { ...WINDOW, isMainFrame: false });
-    const failure = await intruder.api.system.setupStatus.query().catch((e: unknown) => e);
-    expect(problemOf(failure).network).toBe(true);
-  });
+  it.each([
+    ['a sub-frame of our window', { ...WINDOW, isMainFrame: false }],
+    ['a window we did not create', { ...WINDOW, fromOurWindow: false }],
+    ['a page from another origin', { ...WINDOW, url: 'https://example.com/dashboard' }],
+    ['a frame with no URL', { ...WINDOW, url: null }],
+  ] satisfies [string, SenderFrame][])(
+    'fails like an unreachable server when the bridge refuses the sender (%s)',
+    async (_, frame) => {
+      const intruder = windowClient(services, frame);
+      let failure: unknown = 'the call succeeded';
+      try {
+        await intruder.api.system.setupStatus.query();
+      } catch (e) {
+        failure = e;
+      }
+      const refusal: ApiProblem = {
+        message: 'Refused: this message did not come from the Backroom window.',
+        reason: null,
+        fields: null,
+        network: true,
+      };
+      expect(failure).toBeInstanceOf(Error);
+      expect(problemOf(failure)).toEqual(refusal);
+      expect(intruder.problems).toEqual([refusal]);
+      expect(intruder.preload.refused).toEqual([{ frame, why: 'unexpected sender frame' }]);
+      // The request never reached the API handler.
+      expect(intruder.preload.handled()).toBe(0);
+    },
+  );
 });

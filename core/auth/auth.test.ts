@@ -1,5 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { httpTransport, listProcedures } from '../api/testing.ts';
+import { payloadHashOf } from '../audit/chain.ts';
 import type { StoreServices } from '../app/services.ts';
 import { DomainError } from '../errors.ts';
 import { OWNER, servicesForTest } from '../testing/fixtures.ts';
@@ -150,11 +151,29 @@ describe('attacks on sign-in', () => {
     expect(
       (await rejection(s.auth.setPin(session, { pin: '1111', currentPassword: 'nope' }))).reason,
     ).toBe('too_many_unlock_attempts');
+    // resources/security-policy.json allows 5 tries per session: 4 wrong current passwords
+    // while changing the password, then a 5th while setting the PIN, which signs out.
+    const denied = (action: string, endSession: boolean) => ({
+      actor: OWNER.username,
+      action,
+      entity: 'user',
+      entityId: String(session.userId),
+      outcome: 'denied',
+      payloadHash: payloadHashOf({ method: 'password', endSession }),
+    });
+    const wrongTries = [
+      denied('user.change_password', false),
+      denied('user.change_password', false),
+      denied('user.change_password', false),
+      denied('user.change_password', false),
+      denied('user.set_pin', true),
+    ];
     expect(
       s.audit
-        .query({ action: 'user.change_password' })
-        .entries.every((e) => e.outcome === 'denied'),
-    ).toBe(true);
+        .query({ limit: 200 })
+        .entries.reverse()
+        .filter((e) => e.action === 'user.change_password' || e.action === 'user.set_pin'),
+    ).toMatchObject(wrongTries);
     expect((await rejection(() => s.auth.authenticate(token))).reason).toBe('not_signed_in');
   });
 });

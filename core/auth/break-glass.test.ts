@@ -288,18 +288,23 @@ describe('emergency access to the pickup screen', () => {
   it('belongs to the session: not to the same user elsewhere, and not while locked', async () => {
     const token = await signIn('mgr');
     const other = await signIn('mgr');
-    expect((await breakGlass(token, REASON)).error).toBeNull();
+    const opened = await breakGlass(token, REASON);
+    expect(opened.error).toBeNull();
+    // resources/security-policy.json: emergency access lasts 30 minutes.
+    expect(viewOf(opened).emergencyUntil).toBe(iso(clock.now() + 30 * MIN));
     expect((await queue(other)).error?.data.reason).toBe('missing_permission');
     expect((await api.call({ path: 'auth.lock', type: 'mutation' }, undefined, token)).error).toBe(
       null,
     );
     expect((await queue(token)).error?.data.reason).toBe('session_locked');
+    // Unlocked a minute later: the window is as it was, 30 minutes from when it opened.
+    clock.advance(MIN);
     const unlocked = await api.call(
       { path: 'auth.unlock', type: 'mutation' },
       { password: PASSWORD },
       token,
     );
-    expect(viewOf(unlocked).emergencyUntil).not.toBeNull();
+    expect(viewOf(unlocked).emergencyUntil).toBe(viewOf(opened).emergencyUntil);
     expect((await queue(token)).error).toBeNull();
   });
 

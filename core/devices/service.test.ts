@@ -59,7 +59,14 @@ describe('the device manager’s records', () => {
       ['connection.port', 'A port is 1 to 65535.'],
     ]);
     // A scale is reached over a serial port only.
-    expect(() => s.devices.add('maria', { ...scale, connection: printer.connection })).toThrow();
+    const overTcp = await thrown(() =>
+      s.devices.add('maria', { ...scale, connection: printer.connection }),
+    );
+    expect(overTcp).toBeInstanceOf(ZodError);
+    expect((overTcp as ZodError).issues.map((i) => [i.path.join('.'), i.message])).toContainEqual([
+      'connection.type',
+      'Invalid input: expected "serial"',
+    ]);
     expect(s.devices.list()).toEqual([]);
   });
 

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { servicesForTest } from '../testing/fixtures.ts';
 import { JobQueue } from './jobs.ts';
-import { RETRY_DELAYS_MS } from './rules.ts';
+
+/** README, Integrations: network, timeout and 429 retry after 1, 5, 15, 30, 60 minutes ±20 %. */
+const MINUTE = 60_000;
+const README_RETRY_DELAYS_MS = [1 * MINUTE, 5 * MINUTE, 15 * MINUTE, 30 * MINUTE, 60 * MINUTE];
 
 async function queueWithConnection() {
   const s = await servicesForTest();
@@ -55,7 +58,7 @@ describe('the durable job queue', () => {
     const { q, connectionId, t0 } = await queueWithConnection();
     const { id } = q.enqueue({ connectionId, kind: 'k', idempotencyKey: 'x', payload: null }, t0);
     let now = t0;
-    for (const base of RETRY_DELAYS_MS) {
+    for (const base of README_RETRY_DELAYS_MS) {
       expect(q.claimDueFor(connectionId, now, 1)).toHaveLength(1);
       const d = q.fail(id, { errorClass: 'network', message: '503 Service Unavailable' }, now, 0.5);
       expect(d).toEqual({ action: 'retry', delayMs: base });
@@ -69,6 +72,18 @@ describe('the durable job queue', () => {
     expect(q.deadLetters(connectionId)).toMatchObject([
       { id, attempts: 6, errorMessage: 'Gave up after 5 retries: 503 Service Unavailable.' },
     ]);
+  });
+
+  it('spreads each retry by at most 20 % either side of the schedule (the jitter)', async () => {
+    const { q, connectionId, t0 } = await queueWithConnection();
+    const { id } = q.enqueue({ connectionId, kind: 'k', idempotencyKey: 'j', payload: null }, t0);
+    const failAt = (now: number, random: number) => {
+      q.claimDueFor(connectionId, now, 1);
+      return q.fail(id, { errorClass: 'timeout', message: 'timed out' }, now, random);
+    };
+    // 1 minute − 20 % = 48 s; 5 minutes + 20 % = 6 minutes (random just under 1).
+    expect(failAt(t0, 0)).toEqual({ action: 'retry', delayMs: 48_000 });
+    expect(failAt(t0 + 48_000, 0.999_999)).toEqual({ action: 'retry', delayMs: 360_000 });
   });
 
   it('sends refused data straight to the dead letters with the provider’s message, and replays it once', async () => {

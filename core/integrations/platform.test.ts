@@ -4,7 +4,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { SinkFault } from '../../simulators/webhook-sink/sink.ts';
-import { JITTER, RETRY_DELAYS_MS } from './rules.ts';
 import { SECRET, webhookSetup } from './testing/webhook.ts';
 
 interface JobRow {
@@ -31,6 +30,11 @@ function faultFor(key: string, attempt: number): SinkFault {
   return { kind: 'hang' };
 }
 
+/** README, Integrations: network, timeout and 429 retry after 1, 5, 15, 30, 60 minutes ±20 %. */
+const MINUTE = 60_000;
+const RETRY_SCHEDULE_MS = [1 * MINUTE, 5 * MINUTE, 15 * MINUTE, 30 * MINUTE, 60 * MINUTE];
+const JITTER = 0.2;
+
 describe('the integration platform, against a real webhook sink', () => {
   it('delivers 1,000 events exactly once through 503s, 429s, timeouts and resets, pausing after three failures in a row', async () => {
     const { s, sink, connectionId, publish } = await webhookSetup({ concurrency: 16 });
@@ -49,7 +53,7 @@ describe('the integration platform, against a real webhook sink', () => {
         .all() as JobRow[];
       for (const j of waiting) {
         if (broughtForward.get(j.id) === j.attempts) continue;
-        const base = RETRY_DELAYS_MS[j.attempts - 1] ?? 0;
+        const base = RETRY_SCHEDULE_MS[j.attempts - 1] ?? 0;
         const delay = j.next_run_at - j.updated_at;
         const jittered = delay >= base * (1 - JITTER) - 1 && delay <= base * (1 + JITTER) + 1;
         const retryAfter =

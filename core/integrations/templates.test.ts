@@ -118,7 +118,7 @@ describe('partner templates', () => {
     ).toMatchObject({ kind: 'not_found', reason: 'provider_not_found' });
     expect(() =>
       i.templates.receive('partner', partnerTemplate({ code: 'Not A Code' }), s.clock.now()),
-    ).toThrow();
+    ).toThrow('A template code is lowercase letters, digits, dots and dashes.');
     expect(notStored(i)).toBe(true);
   });
 

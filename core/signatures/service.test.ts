@@ -48,7 +48,7 @@ describe('signatures kept with their record', () => {
           ],
         },
       }),
-    ).toThrow();
+    ).toThrow('That is a dot or a tick, not a signature.');
     expect(() =>
       s.signatures.record('lena', {
         record: pickup,
