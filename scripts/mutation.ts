@@ -38,7 +38,9 @@ async function mutate(m: MutationModule): Promise<ModuleScore> {
     vitest: { configFile: 'vitest.mutation.config.ts', related: false },
     coverageAnalysis: 'perTest',
     mutate: [m.module],
-    incremental: !full,
+    // --full retests every mutant and still rewrites the incremental file, so the next
+    // incremental run starts from the fresh results.
+    incremental: true,
     force: full,
     incrementalFile: path.join('reports', 'mutation', 'incremental', `${m.name}.json`),
     reporters: ['progress', 'json', 'html'],
@@ -51,7 +53,7 @@ async function mutate(m: MutationModule): Promise<ModuleScore> {
     timeoutMS: 10_000,
     thresholds: { high: 95, low: MUTATION_BAR, break: null },
     logLevel: WARN,
-    ignorePatterns: ['reports', 'bench/results', 'out', 'dist', '.data', '*.log'],
+    ignorePatterns: ['.stryker-tmp', 'reports', 'bench/results', 'out', 'dist', '.data', '*.log'],
   });
   const results = await stryker.runMutationTest();
   return scoreOf(m, results, (performance.now() - started) / 1000);

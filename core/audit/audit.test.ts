@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { servicesForTest } from '../testing/fixtures.ts';
 import type { StoreServices } from '../app/services.ts';
-import { canonicalJson, entryHashOf, payloadHashOf } from './chain.ts';
+import { canonicalJson, payloadHashOf } from './chain.ts';
 import { GENESIS_HASH, type AuditEntry } from './model.ts';
 import { REGULATED_TABLES, rowHashOf } from './records.ts';
 import { everyKindBook } from '../testing/firearms.ts';
@@ -42,7 +43,10 @@ describe('canonical JSON', () => {
 
 describe('the audit chain', () => {
   it('chains each entry to the one before and verifies', async () => {
-    const s = await services();
+    // Known answers, hashed outside this code (`printf … | sha256sum`); the same two entries
+    // as in chain.test.ts, whose header says how they were made. MIGRATION TEST: if the
+    // canonical form ever changes, entries written before still hash to these; keep them.
+    const s = await services(); // its clock stands at 2026-01-05T09:00:00.000Z
     const a = s.audit.record({
       actor: 'owner',
       action: 'user.create',
@@ -57,10 +61,25 @@ describe('the audit chain', () => {
       entityId: 7,
       externalRef: 'ticket-9',
     });
-    expect(a.seq).toBe(1);
+    expect(a).toEqual({
+      seq: 1,
+      time: '2026-01-05T09:00:00.000Z',
+      actor: 'owner',
+      action: 'user.create',
+      entity: 'user',
+      entityId: '7',
+      // sha256 of {"role":"cashier"}
+      payloadHash: '8781c12e0b7ef4ffe497c3dfa80f49cf64c72cc748984b342856f514c1456ca6',
+      externalRef: null,
+      outcome: 'success',
+      prevHash: '0'.repeat(64),
+      hash: 'ad8ea3b92b83d9d8818fe89bbeb0aed8cb3064d7ed0d95fe7a5795a6b9dcfb05',
+    });
     expect(a.prevHash).toBe(GENESIS_HASH);
-    expect(b.prevHash).toBe(a.hash);
-    expect(b.hash).toBe(entryHashOf({ ...b }));
+    // sha256 of null (no payload)
+    expect(b.payloadHash).toBe('74234e98afe7498fb5daf1f36ac2d78acc339464f950703b8c019892f982b90b');
+    expect(b.prevHash).toBe('ad8ea3b92b83d9d8818fe89bbeb0aed8cb3064d7ed0d95fe7a5795a6b9dcfb05');
+    expect(b.hash).toBe('43e7589e05c9b3562b163bc17b3fc8de58c992cab0633263abc0e643d47bde08');
     expect(s.audit.verify()).toEqual({ ok: true, length: 2, headHash: b.hash });
   });
 
@@ -401,7 +420,23 @@ describe('record hashes in the chain (issue 14 §3)', () => {
       .get('ledger_acquisitions') as number;
     const [withRecords] = s.audit.query({ limit: 200 }).entries.filter((e) => e.seq === entry);
     expect(withRecords?.recordsHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(entryHashOf(withRecords as AuditEntry)).toBe(withRecords?.hash);
+    // The entry's hash covers its records hash: its line, written out by the rule (fields
+    // joined by 0x1F, a missing one as 0x1E, the records hash just before the prevHash).
+    const e = withRecords as AuditEntry;
+    const line = [
+      e.seq,
+      e.time,
+      e.actor,
+      e.action,
+      e.entity,
+      e.entityId ?? '\x1e',
+      e.payloadHash,
+      e.externalRef ?? '\x1e',
+      e.outcome,
+      e.recordsHash,
+      e.prevHash,
+    ].join('\x1f');
+    expect(createHash('sha256').update(line, 'utf8').digest('hex')).toBe(e.hash);
     s.store.db.exec('DROP TRIGGER audit_records_no_delete');
     s.store.db
       .prepare(

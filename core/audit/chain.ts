@@ -4,8 +4,12 @@ import type { AuditEntry } from './model.ts';
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /**
- * Canonical JSON: object keys sorted, no whitespace, undefined members dropped. Two equal
- * payloads always hash the same, whatever order their keys were written in.
+ * Canonical JSON: object keys sorted (by UTF-16 code unit), no whitespace, undefined members
+ * dropped, an undefined array element written as null and a Date as its ISO time (each as
+ * JSON.stringify writes it, so a payload hashes as the JSON it would be sent as). Two equal
+ * payloads always hash the same, whatever order their keys were written in. Values JSON cannot
+ * hold (non-finite numbers, an invalid Date, bigint, functions, symbols) are refused.
+ * Pinned by known-answer vectors in chain.test.ts: old entries were hashed this way.
  */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(toCanonical(value));

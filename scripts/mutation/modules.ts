@@ -24,6 +24,7 @@ export const MUTATION_MODULES: MutationModule[] = [
       'core/checks/dates.test.ts',
       'core/checks/denial.property.test.ts',
       'core/checks/override.test.ts',
+      'core/checks/rules-edges.test.ts',
     ],
   },
   {
@@ -54,7 +55,7 @@ export const MUTATION_MODULES: MutationModule[] = [
   {
     name: 'audit-chain',
     module: 'core/audit/chain.ts',
-    tests: ['core/audit/audit.test.ts'],
+    tests: ['core/audit/chain.test.ts'],
   },
   {
     name: 'rx30-framing',
