@@ -34,6 +34,9 @@ export default tseslint.config(
       'coverage/**',
       'bench/results/**',
       '.data/**',
+      // Stryker's sandboxes (copies of the repo) and generated mutation reports.
+      '.stryker-tmp/**',
+      'reports/**',
     ],
   },
   js.configs.recommended,
