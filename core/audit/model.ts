@@ -2,6 +2,9 @@
 // schema to validate instantly with the same rules the server re-checks.
 import { z } from 'zod';
 
+// Every action code the server writes, with its label check (see actions.ts).
+export { AUDIT_ACTIONS, CHECK_EVENT_KINDS, isAuditAction, type AuditAction } from './actions.ts';
+
 export const outcomes = ['success', 'denied', 'failed'] as const;
 export type AuditOutcome = (typeof outcomes)[number];
 
